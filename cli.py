@@ -1,0 +1,420 @@
+"""minerehab command line: parses arguments and prints results; the domain lives in workflow/ and policies/.
+
+Exit codes: 0 ok; 1 audit findings; 2 refused or bad input (one line on stderr).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import unicodedata
+from datetime import date, datetime, timedelta, timezone
+from decimal import Decimal
+
+import click
+
+EXIT_REFUSED = 2
+CST = timezone(timedelta(hours=8))
+
+
+class Failure(click.ClickException):
+    exit_code = EXIT_REFUSED
+
+
+def fail(message: str) -> None:
+    raise Failure(message)
+
+
+# --- printing ---------------------------------------------------------------
+
+def to_jsonable(value):
+    if isinstance(value, (Decimal, date, datetime)):
+        return str(value) if isinstance(value, Decimal) else value.isoformat()
+    if isinstance(value, dict):
+        return {str(k): to_jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [to_jsonable(v) for v in value]
+    return value
+
+
+def emit_json(value) -> None:
+    click.echo(json.dumps(to_jsonable(value), ensure_ascii=False, indent=2))
+
+
+def width(text: str) -> int:
+    """Display width: CJK characters take two columns."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def table(headers: list[str], rows: list[list]) -> None:
+    cells = [[cell_text(c) for c in row] for row in rows]
+    widths = [max([width(h)] + [width(r[i]) for r in cells]) for i, h in enumerate(headers)]
+
+    def line(values):
+        return "  ".join(v + " " * (w - width(v)) for v, w in zip(values, widths)).rstrip()
+
+    click.echo(line(headers))
+    click.echo(line(["-" * w for w in widths]))
+    for row in cells:
+        click.echo(line(row))
+
+
+def cell_text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, (dict, list)):
+        return json.dumps(to_jsonable(value), ensure_ascii=False, separators=(",", ":"))
+    return str(value)
+
+
+# --- parsing ----------------------------------------------------------------
+
+def parse_date(value: str | None, option: str) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        fail(f"{option} {value!r} is not an ISO date YYYY-MM-DD")
+
+
+def parse_timestamp(value: str | None) -> datetime | None:
+    """An ISO timestamp; without an offset it is China Standard Time (UTC+8)."""
+    if value is None:
+        return None
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        fail(f"--known-at {value!r} is not an ISO timestamp such as 2024-03-01T12:00:00+08:00")
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=CST)
+    return moment
+
+
+def open_ledger(ctx: click.Context, create: bool = False):
+    from events.store import StoreError
+    from workflow.ledger import Ledger
+
+    try:
+        return Ledger(ctx.obj["store"], create=create)
+    except StoreError as error:
+        fail(str(error))
+
+
+def refusals():
+    """Turn refusals into one line on stderr and exit code 2."""
+    from workflow.errors import Refused
+
+    class Guard:
+        def __enter__(self):
+            return self
+
+        def __exit__(self, kind, error, tb):
+            if isinstance(error, Refused):
+                fail(f"refused: {error}")
+            return False
+
+    return Guard()
+
+
+# --- commands ---------------------------------------------------------------
+
+class Minerehab(click.Group):
+    """Every error is one line on stderr with exit code 2; never a usage dump or a traceback."""
+
+    def main(self, args=None, prog_name="minerehab", **extra):
+        try:
+            code = super().main(args, prog_name, standalone_mode=False, **extra)
+        except click.exceptions.Exit as done:
+            sys.exit(done.exit_code)
+        except click.Abort:
+            click.echo("minerehab: aborted", err=True)
+            sys.exit(EXIT_REFUSED)
+        except click.ClickException as error:
+            click.echo(f"minerehab: {error.format_message()}", err=True)
+            sys.exit(error.exit_code if isinstance(error, Failure) else EXIT_REFUSED)
+        sys.exit(code or 0)
+
+
+@click.group(cls=Minerehab, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--store", envvar="MINEREHAB_STORE", default=None, metavar="URL",
+              help="SQLite file or sqlite:///PATH (default ./minerehab.db; env MINEREHAB_STORE).")
+@click.pass_context
+def cli(ctx: click.Context, store: str | None) -> None:
+    """minerehab: the event-sourced ledger of legacy-mine restoration (历史遗留矿山生态修复).
+
+    \b
+    Example:
+      minerehab init
+      minerehab do register TL-2023-01 --on 2023-03-01 --actor 张玉峰 --role nrb \\
+          --set name=老风口采坑 --set township=庙尔沟镇 --set area_ha=6.1
+    """
+    ctx.obj = {"store": store}
+
+
+@cli.command()
+@click.pass_context
+def init(ctx: click.Context) -> None:
+    """Create the store (the only command that creates one).
+
+    \b
+    Example:
+      minerehab --store county.db init
+    """
+    ledger = open_ledger(ctx, create=True)
+    click.echo(f"store ready: {ledger.store.location}")
+
+
+@cli.command("do")
+@click.argument("trigger")
+@click.argument("target", required=False)
+@click.option("--batch", "batch", metavar="ID", help="Target a write-off batch instead of a parcel.")
+@click.option("--programme", "programme", metavar="ID", help="Target a programme.")
+@click.option("--taskforce", "taskforce", metavar="ID", help="Target a task force.")
+@click.option("--on", "on", required=True, metavar="DATE", help="Business date (ISO).")
+@click.option("--actor", envvar="MINEREHAB_ACTOR", required=True, help="Person or unit (env MINEREHAB_ACTOR).")
+@click.option("--role", envvar="MINEREHAB_ROLE", required=True, help="Role id (env MINEREHAB_ROLE).")
+@click.option("--set", "sets", multiple=True, metavar="KEY=VALUE", help="A data field; repeatable.")
+@click.option("--data", "data_json", metavar="JSON", help="Data fields as a JSON object.")
+@click.option("--reason", help="Why.")
+@click.option("--doc", "docs", multiple=True, metavar="TITLE=REF[:SHA256]", help="A document; repeatable.")
+@click.option("--json", "as_json", is_flag=True, help="Print the outcome as JSON.")
+@click.pass_context
+def do(ctx, trigger, target, batch, programme, taskforce, on, actor, role, sets, data_json, reason, docs, as_json):
+    """Record one state change or fact on a parcel (or batch, programme, task force).
+
+    \b
+    Example:
+      minerehab do plan TL-2023-01 --on 2023-04-01 --actor 张玉峰 --role nrb \\
+          --set programme=TL-2023-2025 --set year=2023 --set mode=ecological_reconstruction \\
+          --set planned_investment=120.5
+    """
+    from workflow import commands, fields
+
+    named = {k: v for k, v in {"batch": batch, "programme": programme, "taskforce": taskforce}.items() if v}
+    if len(named) > 1 or (named and target):
+        fail("do: name one target: a parcel code, or one of --batch, --programme, --taskforce")
+    kind, key = next(iter(named.items())) if named else ("parcel", target)
+    if not key:
+        fail("do: missing target: a parcel code, or --batch/--programme/--taskforce ID")
+    data = {}
+    if data_json:
+        try:
+            data = fields.loads(data_json)
+        except json.JSONDecodeError as error:
+            fail(f"--data is not valid JSON ({error.msg} at column {error.colno})")
+        if not isinstance(data, dict):
+            fail("--data must be a JSON object")
+    for item in sets:
+        name, sep, value = item.partition("=")
+        if not sep or not name:
+            fail(f"--set {item!r} is not KEY=VALUE")
+        try:
+            data[name] = fields.cli_value(value)
+        except fields.BadValue as error:
+            fail(f"--set {name}: value is not {error}")
+    documents = []
+    for raw in docs:
+        try:
+            documents.append(commands.parse_doc_option(raw))
+        except fields.BadValue as error:
+            fail(f"--doc {raw!r}: expected {error}")
+    with refusals():
+        command = commands.build(trigger, kind, key, actor, role, on, data, reason, documents)
+        ledger = open_ledger(ctx)
+        [outcome] = ledger.execute([command])
+    if as_json:
+        emit_json(outcome)
+    else:
+        click.echo(f"{kind} {key}: {trigger} {outcome['from']} → {outcome['to']} (version {outcome['version']})")
+
+
+@cli.command("apply")
+@click.argument("file", type=click.File("r", encoding="utf-8"))
+@click.option("--each", is_flag=True, help="Commit line by line and report each failure (default: all or nothing).")
+@click.option("--migration", is_flag=True, help="Mark every event as migrated (backfilled history).")
+@click.option("--json", "as_json", is_flag=True, help="Print outcomes as JSON.")
+@click.pass_context
+def apply_cmd(ctx, file, each, migration, as_json):
+    """Run the commands of a JSONL file (`-` for stdin), one per line.
+
+    \b
+    Example:
+      minerehab apply examples/demo-parcel.jsonl
+      cat day.jsonl | minerehab apply --each -
+    """
+    from workflow.commands import read_jsonl
+    from workflow.errors import Refused
+
+    ledger = open_ledger(ctx)
+    commands = read_jsonl(file, migrated=migration)
+    if not each:
+        with refusals():
+            outcomes = ledger.execute(commands)
+        if as_json:
+            emit_json({"applied": len(outcomes), "refused": 0, "outcomes": outcomes})
+        else:
+            click.echo(f"applied {len(outcomes)} commands")
+        return
+    applied, refused = [], []
+    for result in ledger.execute_each(commands):
+        if isinstance(result, Refused):
+            refused.append(result)
+            if not as_json:
+                click.echo(f"refused: {result}", err=True)
+        else:
+            applied.append(result)
+    if as_json:
+        emit_json({"applied": len(applied), "refused": len(refused),
+                   "refusals": [{"line": r.line, "message": r.message} for r in refused]})
+    else:
+        click.echo(f"applied {len(applied)} commands, refused {len(refused)}")
+    if refused:
+        ctx.exit(EXIT_REFUSED)
+
+
+@cli.command()
+@click.argument("parcel")
+@click.option("--as-of", "as_of", metavar="DATE", help="Business view: events dated on or before DATE.")
+@click.option("--known-at", "known_at", metavar="TIMESTAMP", help="What the ledger said at that moment.")
+@click.option("--version", "version", type=click.IntRange(min=1), help="The record at this version.")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def show(ctx, parcel, as_of, known_at, version, as_json):
+    """Show a parcel as it stands, or as it stood (business date, recorded time, version).
+
+    \b
+    Example:
+      minerehab show TL-2023-01 --as-of 2023-06-30
+    """
+    ledger = open_ledger(ctx)
+    with refusals():
+        record = ledger.view("parcel", parcel, as_of=parse_date(as_of, "--as-of"),
+                             known_at=parse_timestamp(known_at), version=version)
+    if record is None:
+        fail(f"parcel {parcel}: nothing was recorded for it by then")
+    summary = record.summary()
+    if as_json:
+        emit_json(summary)
+        return
+    for name, value in summary.items():
+        if value in (None, {}, []):
+            continue
+        if name == "steps":
+            for trigger, data in value.items():
+                click.echo(f"{'step ' + trigger:<26} {cell_text(data)}")
+        else:
+            click.echo(f"{name:<26} {cell_text(value)}")
+
+
+def history_rows(events) -> list[dict]:
+    from events.metadata import meta_of
+
+    rows = []
+    for e in events:
+        source = getattr(e, "source", None) or ("new" if hasattr(e, "dest") else None)
+        rows.append({
+            "version": e.originator_version,
+            **meta_of(e),
+            "event": getattr(e, "trigger", None) or e.fact,
+            "from": source,
+            "to": getattr(e, "dest", None),
+            "data": e.data,
+        })
+    return rows
+
+
+@cli.command()
+@click.argument("parcel")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def history(ctx, parcel, as_json):
+    """Every event of a parcel: who did what, when, why, with which documents.
+
+    \b
+    Example:
+      minerehab history TL-2023-01 --json
+    """
+    ledger = open_ledger(ctx)
+    with refusals():
+        rows = history_rows(ledger.history("parcel", parcel))
+    if as_json:
+        emit_json(rows)
+        return
+    table(
+        ["v", "recorded_at", "on", "actor", "role", "event", "from → to", "data", "reason", "documents"],
+        [[r["version"], r["recorded_at"].astimezone(CST).strftime("%Y-%m-%d %H:%M:%S"), r["on"], r["actor"], r["role"],
+          r["event"] + (" (migrated)" if r["migrated"] else ""),
+          f"{r['from']} → {r['to']}" if r["to"] else "", r["data"] or None, r["reason"],
+          [d["title"] + ":" + d["ref"] for d in r["documents"]] or None]
+         for r in rows],
+    )
+
+
+@cli.command("list")
+@click.option("--state", help="Only parcels in this state.")
+@click.option("--year", type=int, help="Only parcels planned for this year.")
+@click.option("--township", help="Only parcels of this township.")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def list_cmd(ctx, state, year, township, as_json):
+    """List parcels with their state, plan year and area.
+
+    \b
+    Example:
+      minerehab list --state accepted --year 2023
+    """
+    ledger = open_ledger(ctx)
+    rows = []
+    for code, p in sorted(ledger.records("parcel").items()):
+        if state and p.state != state or township and p.attributes.get("township") != township:
+            continue
+        if year and p.plan.get("year") != year:
+            continue
+        rows.append({"parcel": code, "name": p.attributes.get("name"), "township": p.attributes.get("township"),
+                     "state": p.state, "year": p.plan.get("year"), "area_ha": p.area_ha, "version": p.version})
+    if as_json:
+        emit_json(rows)
+        return
+    table(["parcel", "name", "township", "state", "year", "area_ha", "v"], [list(r.values()) for r in rows])
+    total = sum((r["area_ha"] for r in rows), Decimal(0))
+    click.echo(f"{len(rows)} parcels, {total} ha")
+
+
+@cli.command("next")
+@click.argument("parcel")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def next_cmd(ctx, parcel, as_json):
+    """What may be recorded on a parcel now: triggers and facts, their roles and required fields.
+
+    \b
+    Example:
+      minerehab next TL-2023-01
+    """
+    from workflow.handlers import allowed_now
+    from workflow.specs import PARCEL_SPECS
+
+    ledger = open_ledger(ctx)
+    record = ledger.find("parcel", parcel)
+    state = record.state if record else "new"
+    rows = []
+    for name in allowed_now(state):
+        spec = PARCEL_SPECS[name]
+        rows.append({"trigger": name, "kind": spec.kind, "roles": list(spec.roles) or ["any"],
+                     "required": [f"{f.name}:{f.kind}" for f in spec.fields if f.required]
+                     + (["reason"] if spec.reason_required else [])})
+    if as_json:
+        emit_json({"parcel": parcel, "state": state, "allowed": rows})
+        return
+    click.echo(f"parcel {parcel} (state {state})")
+    table(["trigger", "kind", "roles", "required"],
+          [[r["trigger"], r["kind"], ",".join(r["roles"]), " ".join(r["required"])] for r in rows])
+
+
+def main() -> None:
+    cli()
+
+
+if __name__ == "__main__":
+    main()

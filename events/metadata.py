@@ -1,0 +1,42 @@
+"""What every event records besides its data: who, in which role, on which business date, why, with which documents.
+
+`recorded_at` is the event's own timestamp, set by the ledger's clock when the event
+is created; callers never supply it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime
+
+SHA256 = re.compile(r"[0-9a-f]{64}")
+
+
+@dataclass(frozen=True)
+class Meta:
+    """Fields shared by every event of every aggregate."""
+
+    actor: str
+    role: str
+    on: date
+    reason: str | None
+    documents: list
+    migrated: bool
+
+    @property
+    def recorded_at(self) -> datetime:
+        return self.timestamp  # type: ignore[attr-defined]
+
+
+def meta_of(event: Meta) -> dict:
+    """The metadata of an event as plain values (for history output and the audit)."""
+    return {
+        "actor": event.actor,
+        "role": event.role,
+        "on": event.on,
+        "recorded_at": event.timestamp,  # type: ignore[attr-defined]
+        "reason": event.reason,
+        "documents": event.documents,
+        "migrated": event.migrated,
+    }

@@ -1,0 +1,1 @@
+"""Lifecycles and aggregates of minerehab, and the application service that runs commands."""

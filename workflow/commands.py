@@ -1,0 +1,119 @@
+"""A command as officials script it: one JSONL line or one `minerehab do`.
+
+Parsing here only checks shape (which keys, which types); whether the command may
+happen is for the workflow and its guards.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, Iterable, Iterator
+
+from events.metadata import SHA256
+from workflow import fields as f
+from workflow.errors import Refused
+
+TARGETS = ("parcel", "batch", "programme", "taskforce")
+KEYS = {"do", "actor", "role", "on", "data", "reason", "documents", *TARGETS}
+
+
+@dataclass
+class Command:
+    do: str
+    target: str
+    actor: str
+    role: str
+    on: date
+    kind: str = "parcel"
+    data: dict = field(default_factory=dict)
+    reason: str | None = None
+    documents: list = field(default_factory=list)
+    migrated: bool = False
+    line: int | None = None
+
+    @property
+    def meta(self) -> dict:
+        return {"actor": self.actor, "role": self.role, "on": self.on, "reason": self.reason,
+                "documents": self.documents, "migrated": self.migrated}
+
+
+def document(value: Any) -> dict:
+    """A document reference {title, ref, sha256?}; sha256 is 64 lowercase hex digits."""
+    if not isinstance(value, dict) or not {"title", "ref"} <= set(value) or set(value) - {"title", "ref", "sha256"}:
+        raise f.BadValue("documents as [{title, ref, sha256}]")
+    doc = {"title": f.text(value["title"]), "ref": f.text(value["ref"])}
+    sha = value.get("sha256")
+    if sha is not None:
+        if not isinstance(sha, str) or not SHA256.fullmatch(sha.lower()):
+            raise f.BadValue("a sha256 of 64 hexadecimal digits")
+        doc["sha256"] = sha.lower()
+    return doc
+
+
+def parse_doc_option(raw: str) -> dict:
+    """`--doc title=ref[:sha256]`."""
+    title, sep, rest = raw.partition("=")
+    if not sep:
+        raise f.BadValue("--doc as title=ref[:sha256]")
+    ref, _, sha = rest.rpartition(":") if SHA256.fullmatch(rest.rpartition(":")[2].lower()) else (rest, "", "")
+    return document({"title": title, "ref": ref, **({"sha256": sha} if sha else {})})
+
+
+def build(do: Any, kind: str, target: Any, actor: Any, role: Any, on: Any, data: Any = None,
+          reason: Any = None, documents: Any = None, migrated: bool = False, line: int | None = None) -> Command:
+    """A command from loose values; a malformed one is refused naming the key at fault."""
+
+    def need(name: str, parse, value):
+        if value is None or value == "":
+            raise Refused(f"{name} is missing", line)
+        try:
+            return parse(value)
+        except f.BadValue as error:
+            raise Refused(f"{name} {value!r} is not {error}", line) from None
+
+    command = Command(
+        do=need("do", f.text, do), kind=kind, target=need(kind, f.text, target),
+        actor=need("actor", f.text, actor), role=need("role", f.role_id, role), on=need("on", f.iso_date, on),
+        migrated=migrated, line=line,
+    )
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise Refused("data must be a JSON object", line)
+    command.data = data
+    if reason is not None:
+        command.reason = need("reason", f.text, reason)
+    if documents:
+        if not isinstance(documents, list):
+            raise Refused("documents must be a list of {title, ref, sha256}", line)
+        command.documents = [need("documents", document, d) for d in documents]
+    return command
+
+
+def from_json(obj: Any, line: int | None = None, migrated: bool = False) -> Command:
+    if not isinstance(obj, dict):
+        raise Refused("a command must be a JSON object", line)
+    unknown = set(obj) - KEYS
+    if unknown:
+        raise Refused(f"unknown key {sorted(unknown)[0]!r}; allowed: {', '.join(sorted(KEYS))}", line)
+    named = [t for t in TARGETS if t in obj]
+    if len(named) != 1:
+        raise Refused(f"name exactly one target: one of {', '.join(TARGETS)}", line)
+    kind = named[0]
+    return build(obj.get("do"), kind, obj[kind], obj.get("actor"), obj.get("role"), obj.get("on"),
+                 obj.get("data"), obj.get("reason"), obj.get("documents"), migrated, line)
+
+
+def read_jsonl(lines: Iterable[str], migrated: bool = False) -> Iterator[Command | Refused]:
+    """Commands of a JSONL stream; a bad line yields its refusal instead, so `--each` can go on."""
+    for number, raw in enumerate(lines, start=1):
+        if not raw.strip():
+            continue
+        try:
+            yield from_json(f.loads(raw), number, migrated)
+        except json.JSONDecodeError as error:
+            yield Refused(f"not valid JSON ({error.msg} at column {error.colno})", number)
+        except Refused as refusal:
+            yield refusal

@@ -1,0 +1,216 @@
+"""Typed fields of commands: each kind parses loose input (CLI strings, JSON) into exact values.
+
+Money (万元) and areas (ha) are `Decimal`; a float never gets in, because JSON is read
+with `parse_float=Decimal` and a Python float is refused here.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import Any, Callable
+
+from workflow.vocabulary import ROLES
+
+
+class BadValue(ValueError):
+    """A value that does not fit its field; the message says what is allowed."""
+
+
+def as_decimal(value: Any) -> Decimal:
+    if isinstance(value, bool) or isinstance(value, float):
+        raise BadValue("an exact decimal (write it as a string or JSON number)")
+    if isinstance(value, (int, Decimal)):
+        result = Decimal(value)
+    elif isinstance(value, str):
+        try:
+            result = Decimal(value.strip().replace(",", ""))
+        except InvalidOperation:
+            raise BadValue("a decimal number") from None
+    else:
+        raise BadValue("a decimal number")
+    if not result.is_finite():
+        raise BadValue("a finite decimal number")
+    return result
+
+
+def positive(value: Any) -> Decimal:
+    result = as_decimal(value)
+    if result <= 0:
+        raise BadValue("a number > 0")
+    return result
+
+
+def non_negative(value: Any) -> Decimal:
+    result = as_decimal(value)
+    if result < 0:
+        raise BadValue("a number ≥ 0")
+    return result
+
+
+def percent(value: Any) -> Decimal:
+    result = as_decimal(value)
+    if not 0 <= result <= 100:
+        raise BadValue("a percentage from 0 to 100")
+    return result
+
+
+def bounded(low: int, high: int) -> Callable[[Any], Decimal]:
+    def parse(value: Any) -> Decimal:
+        result = as_decimal(value)
+        if not low <= result <= high:
+            raise BadValue(f"a number from {low} to {high}")
+        return result
+
+    parse.__name__ = f"decimal {low}..{high}"
+    return parse
+
+
+def text(value: Any) -> str:
+    if isinstance(value, (int, Decimal)) and not isinstance(value, bool):
+        value = str(value)
+    if not isinstance(value, str) or not value.strip():
+        raise BadValue("non-empty text")
+    return value.strip()
+
+
+def texts(value: Any) -> list[str]:
+    """A list of names; on the command line a comma-separated string."""
+    if isinstance(value, str):
+        value = [part for part in re.split(r"[,，、]", value) if part.strip()]
+    if not isinstance(value, list):
+        raise BadValue("a list of texts")
+    return [text(item) for item in value]
+
+
+def iso_date(value: Any) -> date:
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
+        try:
+            return date.fromisoformat(value.strip())
+        except ValueError:
+            pass
+    raise BadValue("an ISO date YYYY-MM-DD")
+
+
+def year(value: Any) -> int:
+    try:
+        result = int(as_decimal(value))
+    except BadValue:
+        raise BadValue("a year such as 2023") from None
+    if not 1949 <= result <= 2100 or Decimal(result) != as_decimal(value):
+        raise BadValue("a year such as 2023")
+    return result
+
+
+def count(value: Any) -> int:
+    result = as_decimal(value)
+    if result != result.to_integral_value() or result <= 0:
+        raise BadValue("a whole number > 0")
+    return int(result)
+
+
+def flag(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.strip().lower() in ("true", "yes", "1", "是", "y"):
+        return True
+    if isinstance(value, str) and value.strip().lower() in ("false", "no", "0", "否", "n"):
+        return False
+    if isinstance(value, int) and value in (0, 1):
+        return bool(value)
+    raise BadValue("true or false")
+
+
+def choice(*allowed: str) -> Callable[[Any], str]:
+    def parse(value: Any) -> str:
+        if value not in allowed:
+            raise BadValue("one of " + ", ".join(allowed))
+        return value
+
+    parse.choices = allowed  # type: ignore[attr-defined]
+    return parse
+
+
+def role_id(value: Any) -> str:
+    return choice(*ROLES)(value)
+
+
+def quantities(value: Any) -> dict[str, Decimal]:
+    """Work quantities {item: qty}; on the command line `item:qty,item:qty`."""
+    if isinstance(value, str):
+        pairs = [p.split(":", 1) for p in value.split(",") if p.strip()]
+        if any(len(p) != 2 for p in pairs):
+            raise BadValue("item:quantity pairs such as earthwork_m3:1200,planting_ha:3.5")
+        value = {k.strip(): v for k, v in pairs}
+    if not isinstance(value, dict) or not value:
+        raise BadValue("an object {item: quantity}")
+    return {text(k): non_negative(v) for k, v in value.items()}
+
+
+def earth_balance(value: Any) -> dict[str, Decimal]:
+    result = quantities(value)
+    if set(result) != {"generated", "reused", "surplus"}:
+        raise BadValue("an object {generated, reused, surplus} in m³")
+    return result
+
+
+def group(value: Any) -> list[dict[str, str]]:
+    """Acceptance group [{name, unit}]; unit is a role id."""
+    if not isinstance(value, list):
+        raise BadValue("a list of {name, unit} where unit is a role id")
+    members = []
+    for item in value:
+        if not isinstance(item, dict) or set(item) - {"name", "unit"} or "name" not in item:
+            raise BadValue("a list of {name, unit} where unit is a role id")
+        members.append({"name": text(item["name"]), "unit": role_id(item.get("unit"))})
+    return members
+
+
+def geometry(value: Any) -> dict:
+    if not isinstance(value, dict) or "type" not in value:
+        raise BadValue("a GeoJSON geometry object")
+    return value
+
+
+@dataclass(frozen=True)
+class Field:
+    """One named field of a command: how to parse it and whether it must be given."""
+
+    name: str
+    parse: Callable[[Any], Any]
+    required: bool = True
+
+    @property
+    def kind(self) -> str:
+        """How the field is written, for `next` and error lines."""
+        choices = getattr(self.parse, "choices", None)
+        return "|".join(choices) if choices else self.parse.__name__
+
+
+def req(name: str, parse: Callable[[Any], Any]) -> Field:
+    return Field(name, parse, True)
+
+
+def opt(name: str, parse: Callable[[Any], Any]) -> Field:
+    return Field(name, parse, False)
+
+
+def loads(raw: str) -> Any:
+    """JSON with numbers read as exact decimals (integers stay integers)."""
+    return json.loads(raw, parse_float=Decimal)
+
+
+def cli_value(raw: str) -> Any:
+    """A `--set key=value` value: JSON objects and lists are parsed, the rest stays text."""
+    stripped = raw.strip()
+    if stripped[:1] in ("[", "{"):
+        try:
+            return loads(stripped)
+        except json.JSONDecodeError:
+            raise BadValue("valid JSON") from None
+    return raw

@@ -1,0 +1,191 @@
+"""The application service: runs commands in transactions and answers queries over histories."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Callable, Iterable, Iterator
+
+from eventsourcing.application import Application
+from eventsourcing.domain import datetime_now_with_tzinfo
+from eventsourcing.persistence import IntegrityError, JSONTranscoder
+
+from events import codecs
+from events.store import Store, resolve
+from workflow.commands import Command
+from workflow.errors import Refused
+from workflow.parcel import Parcel, aggregate_id
+from workflow.record import Record
+
+KINDS: dict[str, type[Record]] = {"parcel": Parcel}
+
+
+class UnitOfWork:
+    """Aggregates loaded and changed by a group of commands that commit together, or not at all."""
+
+    def __init__(self, ledger: "Ledger"):
+        self.ledger = ledger
+        self.now = ledger.clock()
+        self.loaded: dict = {}
+
+    def load(self, kind: str, key: str):
+        ident = aggregate_id(kind, key)
+        if ident not in self.loaded:
+            self.loaded[ident] = self.ledger.find(kind, key)
+        return self.loaded[ident]
+
+    def _meta(self, command: Command) -> dict:
+        return {"timestamp": self.ledger.clock(), **command.meta}
+
+    def open(self, cls: type[Record], kind: str, command: Command, dest: str, data: dict) -> Record:
+        ident = aggregate_id(kind, command.target)
+        record = cls._create(cls.Opened, id=ident, trigger=command.do, dest=dest, key=command.target,
+                             data=data, **self._meta(command))
+        self.loaded[ident] = record
+        return record
+
+    def move(self, record: Record, command: Command, source: str, dest: str, data: dict) -> None:
+        record.trigger_event(record.Transitioned, trigger=command.do, source=source, dest=dest, data=data,
+                             **self._meta(command))
+
+    def note(self, record: Record, command: Command, data: dict, fact: str | None = None) -> None:
+        record.trigger_event(record.FactRecorded, fact=fact or command.do, data=data, **self._meta(command))
+
+    def changed(self) -> list[Record]:
+        return [r for r in self.loaded.values() if r is not None and r.pending_events]
+
+    def commit(self) -> None:
+        try:
+            self.ledger.save(*self.changed())
+        except IntegrityError:
+            raise Refused("conflict: another writer changed these records meanwhile; nothing was written, "
+                          "run the command again") from None
+
+
+class Ledger(Application):
+    """The minerehab ledger over one store (SQLite file or PostgreSQL database)."""
+
+    name = "minerehab"
+
+    def __init__(self, store: Store | str | None = None, *, create: bool = False,
+                 clock: Callable[[], datetime] = datetime_now_with_tzinfo):
+        self.store = store if isinstance(store, Store) else resolve(store)
+        if not create:
+            self.store.check_ready()
+        self.clock = clock
+        super().__init__(env=self.store.env(create))
+        if create:
+            self.recorder.create_table()
+
+    def register_transcodings(self, transcoder: JSONTranscoder) -> None:
+        super().register_transcodings(transcoder)
+        codecs.register(transcoder)
+
+    # commands
+
+    def handle(self, uow: UnitOfWork, command: Command) -> dict:
+        from workflow.handlers import HANDLERS
+
+        try:
+            outcome = HANDLERS[command.kind](uow, command)
+        except Refused as refusal:
+            refusal.line = command.line
+            raise
+        return {"line": command.line, "do": command.do, command.kind: command.target, **outcome}
+
+    def execute(self, commands: Iterable[Command | Refused]) -> list[dict]:
+        """All or nothing: every command is checked against the state the earlier ones left, then one commit."""
+        uow = UnitOfWork(self)
+        outcomes = []
+        for command in commands:
+            if isinstance(command, Refused):
+                raise command
+            outcomes.append(self.handle(uow, command))
+        uow.commit()
+        return outcomes
+
+    def execute_each(self, commands: Iterable[Command | Refused]) -> Iterator[dict | Refused]:
+        """Line by line: each command commits on its own; a refusal is reported and the rest go on."""
+        for command in commands:
+            if isinstance(command, Refused):
+                yield command
+                continue
+            uow = UnitOfWork(self)
+            try:
+                outcome = self.handle(uow, command)
+                uow.commit()
+            except Refused as refusal:
+                refusal.line = command.line
+                yield refusal
+            else:
+                yield outcome
+
+    # queries
+
+    def find(self, kind: str, key: str, version: int | None = None):
+        """The aggregate as it stands (or at `version`), or None if nothing was ever recorded."""
+        ident = aggregate_id(kind, key)
+        events = list(self.events.get(ident, lte=version))
+        return project(events) if events else None
+
+    def get(self, kind: str, key: str, version: int | None = None):
+        record = self.find(kind, key, version)
+        if record is None:
+            raise Refused(f"{kind} {key}: unknown {kind}")
+        return record
+
+    def history(self, kind: str, key: str) -> list:
+        events = list(self.events.get(aggregate_id(kind, key)))
+        if not events:
+            raise Refused(f"{kind} {key}: unknown {kind}")
+        return events
+
+    def view(self, kind: str, key: str, *, as_of: date | None = None, known_at: datetime | None = None,
+             version: int | None = None):
+        """The record as it said at a business date, a recorded time, a version, or any mix of them."""
+        events = [
+            e for e in self.history(kind, key)
+            if (version is None or e.originator_version <= version)
+            and (as_of is None or e.on <= as_of)
+            and (known_at is None or e.timestamp <= known_at)
+        ]
+        if not events or events[0].originator_version != 1:
+            return None
+        return project(events)
+
+    def all_events(self, topics: Iterable[str] = ()) -> Iterator:
+        """Every event in log order, streamed page by page."""
+        start, page = 1, 500
+        topics = list(topics)
+        while True:
+            notifications = self.recorder.select_notifications(start, page, topics=topics)
+            for notification in notifications:
+                yield self.mapper.to_domain_event(notification)
+            if len(notifications) < page:
+                return
+            start = notifications[-1].id + 1
+
+    def records(self, kind: str) -> dict[str, Record]:
+        """Every aggregate of a kind, built in one pass over the log."""
+        cls = KINDS[kind]
+        topics = [f"{cls.__module__}:{cls.__qualname__}.{name}" for name in ("Opened", "Transitioned", "FactRecorded")]
+        found: dict = {}
+        for event in self.all_events(topics):
+            found[event.originator_id] = apply(found.get(event.originator_id), event)
+        return {record.key: record for record in found.values() if record is not None}
+
+
+def apply(record: Record | None, event) -> Record | None:
+    """One step of a replay: apply the recorded event without today's guards or version checks."""
+    if record is None:
+        return event.mutate(None) if isinstance(event, Record.Opened) else None
+    event.apply(record)
+    record.version = event.originator_version
+    record.modified_on = event.timestamp
+    return record
+
+
+def project(events: Iterable) -> Record | None:
+    record = None
+    for event in events:
+        record = apply(record, event)
+    return record

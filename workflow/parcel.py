@@ -1,0 +1,99 @@
+"""The parcel (图斑): one abandoned-mine site, from registration to the end of stewardship."""
+
+from __future__ import annotations
+
+import uuid
+from decimal import Decimal
+
+from workflow.record import Record
+
+NAMESPACE = uuid.UUID("8b0f4d52-6f57-4a55-9e39-5f0c3b1d2a61")
+
+
+def aggregate_id(kind: str, key: str) -> uuid.UUID:
+    """Ids derive from the business key, so a code finds its aggregate without an index."""
+    return uuid.uuid5(NAMESPACE, f"{kind}:{key}")
+
+
+MONEY_FACTS = {"allocate_funds": "allocated", "make_payment": "paid", "deposit_revenue": "deposited"}
+
+
+class Parcel(Record):
+    class Opened(Record.Opened):
+        pass
+
+    class Transitioned(Record.Transitioned):
+        pass
+
+    class FactRecorded(Record.FactRecorded):
+        pass
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.attributes: dict = {}
+        self.steps: dict[str, dict] = {}
+        self.facts: dict[str, int] = {}
+        self.money = {"allocated": Decimal(0), "paid": Decimal(0), "deposited": Decimal(0)}
+        self.progress = Decimal(0)
+        self.batch: str | None = None
+        self.steward: dict | None = None
+        self.open_damages: list[str] = []
+
+    @property
+    def code(self) -> str:
+        return self.key
+
+    def on_opened(self, event: Record.Opened) -> None:
+        self.attributes = dict(event.data)
+
+    def on_transitioned(self, event: Record.Transitioned) -> None:
+        self.steps[event.trigger] = {**event.data, "on": event.on}
+        if event.trigger == "confirm_write_off":
+            self.batch = None
+
+    def on_fact(self, event: Record.FactRecorded) -> None:
+        fact, data = event.fact, event.data
+        self.facts[fact] = self.facts.get(fact, 0) + 1
+        if fact in MONEY_FACTS:
+            self.money[MONEY_FACTS[fact]] += data["amount"]
+        elif fact == "certify_progress":
+            self.progress = data["percent"]
+        elif fact == "add_to_batch":
+            self.batch = data["batch"]
+        elif fact == "remove_from_batch":
+            self.batch = None
+        elif fact == "designate_steward":
+            self.steward = {**data, "designated_on": event.on, "handed_over_on": None}
+        elif fact == "hand_over" and self.steward is not None:
+            self.steward = {**self.steward, "handed_over_on": event.on}
+        elif fact == "report_damage":
+            self.open_damages.append(data.get("damage") or f"D{self.facts[fact]}")
+        elif fact == "resolve_damage" and self.open_damages:
+            damage = data.get("damage")
+            self.open_damages.remove(damage if damage in self.open_damages else self.open_damages[0])
+
+    @property
+    def area_ha(self) -> Decimal:
+        return self.attributes["area_ha"]
+
+    @property
+    def plan(self) -> dict:
+        return self.steps.get("plan", {})
+
+    def summary(self) -> dict:
+        """What `show` prints: the state and everything the record currently says."""
+        return {
+            "parcel": self.code,
+            "state": self.state,
+            "version": self.version,
+            "registered_on": self.opened_on,
+            "last_transition_on": self.last_move_on,
+            "attributes": self.attributes,
+            "steps": self.steps,
+            "facts": dict(sorted(self.facts.items())),
+            "money": self.money,
+            "certified_progress": self.progress,
+            "batch": self.batch,
+            "steward": self.steward,
+            "open_damages": self.open_damages,
+        }

@@ -1,0 +1,191 @@
+"""What every parcel command takes: who may give it and which fields it carries (DOMAIN.md §3–§5).
+
+This table is data the CLI (`next`), the guards and the tests all read, so the
+role table and the field lists of DOMAIN.md exist exactly once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from workflow import fields as f
+from workflow.fields import Field, opt, req
+
+PLANNED_MODES = ("natural_recovery", "assisted_regeneration", "ecological_reconstruction", "conversion")
+FUND_SOURCES = ("county_fiscal", "prefecture", "central", "social_capital", "project_reuse")
+TENDER_METHODS = ("public_tender", "invited_tender", "direct")
+
+
+@dataclass(frozen=True)
+class Spec:
+    """A command: `kind` is register, transition or fact; `states` limits where a fact makes sense."""
+
+    name: str
+    kind: str
+    roles: tuple[str, ...]
+    fields: tuple[Field, ...] = ()
+    reason_required: bool = False
+    batch_only: bool = False
+    states: tuple[str, ...] | None = None
+
+    @property
+    def required(self) -> list[str]:
+        return [field.name for field in self.fields if field.required]
+
+
+ATTRIBUTES = (
+    req("name", f.text),
+    req("township", f.text),
+    req("area_ha", f.positive),
+    opt("county_code", f.text),
+    opt("lon", f.bounded(-180, 180)),
+    opt("lat", f.bounded(-90, 90)),
+    opt("verified_area_ha", f.positive),
+    opt("verification_id", f.text),
+    opt("category", f.text),
+    opt("subclass", f.text),
+    opt("feature", f.choice("pit", "transfer_yard", "waste_dump", "buildings", "collapse_pit", "shaft_entrance", "other")),
+    opt("mineral", f.text),
+    opt("mining_method", f.choice("open_pit", "underground", "combined")),
+    opt("closure_year", f.year),
+    opt("land_class", f.text),
+    opt("pit_depth_m", f.non_negative),
+    opt("near_road", f.flag),
+    opt("near_settlement", f.flag),
+    opt("contiguous_group", f.text),
+    opt("planned_mode", f.choice(*PLANNED_MODES)),
+    opt("direction", f.text),
+    opt("geometry", f.geometry),
+)
+
+ACCEPTANCE = (
+    req("group", f.group),
+    req("experts", f.texts),
+    opt("measured_area_ha", f.positive),
+    opt("sign_in_sheet", f.text),
+    opt("photos", f.texts),
+)
+
+STEWARDSHIP_STATES = ("accepted", "filed", "written_off")
+
+PARCEL_SPECS: dict[str, Spec] = {
+    s.name: s
+    for s in (
+        Spec("register", "register", ("nrb",), ATTRIBUTES),
+        Spec("plan", "transition", ("nrb",), (
+            req("programme", f.text), req("year", f.year), req("mode", f.choice(*PLANNED_MODES)),
+            req("planned_investment", f.positive),
+            opt("sponsor", f.choice("drc", "wrb")), opt("new_use", f.text),
+        )),
+        Spec("commission_survey", "transition", ("nrb",), (
+            req("survey_unit", f.text), req("contract_ref", f.text),
+            opt("contract_amount", f.positive), opt("method", f.choice(*TENDER_METHODS)),
+        )),
+        Spec("deliver_survey", "transition", ("survey_unit",), (
+            req("report_ref", f.text), opt("hazards", f.texts),
+        )),
+        Spec("submit_design", "transition", ("design_unit", "nrb"), (
+            req("design_ref", f.text), req("design_date", f.iso_date), req("boundary_area_ha", f.positive),
+            req("budget", f.positive), req("authors", f.texts),
+            opt("quantities", f.quantities), opt("earth_balance", f.earth_balance),
+            opt("design_unit", f.text), opt("contract_amount", f.positive), opt("method", f.choice(*TENDER_METHODS)),
+        )),
+        Spec("approve_design", "transition", ("nrb",), (
+            req("experts", f.texts), req("review_ref", f.text), req("approved_budget", f.positive),
+        )),
+        Spec("reject_design", "transition", ("nrb",), (req("experts", f.texts), req("reasons", f.texts))),
+        Spec("award_contract", "transition", ("nrb",), (
+            req("contractor", f.text), req("supervisor", f.text), req("contract_amount", f.positive),
+            req("method", f.choice(*TENDER_METHODS)), opt("bidders", f.texts), opt("contract_ref", f.text),
+        )),
+        Spec("start_construction", "transition", ("contractor",), (req("start_report_ref", f.text),)),
+        Spec("suspend", "transition", ("nrb", "eeb", "supervisor"), reason_required=True),
+        Spec("resume", "transition", ("nrb",), reason_required=True),
+        Spec("complete_works", "transition", ("contractor",), (
+            req("as_built_area_ha", f.positive), req("completion_report_ref", f.text), opt("quantities", f.quantities),
+        )),
+        Spec("accept", "transition", ("nrb",), ACCEPTANCE),
+        Spec("fail_acceptance", "transition", ("nrb",), (
+            req("group", f.group), req("experts", f.texts), req("issues", f.texts), req("deadline", f.iso_date),
+        )),
+        Spec("complete_rectification", "transition", ("contractor",), (req("report_ref", f.text),)),
+        Spec("start_natural_recovery", "transition", ("nrb",), (
+            req("assessment_ref", f.text), req("notice_start", f.iso_date),
+        )),
+        Spec("file_batch", "transition", ("prefecture_nrb",), batch_only=True),
+        Spec("confirm_write_off", "transition", ("prefecture_nrb",), batch_only=True),
+        Spec("close_stewardship", "transition", ("nrb",), (opt("closure_ref", f.text),)),
+        # facts: recorded without changing state
+        Spec("log_patrol", "fact", ("township", "nrb"), (req("findings", f.text), opt("hazard", f.flag))),
+        Spec("log_supervision", "fact", ("nrb", "eeb", "expert", "supervisor"), (
+            req("findings", f.text), opt("experts", f.texts),
+        )),
+        Spec("allocate_funds", "fact", ("finance",), (
+            req("amount", f.positive), req("source", f.choice(*FUND_SOURCES)), opt("line", f.text), opt("year", f.year),
+        )),
+        Spec("certify_progress", "fact", ("supervisor",), (req("percent", f.percent),)),
+        Spec("make_payment", "fact", ("finance",), (
+            req("amount", f.positive), req("payee", f.text), req("account", f.choice("special", "other")),
+            req("stage", f.text),
+        )),
+        Spec("move_material", "fact", ("contractor", "supervisor"), (
+            req("volume_m3", f.positive), req("destination", f.choice("on_site", "off_site")), opt("material", f.text),
+        )),
+        Spec("appraise_surplus", "fact", ("county_gov", "nrb"), (
+            req("material", f.text), req("unit_price", f.positive), opt("appraisal_ref", f.text),
+        )),
+        Spec("publish_disclosure", "fact", ("nrb",), (req("ref", f.text), opt("subject", f.text))),
+        Spec("sell_surplus", "fact", ("county_gov",), (
+            req("volume_m3", f.positive), req("material", f.text), req("unit_price", f.positive),
+            req("seller", f.text), opt("platform_ref", f.text), opt("buyer", f.text),
+        )),
+        Spec("deposit_revenue", "fact", ("finance",), (
+            req("amount", f.positive), req("account", f.choice("treasury", "other")),
+        )),
+        Spec("approve_design_change", "fact", ("nrb",), (
+            req("change_ref", f.text), req("experts", f.texts),
+            opt("boundary_area_ha", f.positive), opt("quantities", f.quantities),
+        )),
+        Spec("survey_elevation", "fact", ("survey_unit", "supervisor"), (
+            opt("pre_min_m", f.as_decimal), opt("post_min_m", f.as_decimal),
+        )),
+        Spec("designate_steward", "fact", ("county_gov", "nrb"), (
+            req("steward", f.text), req("kind", f.text), req("agreement_ref", f.text), req("period_years", f.count),
+        ), states=STEWARDSHIP_STATES),
+        Spec("hand_over", "fact", ("steward",), (req("handover_ref", f.text),), states=STEWARDSHIP_STATES),
+        Spec("log_stewardship_inspection", "fact", ("steward", "nrb"), (
+            req("condition", f.text), opt("survival_rate", f.percent),
+        ), states=STEWARDSHIP_STATES),
+        Spec("report_damage", "fact", ("steward", "nrb", "township"), (
+            req("description", f.text), opt("damage", f.text),
+        ), states=STEWARDSHIP_STATES),
+        Spec("resolve_damage", "fact", ("steward", "nrb"), (
+            opt("damage", f.text), opt("action", f.text),
+        ), states=STEWARDSHIP_STATES),
+        Spec("attach_document", "fact", (), (opt("note", f.text),)),
+    )
+}
+"""`attach_document` names no roles: any role may attach a document."""
+
+
+def parse_fields(spec: Spec, data: dict, where: str) -> dict:
+    """The command's data as exact typed values; an unknown, missing or malformed field is refused."""
+    from workflow.errors import Refused
+
+    known = {field.name: field for field in spec.fields}
+    unknown = sorted(set(data) - set(known))
+    if unknown:
+        allowed = ", ".join(known) or "no fields"
+        raise Refused(f"{where}: {spec.name} has no field {unknown[0]!r}; allowed: {allowed}")
+    parsed = {}
+    for field in spec.fields:
+        value = data.get(field.name)
+        if value is None or value == "":
+            if field.required:
+                raise Refused(f"{where}: {spec.name} needs {field.name} ({field.kind}); required: {', '.join(spec.required)}")
+            continue
+        try:
+            parsed[field.name] = field.parse(value)
+        except f.BadValue as error:
+            raise Refused(f"{where}: {spec.name} field {field.name}={value!r} is not {error}") from None
+    return parsed

@@ -1,0 +1,102 @@
+"""The product's vocabulary: every id of DOMAIN.md with its Chinese and English name.
+
+Ids are a public interface (scripts and auditors depend on them); labels live here
+and nowhere else, so that output in either language reads from one table.
+"""
+
+ROLES = {
+    "county_gov": ("县人民政府", "County People's Government"),
+    "nrb": ("自然资源局", "Natural Resources Bureau"),
+    "eeb": ("生态环境局", "Ecology and Environment Bureau"),
+    "drc": ("发展改革委员会", "Development and Reform Commission"),
+    "wrb": ("水利局", "Water Resources Bureau"),
+    "finance": ("财政局", "Finance Bureau"),
+    "prefecture_nrb": ("地区自然资源局", "Prefecture Natural Resources Bureau"),
+    "survey_unit": ("勘察单位", "Survey unit"),
+    "design_unit": ("设计单位", "Design unit"),
+    "expert": ("专家", "Expert"),
+    "contractor": ("施工单位", "Contractor"),
+    "supervisor": ("监理单位", "Supervisor"),
+    "township": ("乡镇", "Township"),
+    "steward": ("管护责任主体", "Steward"),
+}
+
+STATES = {
+    "new": ("未登记", "not registered"),
+    "identified": ("已登记", "identified"),
+    "planned": ("已列入计划", "planned"),
+    "surveying": ("勘察中", "surveying"),
+    "surveyed": ("已勘察", "surveyed"),
+    "design_review": ("方案评审中", "design under review"),
+    "design_approved": ("方案已批复", "design approved"),
+    "contracted": ("已招标签约", "contracted"),
+    "under_construction": ("施工中", "under construction"),
+    "suspended": ("已停工", "suspended"),
+    "works_completed": ("已完工", "works completed"),
+    "rectifying": ("整改中", "rectifying"),
+    "recovering": ("自然恢复中", "recovering naturally"),
+    "accepted": ("已验收", "accepted"),
+    "filed": ("已备案", "filed"),
+    "written_off": ("已核销", "written off"),
+    "closed": ("管护期满", "closed"),
+    # write-off batch
+    "open": ("编组中", "open"),
+    "submitted": ("已报送", "submitted"),
+}
+
+TRIGGERS = {
+    "register": ("登记图斑", "register parcel"),
+    "plan": ("列入计划", "plan"),
+    "commission_survey": ("委托勘察", "commission survey"),
+    "deliver_survey": ("提交勘察报告", "deliver survey"),
+    "submit_design": ("报送修复方案", "submit design"),
+    "approve_design": ("批复方案", "approve design"),
+    "reject_design": ("退回方案", "reject design"),
+    "award_contract": ("确定中标签约", "award contract"),
+    "start_construction": ("开工", "start construction"),
+    "suspend": ("停工", "suspend works"),
+    "resume": ("复工", "resume works"),
+    "complete_works": ("完工", "complete works"),
+    "accept": ("初步验收合格", "accept"),
+    "fail_acceptance": ("验收不合格", "fail acceptance"),
+    "complete_rectification": ("整改完成", "complete rectification"),
+    "start_natural_recovery": ("启动自然恢复", "start natural recovery"),
+    "file_batch": ("批次备案", "file batch"),
+    "confirm_write_off": ("确认核销", "confirm write-off"),
+    "close_stewardship": ("管护期满结束", "close stewardship"),
+    # write-off batch
+    "create_batch": ("创建核销批次", "create batch"),
+    "add_to_batch": ("加入批次", "add to batch"),
+    "remove_from_batch": ("移出批次", "remove from batch"),
+    "submit_batch": ("报送批次", "submit batch"),
+    "return_batch": ("退回批次", "return batch"),
+}
+
+FACTS = {
+    "log_patrol": ("巡查记录", "hazard patrol"),
+    "log_supervision": ("现场监督记录", "site supervision"),
+    "allocate_funds": ("下达资金", "allocate funds"),
+    "certify_progress": ("监理确认进度", "certify progress"),
+    "make_payment": ("支付款项", "make payment"),
+    "move_material": ("土石方外运/调配", "move earth/stone"),
+    "appraise_surplus": ("富余土石料评估", "appraise surplus"),
+    "publish_disclosure": ("信息公示", "publish disclosure"),
+    "sell_surplus": ("出售富余土石料", "sell surplus"),
+    "deposit_revenue": ("收入缴库", "deposit revenue"),
+    "approve_design_change": ("批准设计变更", "approve design change"),
+    "survey_elevation": ("高程测量", "elevation survey"),
+    "designate_steward": ("明确管护责任主体", "designate steward"),
+    "hand_over": ("移交接收", "hand over"),
+    "log_stewardship_inspection": ("管护巡查", "stewardship inspection"),
+    "report_damage": ("报告损毁", "report damage"),
+    "resolve_damage": ("损毁已修复", "resolve damage"),
+    "attach_document": ("附加文件", "attach document"),
+}
+
+
+def label(table: dict, key: str, lang: str = "en") -> str:
+    """The name of `key` in `lang` ("zh" or "en"); the id itself when unknown."""
+    names = table.get(key)
+    if names is None:
+        return key
+    return names[0] if lang == "zh" else names[1]
