@@ -96,9 +96,11 @@ def open_ledger(ctx: click.Context, create: bool = False):
     from workflow.ledger import Ledger
 
     try:
-        return Ledger(ctx.obj["store"], create=create)
+        ledger = Ledger(ctx.obj["store"], create=create)
     except StoreError as error:
         fail(str(error))
+    ctx.call_on_close(ledger.close)
+    return ledger
 
 
 def refusals():

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -44,7 +45,7 @@ class Store:
             if not path.is_file():
                 raise StoreError(f"store {self.location} does not exist; create it with `minerehab init`")
             try:
-                with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as conn:
+                with closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as conn:
                     found = conn.execute(
                         "SELECT 1 FROM sqlite_master WHERE type='table' AND name=?", (TABLE,)
                     ).fetchone()

@@ -1,0 +1,71 @@
+"""A parcel's ordinary life as JSONL commands: the demo, the tests and the benchmarks share it.
+
+The dates advance from `start`; amounts are exact decimals. Nothing here breaks a
+compliance rule: histories with rule breaks are written on purpose elsewhere.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+NRB = ("张玉峰", "nrb")
+
+
+def command(do: str, code: str, on: date, actor: tuple[str, str], data: dict | None = None, **extra) -> dict:
+    line = {"do": do, "parcel": code, "actor": actor[0], "role": actor[1], "on": on.isoformat()}
+    if data:
+        line["data"] = data
+    line.update(extra)
+    return line
+
+
+def attributes(code: str, area: Decimal, township: str = "庙尔沟镇") -> dict:
+    return {"name": f"{code} 采坑", "township": township, "county_code": "654224", "area_ha": area,
+            "verified_area_ha": area, "category": "10", "subclass": "11", "feature": "pit",
+            "mining_method": "open_pit", "planned_mode": "ecological_reconstruction", "direction": "0404"}
+
+
+def works_life(code: str, start: date, area: Decimal, investment: Decimal, year: int | None = None,
+               programme: str = "TL-2023-2025") -> list[dict]:
+    """Registration to acceptance, with the facts a sound project records on the way."""
+    days = iter(range(0, 10_000, 7))
+
+    def on() -> date:
+        return start + timedelta(days=next(days))
+
+    contract = (investment * Decimal("0.9")).quantize(Decimal("0.01"))
+    design = (area * Decimal("0.98")).quantize(Decimal("0.0001"))
+    return [
+        command("register", code, on(), NRB, attributes(code, area)),
+        command("plan", code, on(), NRB, {"programme": programme, "year": year or start.year,
+                                          "mode": "ecological_reconstruction", "planned_investment": investment}),
+        command("commission_survey", code, on(), NRB, {"survey_unit": "新疆第七地质大队", "contract_ref": f"KC-{code}"}),
+        command("deliver_survey", code, on(), ("新疆第七地质大队", "survey_unit"), {"report_ref": f"KCBG-{code}"}),
+        command("submit_design", code, on(), ("塔城设计院", "design_unit"), {
+            "design_ref": f"SJ-{code}", "design_date": (start + timedelta(days=30)).isoformat(),
+            "boundary_area_ha": area, "budget": investment, "authors": ["王工", "李工"],
+            "quantities": {"earthwork_m3": Decimal(1200), "planting_ha": design},
+            "earth_balance": {"generated": Decimal(5000), "reused": Decimal(4000), "surplus": Decimal(1000)}}),
+        command("approve_design", code, on(), NRB, {"experts": ["赵专家", "钱专家", "孙专家"],
+                                                    "review_ref": f"PS-{code}", "approved_budget": investment}),
+        command("award_contract", code, on(), NRB, {"contractor": "托里县建安公司", "supervisor": "塔城监理公司",
+                                                    "contract_amount": contract, "method": "public_tender",
+                                                    "bidders": ["托里县建安公司", "克拉玛依路桥", "额敏建工"]}),
+        command("allocate_funds", code, on(), ("张志坚", "finance"), {"amount": contract, "source": "county_fiscal"}),
+        command("start_construction", code, on(), ("托里县建安公司", "contractor"), {"start_report_ref": f"KG-{code}"}),
+        command("log_patrol", code, on(), ("庙尔沟镇", "township"), {"findings": "无隐患", "hazard": False}),
+        command("certify_progress", code, on(), ("塔城监理公司", "supervisor"), {"percent": Decimal(50)}),
+        command("make_payment", code, on(), ("张志坚", "finance"), {
+            "amount": (contract / 2).quantize(Decimal("0.01")), "payee": "托里县建安公司",
+            "account": "special", "stage": "progress"}),
+        command("complete_works", code, on(), ("托里县建安公司", "contractor"), {
+            "as_built_area_ha": area, "completion_report_ref": f"WG-{code}",
+            "quantities": {"earthwork_m3": Decimal(1200), "planting_ha": design}}),
+        command("accept", code, on(), NRB, {
+            "group": [{"name": "张玉峰", "unit": "nrb"}, {"name": "乌来别克·马丁", "unit": "eeb"},
+                      {"name": "张志坚", "unit": "finance"}],
+            "experts": ["赵专家", "钱专家", "孙专家"], "measured_area_ha": area,
+            "sign_in_sheet": f"QD-{code}", "photos": [f"IMG-{code}-1", f"IMG-{code}-2"]},
+            documents=[{"title": "初步验收意见", "ref": f"YS-{code}"}]),
+    ]
