@@ -275,26 +275,26 @@ def apply_cmd(ctx, file, each, migration, as_json):
         ctx.exit(EXIT_REFUSED)
 
 
-@cli.command()
-@click.argument("parcel")
-@click.option("--as-of", "as_of", metavar="DATE", help="Business view: events dated on or before DATE.")
-@click.option("--known-at", "known_at", metavar="TIMESTAMP", help="What the ledger said at that moment.")
-@click.option("--version", "version", type=click.IntRange(min=1), help="The record at this version.")
-@click.option("--json", "as_json", is_flag=True)
-@click.pass_context
-def show(ctx, parcel, as_of, known_at, version, as_json):
-    """Show a parcel as it stands, or as it stood (business date, recorded time, version).
+def view_options(func):
+    """--as-of, --known-at, --version and --json: the ways to look at a record in the past."""
+    for option in reversed([
+        click.option("--as-of", "as_of", metavar="DATE", help="Business view: events dated on or before DATE."),
+        click.option("--known-at", "known_at", metavar="TIMESTAMP",
+                     help="What the ledger said at that moment (ISO; no offset means UTC+8)."),
+        click.option("--version", "version", type=click.IntRange(min=1), help="The record at this version."),
+        click.option("--json", "as_json", is_flag=True, help="Print JSON."),
+    ]):
+        func = option(func)
+    return func
 
-    \b
-    Example:
-      minerehab show TL-2023-01 --as-of 2023-06-30
-    """
+
+def show_record(ctx, kind, key, as_of, known_at, version, as_json) -> None:
     ledger = open_ledger(ctx)
     with refusals():
-        record = ledger.view("parcel", parcel, as_of=parse_date(as_of, "--as-of"),
+        record = ledger.view(kind, key, as_of=parse_date(as_of, "--as-of"),
                              known_at=parse_timestamp(known_at), version=version)
     if record is None:
-        fail(f"parcel {parcel}: nothing was recorded for it by then")
+        fail(f"{kind} {key}: nothing was recorded for it by then")
     summary = record.summary()
     if as_json:
         emit_json(summary)
@@ -326,6 +326,37 @@ def history_rows(events) -> list[dict]:
     return rows
 
 
+def print_history(ctx, kind, key, as_json) -> None:
+    ledger = open_ledger(ctx)
+    with refusals():
+        rows = history_rows(ledger.history(kind, key))
+    if as_json:
+        emit_json(rows)
+        return
+    table(
+        ["v", "recorded_at", "on", "actor", "role", "event", "from → to", "data", "reason", "documents"],
+        [[r["version"], r["recorded_at"].astimezone(CST).strftime("%Y-%m-%d %H:%M:%S"), r["on"], r["actor"],
+          r["role"], r["event"] + (" (migrated)" if r["migrated"] else ""),
+          f"{r['from']} → {r['to']}" if r["to"] else "", r["data"] or None, r["reason"],
+          [d["title"] + ":" + d["ref"] for d in r["documents"]] or None]
+         for r in rows],
+    )
+
+
+@cli.command()
+@click.argument("parcel")
+@view_options
+@click.pass_context
+def show(ctx, parcel, as_of, known_at, version, as_json):
+    """Show a parcel as it stands, or as it stood (business date, recorded time, version).
+
+    \b
+    Example:
+      minerehab show TL-2023-01 --as-of 2023-06-30
+    """
+    show_record(ctx, "parcel", parcel, as_of, known_at, version, as_json)
+
+
 @cli.command()
 @click.argument("parcel")
 @click.option("--json", "as_json", is_flag=True)
@@ -337,20 +368,151 @@ def history(ctx, parcel, as_json):
     Example:
       minerehab history TL-2023-01 --json
     """
+    print_history(ctx, "parcel", parcel, as_json)
+
+
+@cli.group()
+def batch():
+    """Write-off batches ("完成一批核销一批").
+
+    \b
+    Example:
+      minerehab batch show B2023-1
+    """
+
+
+@batch.command("show")
+@click.argument("batch_id")
+@view_options
+@click.pass_context
+def batch_show(ctx, batch_id, as_of, known_at, version, as_json):
+    """Show a batch: state, members, area and references.
+
+    \b
+    Example:
+      minerehab batch show B2023-1 --json
+    """
+    show_record(ctx, "batch", batch_id, as_of, known_at, version, as_json)
+
+
+@batch.command("history")
+@click.argument("batch_id")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def batch_history(ctx, batch_id, as_json):
+    """Every event of a batch.
+
+    \b
+    Example:
+      minerehab batch history B2023-1
+    """
+    print_history(ctx, "batch", batch_id, as_json)
+
+
+@batch.command("list")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def batch_list(ctx, as_json):
+    """List batches with their state, members and area.
+
+    \b
+    Example:
+      minerehab batch list --json
+    """
     ledger = open_ledger(ctx)
-    with refusals():
-        rows = history_rows(ledger.history("parcel", parcel))
+    rows = [{"batch": key, "year": b.year, "state": b.state, "members": len(b.members), "area_ha": b.area_ha,
+             "version": b.version} for key, b in sorted(ledger.records("batch").items())]
     if as_json:
         emit_json(rows)
+    else:
+        table(["batch", "year", "state", "members", "area_ha", "v"], [list(r.values()) for r in rows])
+
+
+@cli.group()
+def programme():
+    """The programme and its per-year target decomposition.
+
+    \b
+    Example:
+      minerehab programme show TL-2023-2025
+    """
+
+
+@programme.command("show")
+@click.argument("programme_id")
+@view_options
+@click.pass_context
+def programme_show(ctx, programme_id, as_of, known_at, version, as_json):
+    """Show a programme: target, years, approval and budgets.
+
+    \b
+    Example:
+      minerehab programme show TL-2023-2025 --json
+    """
+    show_record(ctx, "programme", programme_id, as_of, known_at, version, as_json)
+
+
+@programme.command("history")
+@click.argument("programme_id")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def programme_history(ctx, programme_id, as_json):
+    """Every event of a programme.
+
+    \b
+    Example:
+      minerehab programme history TL-2023-2025
+    """
+    print_history(ctx, "programme", programme_id, as_json)
+
+
+@cli.group()
+def taskforce():
+    """The task force (工作专班) and its members over time.
+
+    \b
+    Example:
+      minerehab taskforce show TF-654224 --on 2023-06-01
+    """
+
+
+@taskforce.command("show")
+@click.argument("taskforce_id")
+@click.option("--on", "on", metavar="DATE", help="Who was on the task force on this date (default: now).")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def taskforce_show(ctx, taskforce_id, on, as_json):
+    """Members of the task force, now or on a date.
+
+    \b
+    Example:
+      minerehab taskforce show TF-654224 --on 2023-06-01
+    """
+    ledger = open_ledger(ctx)
+    with refusals():
+        force = ledger.get("taskforce", taskforce_id)
+    day = parse_date(on, "--on")
+    members = force.members_on(day) if day else force.summary()["members"]
+    if as_json:
+        emit_json({"taskforce": taskforce_id, "on": day, "members": members})
         return
-    table(
-        ["v", "recorded_at", "on", "actor", "role", "event", "from → to", "data", "reason", "documents"],
-        [[r["version"], r["recorded_at"].astimezone(CST).strftime("%Y-%m-%d %H:%M:%S"), r["on"], r["actor"], r["role"],
-          r["event"] + (" (migrated)" if r["migrated"] else ""),
-          f"{r['from']} → {r['to']}" if r["to"] else "", r["data"] or None, r["reason"],
-          [d["title"] + ":" + d["ref"] for d in r["documents"]] or None]
-         for r in rows],
-    )
+    click.echo(f"task force {taskforce_id}" + (f" on {day}" if day else ""))
+    table(["person", "unit", "position", "since", "until"],
+          [[m["person"], m["unit"], m["position"], m["since"], m["until"]] for m in members])
+
+
+@taskforce.command("history")
+@click.argument("taskforce_id")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def taskforce_history(ctx, taskforce_id, as_json):
+    """Every appointment and removal, in order (备案).
+
+    \b
+    Example:
+      minerehab taskforce history TF-654224
+    """
+    print_history(ctx, "taskforce", taskforce_id, as_json)
 
 
 @cli.command("list")

@@ -23,6 +23,7 @@ def runner(tmp_path, monkeypatch):
     monkeypatch.delenv("MINEREHAB_ROLE", raising=False)
     r = CliRunner()
     assert r.invoke(cli, ["init"]).exit_code == 0
+    assert r.invoke(cli, ["apply", "-"], input=jsonl(scenario.programme())).exit_code == 0
     return r
 
 
@@ -47,7 +48,7 @@ def test_actor_and_role_from_the_environment(runner, monkeypatch):
     monkeypatch.setenv("MINEREHAB_ACTOR", "张玉峰")
     monkeypatch.setenv("MINEREHAB_ROLE", "nrb")
     result = runner.invoke(cli, ["do", "plan", CODE, "--on", "2023-03-08", "--data",
-                                 '{"programme": "P", "year": 2023, "mode": "ecological_reconstruction", '
+                                 '{"programme": "TL-2023-2025", "year": 2023, "mode": "ecological_reconstruction", '
                                  '"planned_investment": 120.50}', "--json"])
     assert result.exit_code == 0, result.output
     assert json.loads(result.output)["to"] == "planned"

@@ -20,6 +20,11 @@ def life():
     return scenario.works_life(CODE, START, Decimal("6.1234"), Decimal("120.50"), programme="P")
 
 
+@pytest.fixture(autouse=True)
+def programme(ledger):
+    run(ledger, *scenario.programme("P", on=date(2022, 12, 1)))
+
+
 def test_a_whole_works_life_is_recorded(ledger):
     outcomes = run(ledger, *life())
     parcel = ledger.get("parcel", CODE)

@@ -15,6 +15,7 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
 from conftest import Clock, cmd, store_bytes
 from samples import GUARDED, VALID_DATA
+from workflow import scenario
 from workflow.errors import Refused
 from workflow.handlers import allowed_now
 from workflow.ledger import Ledger, UnitOfWork
@@ -33,6 +34,7 @@ class LedgerMachine(RuleBasedStateMachine):
         self.path = self.dir / "store.db"
         Ledger(str(self.path), create=True).close()
         self.ledger = Ledger(str(self.path), clock=Clock())
+        self.ledger.execute([cmd(line) for line in scenario.programme("P", on=date(2022, 12, 1))])
         self.live: dict = {}
         self.snapshots: dict[str, dict[int, dict]] = {code: {} for code in CODES}
         self.day: dict[str, date] = {code: START for code in CODES}

@@ -1,76 +1,160 @@
 """What each command does to the aggregates it touches, after its guards have passed.
 
 A handler validates everything first and only then triggers events, so a refused
-command leaves every aggregate as it was.
+command leaves every aggregate as it was; the unit of work commits all of them in
+one transaction (batch filing moves every member parcel at once).
 """
 
 from __future__ import annotations
 
-from policies import roles, sequencing, stewardship, writeoff
+from policies import programme as programme_rules
+from policies import roles, sequencing, stewardship, taskforce as taskforce_rules, writeoff
 from workflow import lifecycle
+from workflow.batch import WriteOffBatch
 from workflow.commands import Command
 from workflow.errors import Refused, subject
 from workflow.parcel import Parcel
-from workflow.specs import PARCEL_SPECS, parse_fields
+from workflow.programme import Programme
+from workflow.specs import BATCH_SPECS, PARCEL_SPECS, PROGRAMME_SPECS, TASKFORCE_SPECS, Spec, parse_fields
+from workflow.taskforce import TaskForce
+
+TABLES = {
+    "parcel": (Parcel, lifecycle.PARCEL, PARCEL_SPECS),
+    "batch": (WriteOffBatch, lifecycle.BATCH, BATCH_SPECS),
+    "programme": (Programme, lifecycle.PROGRAMME, PROGRAMME_SPECS),
+    "taskforce": (TaskForce, lifecycle.TASKFORCE, TASKFORCE_SPECS),
+}
 
 
-def handle_parcel(uow, command: Command) -> dict:
-    spec = PARCEL_SPECS.get(command.do)
-    parcel: Parcel | None = uow.load("parcel", command.target)
-    state = parcel.state if parcel else "new"
-    where = subject("parcel", command.target, state)
+def allowed_now(state: str, kind: str = "parcel") -> list[str]:
+    """Triggers and facts that could be recorded in `state` (batch-only moves excluded)."""
+    _, machine, specs = TABLES[kind]
+    moves = [t for t in lifecycle.triggers_from(machine, state) if not specs[t].batch_only]
+    if state == "new" or kind != "parcel":
+        return moves
+    facts = [s.name for s in specs.values() if s.kind == "fact" and (s.states is None or state in s.states)]
+    return moves + facts
+
+
+def prepare(uow, command: Command) -> tuple:
+    """The checks every command passes: known trigger and subject, table move, role, fields, dates."""
+    kind = command.kind
+    cls, machine, specs = TABLES[kind]
+    record = uow.load(kind, command.target)
+    state = record.state if record else "new"
+    where = subject(kind, command.target, state)
+    spec: Spec | None = specs.get(command.do)
     if spec is None:
-        raise Refused(f"{where}: unknown trigger {command.do!r}; allowed now: {', '.join(allowed_now(state))}")
-    if spec.kind == "register":
-        if parcel is not None:
-            raise Refused(f"{where}: register: code {command.target} is already registered; codes are unique")
-    elif parcel is None:
-        raise Refused(f"parcel {command.target}: unknown parcel; register it first")
-
-    flags = frozenset({"rejected"}) if command.data.get("rejected") else frozenset()
+        raise Refused(f"{where}: unknown trigger {command.do!r}; allowed now: {', '.join(allowed_now(state, kind))}")
+    opens = lifecycle.destination(machine, spec.name, "new") is not None
+    if record is not None and opens and state != "new" and lifecycle.destination(machine, spec.name, state) is None:
+        raise Refused(f"{where}: register: code {command.target} is already registered; codes are unique"
+                      if kind == "parcel" else f"{where}: {spec.name}: {kind} {command.target} already exists")
+    if record is None and not opens:
+        raise Refused(f"{kind} {command.target}: unknown {kind}; " + (
+            "register it first" if kind == "parcel" else f"{next(iter(specs))} it first"))
     dest = None
-    if spec.kind in ("register", "transition"):
-        dest = lifecycle.destination(lifecycle.PARCEL, spec.name, state, flags)
+    if spec.kind != "fact":
+        flags = frozenset({"rejected"}) if command.data.get("rejected") else frozenset()
+        dest = lifecycle.destination(machine, spec.name, state, flags)
         if dest is None:
-            moves = [t for t in allowed_now(state) if PARCEL_SPECS[t].kind != "fact"]
+            moves = [t for t in allowed_now(state, kind) if specs[t].kind != "fact"]
             raise Refused(f"{where}: {spec.name} is not allowed from {state}; allowed moves: "
-                          f"{', '.join(moves) or 'none'} (facts: see `minerehab next`)")
+                          f"{', '.join(moves) or 'none'}" + (" (facts: see `minerehab next`)" if kind == "parcel" else ""))
     elif spec.states is not None and state not in spec.states:
         raise Refused(f"{where}: {spec.name} makes no sense in state {state}; allowed in: {', '.join(spec.states)}")
-    if parcel is not None:
-        writeoff.check_not_direct(spec, parcel)
-    roles.check_role(spec, command.role, "parcel", command.target, state)
+    if record is not None and kind == "parcel":
+        writeoff.check_not_direct(spec, record)
+    roles.check_role(spec, command.role, kind, command.target, state)
     data = parse_fields(spec, command.data, where)
     if spec.reason_required and not command.reason:
         raise Refused(f"{where}: {spec.name} needs a reason (--reason)")
-    if spec.name == "plan" and data["mode"] == "conversion" and not {"sponsor", "new_use"} <= set(data):
-        raise Refused(f"{where}: plan with mode conversion needs sponsor (drc|wrb) and new_use")
-    sequencing.check_on(command.on, uow.now, "parcel", command.target, state, spec.name)
-    if parcel is not None:
-        sequencing.check_after_opening(command.on, parcel, "parcel", spec.name, spec.kind == "transition")
+    sequencing.check_on(command.on, uow.now, kind, command.target, state, spec.name)
+    if record is not None:
+        sequencing.check_after_opening(command.on, record, kind, spec.name, spec.kind == "transition")
+    return cls, record, spec, state, dest, data, where
+
+
+def record_step(uow, cls, record, command: Command, spec: Spec, state: str, dest: str | None, data: dict):
+    """Trigger the one event of this command on its own subject."""
+    if record is None:
+        return uow.open(cls, command.kind, command, dest, data)
+    if spec.kind == "fact":
+        uow.note(record, command, data)
+    else:
+        uow.move(record, command, state, dest, data)
+    return record
+
+
+def handle_parcel(uow, command: Command) -> dict:
+    cls, parcel, spec, state, dest, data, where = prepare(uow, command)
+    if spec.name == "plan":
+        if data["mode"] == "conversion" and not {"sponsor", "new_use"} <= set(data):
+            raise Refused(f"{where}: plan with mode conversion needs sponsor (drc|wrb) and new_use")
+        programme_rules.check_plan(uow.load("programme", data["programme"]), data, where)
     if spec.kind == "fact":
         stewardship.check_fact(parcel, spec.name, data)
     if spec.name == "close_stewardship":
         stewardship.check_close(parcel, command.on)
     if spec.name == "start_natural_recovery" and parcel.plan.get("mode") not in ("natural_recovery", "assisted_regeneration"):
         raise Refused(f"{where}: start_natural_recovery needs a plan in mode natural_recovery or assisted_regeneration")
-
-    if spec.kind == "register":
-        parcel = uow.open(Parcel, "parcel", command, dest, data)
-    elif spec.kind == "transition":
-        uow.move(parcel, command, state, dest, data)
-    else:
-        uow.note(parcel, command, data)
+    parcel = record_step(uow, cls, parcel, command, spec, state, dest, data)
     return {"from": state, "to": parcel.state, "version": parcel.version}
 
 
-def allowed_now(state: str) -> list[str]:
-    """Triggers and facts that could be recorded in `state` (batch-only moves excluded)."""
-    moves = [t for t in lifecycle.triggers_from(lifecycle.PARCEL, state) if not PARCEL_SPECS[t].batch_only]
-    if state == "new":
-        return moves
-    facts = [s.name for s in PARCEL_SPECS.values() if s.kind == "fact" and (s.states is None or state in s.states)]
-    return moves + facts
+def handle_batch(uow, command: Command) -> dict:
+    cls, batch, spec, state, dest, data, where = prepare(uow, command)
+    follow = []  # (parcel, trigger, kind, data) to record on member parcels once the batch's own event is in
+    if spec.name == "add_to_batch":
+        code = data["parcel"]
+        parcel = uow.load("parcel", code)
+        writeoff.check_add(batch, code, parcel, command.on)
+        accept = parcel.steps.get("accept", {})
+        data["area_ha"] = accept.get("measured_area_ha") or parcel.steps.get("complete_works", {}).get(
+            "as_built_area_ha") or parcel.area_ha
+        follow.append((parcel, "add_to_batch", "fact", {"batch": batch.key}))
+    elif spec.name == "remove_from_batch":
+        writeoff.check_remove(batch, data["parcel"])
+        follow.append((uow.load("parcel", data["parcel"]), "remove_from_batch", "fact", {"batch": batch.key}))
+    elif spec.name == "submit_batch":
+        writeoff.check_submit(batch)
+    elif spec.name in ("file_batch", "confirm_write_off"):
+        members = {code: uow.load("parcel", code) for code in sorted(batch.members)}
+        expected = "accepted" if spec.name == "file_batch" else "filed"
+        writeoff.check_members_movable(batch, members, spec.name, expected, command.on)
+        rejected = set(data.get("rejected", []))
+        writeoff.check_rejected(batch, sorted(rejected))
+        for code, parcel in members.items():
+            step = {"batch": batch.key, **{k: v for k, v in data.items() if k != "rejected"}}
+            if spec.name == "confirm_write_off":
+                step["rejected"] = code in rejected
+            follow.append((parcel, spec.name, "transition", step))
+    record_step(uow, cls, batch, command, spec, state, dest, data)
+    for parcel, trigger, kind, step in follow:
+        if kind == "fact":
+            uow.note(parcel, command, step, fact=trigger)
+        else:
+            flags = frozenset({"rejected"}) if step.get("rejected") else frozenset()
+            target = lifecycle.destination(lifecycle.PARCEL, trigger, parcel.state, flags)
+            uow.move(parcel, command, parcel.state, target, step)
+    batch = uow.load("batch", command.target)
+    return {"from": state, "to": batch.state, "version": batch.version, "parcels": [p.code for p, *_ in follow]}
 
 
-HANDLERS = {"parcel": handle_parcel}
+def handle_programme(uow, command: Command) -> dict:
+    cls, programme, spec, state, dest, data, where = prepare(uow, command)
+    if spec.name == "include_in_budget":
+        programme_rules.check_budget(programme, data)
+    programme = record_step(uow, cls, programme, command, spec, state, dest, data)
+    return {"from": state, "to": programme.state, "version": programme.version}
+
+
+def handle_taskforce(uow, command: Command) -> dict:
+    cls, taskforce, spec, state, dest, data, where = prepare(uow, command)
+    taskforce_rules.check_change(taskforce, spec.name, data)
+    taskforce = record_step(uow, cls, taskforce, command, spec, state, dest, data)
+    return {"from": state, "to": taskforce.state, "version": taskforce.version}
+
+
+HANDLERS = {"parcel": handle_parcel, "batch": handle_batch, "programme": handle_programme,
+            "taskforce": handle_taskforce}

@@ -13,10 +13,9 @@ from events import codecs
 from events.store import Store, resolve
 from workflow.commands import Command
 from workflow.errors import Refused
-from workflow.parcel import Parcel, aggregate_id
+from workflow.handlers import HANDLERS, TABLES
+from workflow.parcel import aggregate_id
 from workflow.record import Record
-
-KINDS: dict[str, type[Record]] = {"parcel": Parcel}
 
 
 class UnitOfWork:
@@ -83,8 +82,6 @@ class Ledger(Application):
     # commands
 
     def handle(self, uow: UnitOfWork, command: Command) -> dict:
-        from workflow.handlers import HANDLERS
-
         try:
             outcome = HANDLERS[command.kind](uow, command)
         except Refused as refusal:
@@ -166,7 +163,7 @@ class Ledger(Application):
 
     def records(self, kind: str) -> dict[str, Record]:
         """Every aggregate of a kind, built in one pass over the log."""
-        cls = KINDS[kind]
+        cls = TABLES[kind][0]
         topics = [f"{cls.__module__}:{cls.__qualname__}.{name}" for name in ("Opened", "Transitioned", "FactRecorded")]
         found: dict = {}
         for event in self.all_events(topics):

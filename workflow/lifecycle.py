@@ -52,6 +52,21 @@ BATCH_TRANSITIONS = [
     {"trigger": "confirm_write_off", "source": "filed", "dest": "written_off"},
 ]
 
+PROGRAMME_STATES = ["new", "drafted", "approved"]
+
+PROGRAMME_TRANSITIONS = [
+    {"trigger": "create_programme", "source": "new", "dest": "drafted"},
+    {"trigger": "approve_programme", "source": "drafted", "dest": "approved"},
+    {"trigger": "include_in_budget", "source": "approved", "dest": "approved"},
+]
+
+TASKFORCE_STATES = ["new", "active"]
+
+TASKFORCE_TRANSITIONS = [
+    {"trigger": "appoint_member", "source": ["new", "active"], "dest": "active"},
+    {"trigger": "remove_member", "source": "active", "dest": "active"},
+]
+
 
 def _table(states: list[str], transitions: list[dict]) -> Machine:
     return Machine(model=None, states=states, transitions=transitions, initial="new",
@@ -60,6 +75,8 @@ def _table(states: list[str], transitions: list[dict]) -> Machine:
 
 PARCEL = _table(PARCEL_STATES, PARCEL_TRANSITIONS)
 BATCH = _table(BATCH_STATES, BATCH_TRANSITIONS)
+PROGRAMME = _table(PROGRAMME_STATES, PROGRAMME_TRANSITIONS)
+TASKFORCE = _table(TASKFORCE_STATES, TASKFORCE_TRANSITIONS)
 
 
 def destination(machine: Machine, trigger: str, state: str, flags: frozenset[str] = frozenset()) -> str | None:

@@ -26,6 +26,20 @@ def attributes(code: str, area: Decimal, township: str = "庙尔沟镇") -> dict
             "mining_method": "open_pit", "planned_mode": "ecological_reconstruction", "direction": "0404"}
 
 
+def programme(name: str = "TL-2023-2025", years: dict | None = None, on: date = date(2023, 1, 10),
+              target_ha: Decimal = Decimal("195.45"), investment: Decimal = Decimal("4647.75")) -> list[dict]:
+    """Create and approve a programme; by default the seed's 2023–2025 decomposition."""
+    years = years or {"2023": {"parcels": 13, "area_ha": Decimal("76.7378")},
+                      "2024": {"parcels": 12, "area_ha": Decimal("65.7")},
+                      "2025": {"parcels": 3, "area_ha": Decimal("68.86")}}
+    first = {"do": "create_programme", "programme": name, "actor": "张玉峰", "role": "nrb", "on": on.isoformat(),
+             "data": {"name": "新疆托里县历史遗留矿山生态修复方案（2023—2025年）", "county_code": "654224",
+                      "period": "2023-2025", "target_ha": target_ha, "years": years, "planned_investment": investment}}
+    approve = {"do": "approve_programme", "programme": name, "actor": "金勇", "role": "county_gov",
+               "on": (on + timedelta(days=5)).isoformat(), "data": {"evaluation_ref": "托政函〔2023〕12号"}}
+    return [first, approve]
+
+
 def works_life(code: str, start: date, area: Decimal, investment: Decimal, year: int | None = None,
                programme: str = "TL-2023-2025") -> list[dict]:
     """Registration to acceptance, with the facts a sound project records on the way."""

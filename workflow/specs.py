@@ -168,6 +168,51 @@ PARCEL_SPECS: dict[str, Spec] = {
 """`attach_document` names no roles: any role may attach a document."""
 
 
+def year_plan(value) -> dict[str, dict]:
+    """Per-year decomposition {"2023": {parcels, area_ha}, …}."""
+    if not isinstance(value, dict) or not value:
+        raise f.BadValue('an object {"2023": {"parcels": 13, "area_ha": 76.7378}, …}')
+    plan = {}
+    for year, row in value.items():
+        if not isinstance(row, dict) or set(row) - {"parcels", "area_ha", "investment"} or "area_ha" not in row:
+            raise f.BadValue('an object {"2023": {"parcels": 13, "area_ha": 76.7378}, …}')
+        plan[str(f.year(year))] = {k: (f.count(v) if k == "parcels" else f.positive(v)) for k, v in row.items()}
+    return plan
+
+
+def _specs(*specs: Spec) -> dict[str, Spec]:
+    return {s.name: s for s in specs}
+
+
+BATCH_SPECS = _specs(
+    Spec("create_batch", "transition", ("nrb",), (req("year", f.year),)),
+    Spec("add_to_batch", "transition", ("nrb",), (req("parcel", f.text),)),
+    Spec("remove_from_batch", "transition", ("nrb",), (req("parcel", f.text),)),
+    Spec("submit_batch", "transition", ("nrb",), (req("report_ref", f.text),)),
+    Spec("return_batch", "transition", ("prefecture_nrb",), (req("reasons", f.texts),)),
+    Spec("file_batch", "transition", ("prefecture_nrb",), (req("filing_ref", f.text),)),
+    Spec("confirm_write_off", "transition", ("prefecture_nrb",), (
+        req("confirmation_ref", f.text), opt("rejected", f.texts),
+    )),
+)
+
+PROGRAMME_SPECS = _specs(
+    Spec("create_programme", "transition", ("nrb",), (
+        req("name", f.text), req("county_code", f.text), req("period", f.text), req("target_ha", f.positive),
+        req("years", year_plan), req("planned_investment", f.positive),
+    )),
+    Spec("approve_programme", "transition", ("county_gov",), (req("evaluation_ref", f.text),)),
+    Spec("include_in_budget", "transition", ("finance",), (req("year", f.year), req("amount", f.positive))),
+)
+
+TASKFORCE_SPECS = _specs(
+    Spec("appoint_member", "transition", ("nrb", "county_gov"), (
+        req("person", f.text), req("unit", f.role_id), req("position", f.text),
+    )),
+    Spec("remove_member", "transition", ("nrb", "county_gov"), (req("person", f.text),)),
+)
+
+
 def parse_fields(spec: Spec, data: dict, where: str) -> dict:
     """The command's data as exact typed values; an unknown, missing or malformed field is refused."""
     from workflow.errors import Refused

@@ -42,6 +42,10 @@ STATES = {
     # write-off batch
     "open": ("编组中", "open"),
     "submitted": ("已报送", "submitted"),
+    # programme and task force
+    "drafted": ("已编制", "drafted"),
+    "approved": ("已批准", "approved"),
+    "active": ("在任", "active"),
 }
 
 TRIGGERS = {
@@ -70,6 +74,12 @@ TRIGGERS = {
     "remove_from_batch": ("移出批次", "remove from batch"),
     "submit_batch": ("报送批次", "submit batch"),
     "return_batch": ("退回批次", "return batch"),
+    # programme and task force
+    "create_programme": ("编制修复方案", "create programme"),
+    "approve_programme": ("审批修复方案", "approve programme"),
+    "include_in_budget": ("纳入年度预算", "include in budget"),
+    "appoint_member": ("任命专班成员", "appoint member"),
+    "remove_member": ("调整专班成员", "remove member"),
 }
 
 FACTS = {
