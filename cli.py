@@ -333,14 +333,17 @@ def print_history(ctx, kind, key, as_json) -> None:
     if as_json:
         emit_json(rows)
         return
-    table(
-        ["v", "recorded_at", "on", "actor", "role", "event", "from → to", "data", "reason", "documents"],
-        [[r["version"], r["recorded_at"].astimezone(CST).strftime("%Y-%m-%d %H:%M:%S"), r["on"], r["actor"],
-          r["role"], r["event"] + (" (migrated)" if r["migrated"] else ""),
-          f"{r['from']} → {r['to']}" if r["to"] else "", r["data"] or None, r["reason"],
-          [d["title"] + ":" + d["ref"] for d in r["documents"]] or None]
-         for r in rows],
-    )
+    for r in rows:
+        move = f"{r['from']} → {r['to']}" if r["to"] else "(fact)"
+        recorded = r["recorded_at"].astimezone(CST).strftime("%Y-%m-%d %H:%M:%S")
+        click.echo(f"v{r['version']:<3} {r['on']}  {r['event']}{' (migrated)' if r['migrated'] else ''}  {move}  "
+                   f"{r['actor']} ({r['role']})  recorded {recorded}")
+        if r["data"]:
+            click.echo("     " + "  ".join(f"{k}={cell_text(v)}" for k, v in r["data"].items()))
+        if r["reason"]:
+            click.echo(f"     reason: {r['reason']}")
+        for d in r["documents"]:
+            click.echo(f"     document: {d['title']} {d['ref']}" + (f" sha256:{d['sha256']}" if "sha256" in d else ""))
 
 
 @cli.command()

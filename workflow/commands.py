@@ -7,6 +7,8 @@ happen is for the workflow and its guards.
 from __future__ import annotations
 
 import json
+import re
+from decimal import Decimal
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Iterable, Iterator
@@ -117,3 +119,20 @@ def read_jsonl(lines: Iterable[str], migrated: bool = False) -> Iterator[Command
             yield Refused(f"not valid JSON ({error.msg} at column {error.colno})", number)
         except Refused as refusal:
             yield refusal
+
+
+_DECIMAL = "\u0000decimal:"
+
+
+def to_jsonl(line: dict) -> str:
+    """One command as a JSONL line, decimals written as exact JSON numbers and dates as ISO text."""
+
+    def default(value):
+        if isinstance(value, Decimal):
+            return f"{_DECIMAL}{value}"
+        if isinstance(value, date):
+            return value.isoformat()
+        raise TypeError(f"cannot write {type(value).__name__} to JSONL")
+
+    raw = json.dumps(line, ensure_ascii=False, default=default)
+    return re.sub(r'"\\u0000decimal:([^"]*)"', r"\1", raw)

@@ -83,3 +83,52 @@ def works_life(code: str, start: date, area: Decimal, investment: Decimal, year:
             "sign_in_sheet": f"QD-{code}", "photos": [f"IMG-{code}-1", f"IMG-{code}-2"]},
             documents=[{"title": "初步验收意见", "ref": f"YS-{code}"}]),
     ]
+
+
+def taskforce(name: str = "TF-654224", on: date = date(2023, 1, 5)) -> list[dict]:
+    """The seed's task force (工作专班): leader, deputies and member units."""
+    members = [("金勇", "county_gov", "组长"), ("殷成赋", "nrb", "副组长"), ("张玉峰", "nrb", "副组长兼办公室主任"),
+               ("乌来别克·马丁", "eeb", "成员"), ("蒋学喜", "drc", "成员"), ("郑旭山", "wrb", "成员"),
+               ("张志坚", "finance", "成员")]
+    return [{"do": "appoint_member", "taskforce": name, "actor": "金勇", "role": "county_gov", "on": on.isoformat(),
+             "data": {"person": person, "unit": unit, "position": position}} for person, unit, position in members]
+
+
+def write_off(batch: str, codes: list[str], on: date, year: int) -> list[dict]:
+    """Batch the accepted parcels, file them with the prefecture and have them written off."""
+    pref = ("地区自然资源局", "prefecture_nrb")
+
+    def step(do: str, days: int, data: dict, actor=NRB) -> dict:
+        return {"do": do, "batch": batch, "actor": actor[0], "role": actor[1],
+                "on": (on + timedelta(days=days)).isoformat(), "data": data}
+
+    return [step("create_batch", 0, {"year": year}),
+            *[step("add_to_batch", 0, {"parcel": code}) for code in codes],
+            step("submit_batch", 2, {"report_ref": f"托自然资报〔{year}〕{batch}"}),
+            step("file_batch", 10, {"filing_ref": f"塔地自然资备〔{year}〕{batch}"}, pref),
+            step("confirm_write_off", 30, {"confirmation_ref": f"塔地自然资销〔{year}〕{batch}"}, pref)]
+
+
+def stewardship(code: str, on: date, steward: str = "庙尔沟镇人民政府", years: int = 1) -> list[dict]:
+    """Designate the steward, hand over, inspect through the period, then close ("谁受益、谁负责")."""
+    keeper = (steward, "steward")
+    return [
+        command("designate_steward", code, on, NRB, {"steward": steward, "kind": "township",
+                                                    "agreement_ref": f"GH-{code}", "period_years": years}),
+        command("hand_over", code, on + timedelta(days=14), keeper, {"handover_ref": f"YJ-{code}"}),
+        command("log_stewardship_inspection", code, on + timedelta(days=120), keeper,
+                {"condition": "植被长势良好", "survival_rate": Decimal(91)}),
+        command("log_stewardship_inspection", code, on + timedelta(days=290), keeper,
+                {"condition": "无损毁", "survival_rate": Decimal(89)}),
+        command("close_stewardship", code, on + timedelta(days=14 + 366 * years), NRB, {"closure_ref": f"GB-{code}"}),
+    ]
+
+
+def whole_life(code: str = "TL-2023-01") -> list[dict]:
+    """What `make demo` shows: one parcel from registration to the end of its stewardship."""
+    start = date(2023, 3, 1)
+    life = works_life(code, start, Decimal("6.1234"), Decimal("134.72"))
+    accepted = date.fromisoformat(life[-1]["on"])
+    return [*programme(), *taskforce(), *life,
+            *write_off("B2023-1", [code], accepted + timedelta(days=5), 2023),
+            *stewardship(code, accepted + timedelta(days=10))]
