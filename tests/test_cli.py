@@ -175,7 +175,48 @@ def test_list_aligns_chinese_text(runner):
     assert width(header[:header.index("state")]) == width(row[:row.index("identified")])
 
 
-def test_every_command_help_ends_with_an_example(runner):
-    for name, command in cli.commands.items():
-        text = runner.invoke(cli, [name, "--help"]).output
-        assert "Example:" in text, name
+def test_batches_programmes_and_task_forces_from_the_command_line(runner):
+    demo = open("examples/demo-parcel.jsonl", encoding="utf-8").read().splitlines()
+    body = [line for line in demo if '"create_programme"' not in line and '"approve_programme"' not in line]
+    result = runner.invoke(cli, ["apply", "-"], input="\n".join(body) + "\n")
+    assert result.exit_code == 0, result.output
+    assert json.loads(runner.invoke(cli, ["show", CODE, "--json"]).output)["state"] == "closed"
+
+    batch = json.loads(runner.invoke(cli, ["batch", "show", "B2023-1", "--json"]).output)
+    assert batch["state"] == "written_off" and batch["members"] == [CODE] and batch["area_ha"] == "6.1234"
+    filed = json.loads(runner.invoke(cli, ["batch", "show", "B2023-1", "--as-of", "2023-06-20", "--json"]).output)
+    assert filed["state"] == "filed"
+    assert [r["event"] for r in json.loads(runner.invoke(cli, ["batch", "history", "B2023-1", "--json"]).output)] == [
+        "create_batch", "add_to_batch", "submit_batch", "file_batch", "confirm_write_off"]
+    assert json.loads(runner.invoke(cli, ["batch", "list", "--json"]).output)[0]["members"] == 1
+
+    programme = json.loads(runner.invoke(cli, ["programme", "show", "TL-2023-2025", "--json"]).output)
+    assert programme["state"] == "approved" and programme["planned_area_ha"] == "211.2978"
+    assert len(json.loads(runner.invoke(cli, ["programme", "history", "TL-2023-2025", "--json"]).output)) == 2
+
+    members = json.loads(runner.invoke(cli, ["taskforce", "show", "TF-654224", "--on", "2023-01-05", "--json"]).output)
+    assert len(members["members"]) == 7 and members["members"][0]["person"] == "金勇"
+    assert json.loads(runner.invoke(cli, ["taskforce", "show", "TF-654224", "--on", "2023-01-04", "--json"])
+                      .output)["members"] == []
+
+    created = runner.invoke(cli, ["do", "create_batch", "--batch", "B2024-1", "--on", "2024-07-01", "--actor", "张玉峰",
+                                  "--role", "nrb", "--set", "year=2024"])
+    assert created.exit_code == 0 and "batch B2024-1: create_batch new → open" in created.output
+    refused = runner.invoke(cli, ["do", "add_to_batch", "--batch", "B2024-1", "--on", "2024-07-02", "--actor", "张玉峰",
+                                  "--role", "nrb", "--set", f"parcel={CODE}"])
+    assert refused.exit_code == 2 and f"parcel {CODE} is closed; only accepted parcels may join" in refused.output
+    both = runner.invoke(cli, ["do", "create_batch", "X", "--batch", "B9", "--on", "2024-07-01", "--actor", "a",
+                               "--role", "nrb"])
+    assert both.exit_code == 2 and "name one target" in both.output
+
+
+def walk(group, path=()):
+    for name, command in group.commands.items():
+        yield (*path, name), command
+        if hasattr(command, "commands"):
+            yield from walk(command, (*path, name))
+
+
+def test_every_command_and_subcommand_help_has_an_example(runner):
+    for path, _ in walk(cli):
+        assert "Example:" in runner.invoke(cli, [*path, "--help"]).output, path
