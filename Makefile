@@ -20,11 +20,22 @@ install: $(VENV)/.installed
 
 dev: $(VENV)/.dev-installed
 
+SAMPLE := examples/tuoli-2023-2025
+MR := MINEREHAB_STORE=$(DEMO_DB) MINEREHAB_ACTOR=张玉峰 MINEREHAB_ROLE=nrb $(VENV)/bin/minerehab
+
+# The Tuoli 2023–2025 sample: programme and task force, 28 parcels imported from the county's
+# tables, their (backfilled) histories; then one parcel's whole life and the progress report.
 demo: install
 	@rm -rf demo && mkdir -p demo
-	@$(VENV)/bin/minerehab --store $(DEMO_DB) init
-	@$(VENV)/bin/minerehab --store $(DEMO_DB) apply examples/demo-parcel.jsonl
-	@$(VENV)/bin/minerehab --store $(DEMO_DB) history TL-2023-01
+	@$(MR) init
+	@$(MR) apply $(SAMPLE)/programme.jsonl
+	@$(MR) import parcels $(SAMPLE)/parcels.csv
+	@$(MR) import plan $(SAMPLE)/plan.csv --programme TL-2023-2025 --on 2023-03-01
+	@$(MR) apply --migration $(SAMPLE)/history.jsonl
+	@echo; echo "== history of parcel TL23-01: registration to the end of stewardship =="
+	@$(MR) history TL23-01
+	@echo; echo "== progress against the prefecture target =="
+	@$(MR) report progress
 
 test: dev
 	$(PY) -m pytest

@@ -518,6 +518,198 @@ def taskforce_history(ctx, taskforce_id, as_json):
     print_history(ctx, "taskforce", taskforce_id, as_json)
 
 
+def write_rows(rows: list[dict], fmt: str, output: str | None) -> None:
+    """Rows as csv, md, json or xlsx; to a file with --output (xlsx needs one)."""
+    import csv
+    import io
+
+    if fmt == "xlsx":
+        if not output:
+            fail("--format xlsx needs --output FILE.xlsx")
+        from openpyxl import Workbook
+
+        book = Workbook()
+        sheet = book.active
+        sheet.append(list(rows[0]))
+        for row in rows:
+            sheet.append([float(v) if isinstance(v, Decimal) else v for v in row.values()])
+        book.save(output)
+        click.echo(f"wrote {output}")
+        return
+    buffer = io.StringIO()
+    if fmt == "csv":
+        writer = csv.writer(buffer, lineterminator="\n")
+        writer.writerow(list(rows[0]))
+        writer.writerows([cell_text(v) for v in row.values()] for row in rows)
+    elif fmt == "md":
+        buffer.write("| " + " | ".join(rows[0]) + " |\n|" + "---|" * len(rows[0]) + "\n")
+        for row in rows:
+            buffer.write("| " + " | ".join(cell_text(v) for v in row.values()) + " |\n")
+    if output:
+        with open(output, "w", encoding="utf-8") as handle:
+            handle.write(buffer.getvalue())
+        click.echo(f"wrote {output}")
+    else:
+        click.echo(buffer.getvalue(), nl=False)
+
+
+def progress_bar(items: list, label: str):
+    """A progress bar on stderr when it is a terminal; the plain list otherwise."""
+    if not sys.stderr.isatty() or len(items) < 2:
+        return items
+    return click.progressbar(items, label=label, file=sys.stderr)
+
+
+@cli.group("import")
+def import_group():
+    """Import the county's tables (.csv or .xlsx, English or Chinese headers).
+
+    \b
+    Example:
+      minerehab import parcels examples/tuoli-2023-2025/parcels.csv --on 2023-02-20
+    """
+
+
+def who(actor: str | None, role: str | None) -> tuple[str, str]:
+    if not actor or not role:
+        fail("give --actor and --role (or MINEREHAB_ACTOR and MINEREHAB_ROLE)")
+    return actor, role
+
+
+def run_imported(ctx, make_commands, label: str) -> None:
+    from workflow.inventory import ImportProblems
+
+    ledger = open_ledger(ctx)
+    try:
+        commands = make_commands(ledger)
+    except ImportProblems as problems:
+        fail(str(problems))
+    with refusals():
+        items = progress_bar(commands, label)
+        if items is commands:
+            outcomes = ledger.execute(commands)
+        else:
+            with items as bar:
+                outcomes = ledger.execute(bar)
+    click.echo(f"imported {len(outcomes)} rows")
+
+
+@import_group.command("parcels")
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("--on", "on", metavar="DATE", help="Registration date for rows without an on (登记日期) column.")
+@click.option("--actor", envvar="MINEREHAB_ACTOR")
+@click.option("--role", envvar="MINEREHAB_ROLE", default="nrb", show_default=True)
+@click.pass_context
+def import_parcels(ctx, file, on, actor, role):
+    """Register every parcel of an inventory table; one bad row writes nothing.
+
+    \b
+    Example:
+      minerehab import parcels 图斑清单.xlsx --on 2023-02-20 --actor 张玉峰
+    """
+    from pathlib import Path
+
+    from workflow.inventory import parcel_commands
+
+    actor, role = who(actor, role)
+    day = parse_date(on, "--on")
+    run_imported(ctx, lambda ledger: parcel_commands(Path(file), actor, role, day), "registering parcels")
+
+
+@import_group.command("plan")
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("--programme", required=True, metavar="ID", help="The approved programme the plan belongs to.")
+@click.option("--on", "on", required=True, metavar="DATE", help="Date of the plan.")
+@click.option("--actor", envvar="MINEREHAB_ACTOR")
+@click.option("--role", envvar="MINEREHAB_ROLE", default="nrb", show_default=True)
+@click.pass_context
+def import_plan(ctx, file, programme, on, actor, role):
+    """Plan parcels from the target decomposition table (目标分解计划表): year, code, area, investment.
+
+    \b
+    Example:
+      minerehab import plan examples/tuoli-2023-2025/plan.csv --programme TL-2023-2025 --on 2023-03-01
+    """
+    from pathlib import Path
+
+    from workflow.inventory import plan_commands
+
+    actor, role = who(actor, role)
+    day = parse_date(on, "--on")
+    run_imported(ctx, lambda ledger: plan_commands(Path(file), programme, actor, role, day,
+                                                   ledger.records("parcel")), "planning parcels")
+
+
+@cli.group()
+def report():
+    """Reports over the whole store.
+
+    \b
+    Example:
+      minerehab report progress --as-of 2024-12-31
+    """
+
+
+@report.command("progress")
+@click.option("--as-of", "as_of", metavar="DATE", help="The ledger as it stood on this business date (default today).")
+@click.option("--programme", "programme_id", metavar="ID", help="Which programme (default: the only one).")
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv", "xlsx", "md"]), default="table")
+@click.option("--output", metavar="FILE", help="Write to FILE (needed for xlsx).")
+@click.pass_context
+def report_progress(ctx, as_of, programme_id, fmt, output):
+    """Parcels, hectares and funds by year and state, against the prefecture target.
+
+    \b
+    Example:
+      minerehab report progress --format xlsx --output progress.xlsx
+    """
+    from workflow.progress import progress
+
+    day = parse_date(as_of, "--as-of")
+    ledger = open_ledger(ctx)
+    programmes = ledger.records("programme", as_of=day)
+    if programme_id:
+        if programme_id not in programmes:
+            fail(f"programme {programme_id}: unknown programme; known: {', '.join(programmes) or 'none'}")
+        chosen = programmes[programme_id]
+    elif len(programmes) > 1:
+        fail(f"several programmes; choose one with --programme: {', '.join(sorted(programmes))}")
+    else:
+        chosen = next(iter(programmes.values()), None)
+    result = progress(ledger.records("parcel", as_of=day), chosen, day)
+    rows = [*result["years"], result["total"]]
+    if fmt == "json":
+        emit_json(result)
+    elif fmt != "table":
+        write_rows(rows, fmt, output)
+    else:
+        print_progress(result, rows)
+
+
+def print_progress(result: dict, rows: list[dict]) -> None:
+    from workflow.progress import GROUP_STATES
+
+    if "programme" in result:
+        click.echo(f"{result['name']} ({result['programme']})")
+    click.echo(f"as of {result['as_of']}; prefecture target {result['target_ha']} ha")
+    click.echo()
+    table(["year", "parcels", "planned ha", "% target", "cum. %", "accepted ha", "% target", "cum. %"],
+          [[r["year"], r["parcels"], r["planned_ha"], r["planned_pct_of_target"], r.get("cumulative_planned_pct"),
+            r["accepted_total_ha"], r["accepted_pct_of_target"], r.get("cumulative_accepted_pct")] for r in rows])
+    click.echo()
+    groups = [*GROUP_STATES, "in_stewardship"]
+    click.echo("parcels / ha by state")
+    table(["year", *groups],
+          [[r["year"], *[f"{r['state_' + g + '_parcels']} / {r['state_' + g + '_ha']}"
+                         if r["state_" + g + "_parcels"] else "" for g in groups]]
+           for r in rows])
+    click.echo()
+    click.echo("funds (万元)")
+    table(["year", "planned", "budgeted", "allocated", "contracted", "paid", "deposited", "planned/ha"],
+          [[r["year"], r["planned_wan"], r["budgeted_wan"], r["allocated_wan"], r["contracted_wan"], r["paid_wan"],
+            r["deposited_wan"], r["planned_wan_per_ha"]] for r in rows])
+
+
 @cli.command("list")
 @click.option("--state", help="Only parcels in this state.")
 @click.option("--year", type=int, help="Only parcels planned for this year.")

@@ -45,7 +45,8 @@ class Store:
             if not path.is_file():
                 raise StoreError(f"store {self.location} does not exist; create it with `minerehab init`")
             try:
-                with closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as conn:
+                # read-write on purpose: a read-only connection leaves -wal/-shm files behind it
+                with closing(sqlite3.connect(path)) as conn:
                     found = conn.execute(
                         "SELECT 1 FROM sqlite_master WHERE type='table' AND name=?", (TABLE,)
                     ).fetchone()

@@ -161,13 +161,14 @@ class Ledger(Application):
                 return
             start = notifications[-1].id + 1
 
-    def records(self, kind: str) -> dict[str, Record]:
-        """Every aggregate of a kind, built in one pass over the log."""
+    def records(self, kind: str, as_of: date | None = None) -> dict[str, Record]:
+        """Every aggregate of a kind (as of a business date), built in one pass over the log."""
         cls = TABLES[kind][0]
         topics = [f"{cls.__module__}:{cls.__qualname__}.{name}" for name in ("Opened", "Transitioned", "FactRecorded")]
         found: dict = {}
         for event in self.all_events(topics):
-            found[event.originator_id] = apply(found.get(event.originator_id), event)
+            if as_of is None or event.on <= as_of:
+                found[event.originator_id] = apply(found.get(event.originator_id), event)
         return {record.key: record for record in found.values() if record is not None}
 
 

@@ -15,7 +15,7 @@ def aggregate_id(kind: str, key: str) -> uuid.UUID:
     return uuid.uuid5(NAMESPACE, f"{kind}:{key}")
 
 
-MONEY_FACTS = {"allocate_funds": "allocated", "make_payment": "paid", "deposit_revenue": "deposited"}
+MONEY_FACTS = {"allocate_funds": "allocated", "make_payment": "paid"}
 
 
 class Parcel(Record):
@@ -33,7 +33,8 @@ class Parcel(Record):
         self.attributes: dict = {}
         self.steps: dict[str, dict] = {}
         self.facts: dict[str, int] = {}
-        self.money = {"allocated": Decimal(0), "paid": Decimal(0), "deposited": Decimal(0)}
+        self.money = {"allocated": Decimal(0), "paid": Decimal(0), "deposited": Decimal(0),
+                      "deposited_elsewhere": Decimal(0)}
         self.progress = Decimal(0)
         self.batch: str | None = None
         self.steward: dict | None = None
@@ -56,6 +57,9 @@ class Parcel(Record):
         self.facts[fact] = self.facts.get(fact, 0) + 1
         if fact in MONEY_FACTS:
             self.money[MONEY_FACTS[fact]] += data["amount"]
+        elif fact == "deposit_revenue":
+            account = "deposited" if data["account"] == "treasury" else "deposited_elsewhere"
+            self.money[account] += data["amount"]
         elif fact == "certify_progress":
             self.progress = data["percent"]
         elif fact == "add_to_batch":

@@ -110,3 +110,76 @@ def label(table: dict, key: str, lang: str = "en") -> str:
     if names is None:
         return key
     return names[0] if lang == "zh" else names[1]
+
+ATTRIBUTES = {
+    "code": ("图斑编号", "parcel code"),
+    "name": ("图斑名称", "name"),
+    "county_code": ("县级行政区代码", "county code"),
+    "township": ("乡镇", "township"),
+    "lon": ("经度", "longitude"),
+    "lat": ("纬度", "latitude"),
+    "area_ha": ("图斑面积", "area (ha)"),
+    "verified_area_ha": ("核实面积", "verified area (ha)"),
+    "verification_id": ("核查编号", "verification id"),
+    "category": ("图斑大类", "category"),
+    "subclass": ("图斑小类", "subclass"),
+    "feature": ("损毁类型", "feature"),
+    "mineral": ("矿种", "mineral"),
+    "mining_method": ("开采方式", "mining method"),
+    "closure_year": ("闭坑年份", "closure year"),
+    "land_class": ("三调地类", "land class"),
+    "pit_depth_m": ("采坑深度", "pit depth (m)"),
+    "near_road": ("临近道路", "near a road"),
+    "near_settlement": ("临近居民点", "near a settlement"),
+    "contiguous_group": ("集中连片", "contiguous group"),
+    "planned_mode": ("拟修复模式", "planned mode"),
+    "direction": ("修复方向", "restoration direction"),
+    "geometry": ("空间范围", "geometry"),
+    "on": ("登记日期", "registered on"),
+    # target decomposition table (目标分解计划表)
+    "year": ("年度", "year"),
+    "planned_investment": ("计划投入资金", "planned investment (万元)"),
+    "mode": ("修复模式", "mode"),
+    "sponsor": ("牵头单位", "sponsor"),
+    "new_use": ("利用方向", "new use"),
+}
+
+HEADER_ALIASES = {"面积": "area_ha", "编号": "code", "名称": "name", "乡（镇）": "township", "乡镇名称": "township",
+                  "计划投资": "planned_investment", "投资": "planned_investment", "计划资金": "planned_investment"}
+"""Other spellings of column headers seen in county tables."""
+
+VALUE_LABELS = {
+    # planned modes
+    "自然恢复": "natural_recovery", "辅助再生": "assisted_regeneration", "人工辅助修复": "assisted_regeneration",
+    "生态重建": "ecological_reconstruction", "工程修复": "ecological_reconstruction", "转型利用": "conversion",
+    # features
+    "采坑": "pit", "中转场地": "transfer_yard", "废石堆": "waste_dump", "工业广场": "buildings",
+    "塌陷坑": "collapse_pit", "井口": "shaft_entrance", "其他": "other",
+    # mining methods
+    "露天开采": "open_pit", "地下开采": "underground", "联合开采": "combined",
+}
+"""Chinese values accepted on import for the enumerated attributes."""
+
+
+def header_key(header: str) -> str | None:
+    """The attribute id of a column header written in English or Chinese."""
+    header = header.strip()
+    if header in ATTRIBUTES:
+        return header
+    for key, (zh, en) in ATTRIBUTES.items():
+        if header in (zh, en):
+            return key
+    return HEADER_ALIASES.get(header)
+
+GROUPS = {
+    "unplanned": ("未列入计划", "not planned"),
+    "planned": ("已列入计划", "planned"),
+    "survey_design": ("勘察设计", "survey and design"),
+    "construction": ("施工/恢复中", "under construction"),
+    "completed": ("已完工待验收", "completed"),
+    "accepted": ("已验收", "accepted"),
+    "filed": ("已备案", "filed"),
+    "written_off": ("已核销", "written off"),
+    "closed": ("管护期满", "stewardship closed"),
+    "in_stewardship": ("管护中", "in stewardship"),
+}
