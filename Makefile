@@ -28,14 +28,16 @@ MR := MINEREHAB_STORE=$(DEMO_DB) MINEREHAB_ACTOR=张玉峰 MINEREHAB_ROLE=nrb $(
 demo: install
 	@rm -rf demo && mkdir -p demo
 	@$(MR) init
-	@$(MR) apply $(SAMPLE)/programme.jsonl
-	@$(MR) import parcels $(SAMPLE)/parcels.csv
-	@$(MR) import plan $(SAMPLE)/plan.csv --programme TL-2023-2025 --on 2023-03-01
+	@$(MR) apply --migration $(SAMPLE)/programme.jsonl
+	@$(MR) import parcels --migration $(SAMPLE)/parcels.csv
+	@$(MR) import plan --migration $(SAMPLE)/plan.csv --programme TL-2023-2025 --on 2023-03-01
 	@$(MR) apply --migration $(SAMPLE)/history.jsonl
 	@echo; echo "== history of parcel TL23-01: registration to the end of stewardship =="
 	@$(MR) history TL23-01
 	@echo; echo "== progress against the prefecture target =="
 	@$(MR) report progress
+	@echo; echo "== compliance audit: high-severity findings (minerehab audit for all) =="
+	@$(MR) audit --rule R01,R02,R03,R04,R05,R06,R07,R09,R19,R23 || true
 
 test: dev
 	$(PY) -m pytest

@@ -78,6 +78,12 @@ def parse_date(value: str | None, option: str) -> date | None:
         fail(f"{option} {value!r} is not an ISO date YYYY-MM-DD")
 
 
+def business_today() -> date:
+    from policies.sequencing import business_today as today
+
+    return today(datetime.now(timezone.utc))
+
+
 def parse_timestamp(value: str | None) -> datetime | None:
     """An ISO timestamp; without an offset it is China Standard Time (UTC+8)."""
     if value is None:
@@ -576,7 +582,7 @@ def who(actor: str | None, role: str | None) -> tuple[str, str]:
     return actor, role
 
 
-def run_imported(ctx, make_commands, label: str) -> None:
+def run_imported(ctx, make_commands, label: str, migration: bool) -> None:
     from workflow.inventory import ImportProblems
 
     ledger = open_ledger(ctx)
@@ -584,6 +590,8 @@ def run_imported(ctx, make_commands, label: str) -> None:
         commands = make_commands(ledger)
     except ImportProblems as problems:
         fail(str(problems))
+    for command in commands:
+        command.migrated = migration
     with refusals():
         items = progress_bar(commands, label)
         if items is commands:
@@ -599,8 +607,9 @@ def run_imported(ctx, make_commands, label: str) -> None:
 @click.option("--on", "on", metavar="DATE", help="Registration date for rows without an on (登记日期) column.")
 @click.option("--actor", envvar="MINEREHAB_ACTOR")
 @click.option("--role", envvar="MINEREHAB_ROLE", default="nrb", show_default=True)
+@click.option("--migration", is_flag=True, help="Mark the events as migrated (backfilled history).")
 @click.pass_context
-def import_parcels(ctx, file, on, actor, role):
+def import_parcels(ctx, file, on, actor, role, migration):
     """Register every parcel of an inventory table; one bad row writes nothing.
 
     \b
@@ -613,7 +622,7 @@ def import_parcels(ctx, file, on, actor, role):
 
     actor, role = who(actor, role)
     day = parse_date(on, "--on")
-    run_imported(ctx, lambda ledger: parcel_commands(Path(file), actor, role, day), "registering parcels")
+    run_imported(ctx, lambda ledger: parcel_commands(Path(file), actor, role, day), "registering parcels", migration)
 
 
 @import_group.command("plan")
@@ -622,8 +631,9 @@ def import_parcels(ctx, file, on, actor, role):
 @click.option("--on", "on", required=True, metavar="DATE", help="Date of the plan.")
 @click.option("--actor", envvar="MINEREHAB_ACTOR")
 @click.option("--role", envvar="MINEREHAB_ROLE", default="nrb", show_default=True)
+@click.option("--migration", is_flag=True, help="Mark the events as migrated (backfilled history).")
 @click.pass_context
-def import_plan(ctx, file, programme, on, actor, role):
+def import_plan(ctx, file, programme, on, actor, role, migration):
     """Plan parcels from the target decomposition table (目标分解计划表): year, code, area, investment.
 
     \b
@@ -637,7 +647,7 @@ def import_plan(ctx, file, programme, on, actor, role):
     actor, role = who(actor, role)
     day = parse_date(on, "--on")
     run_imported(ctx, lambda ledger: plan_commands(Path(file), programme, actor, role, day,
-                                                   ledger.records("parcel")), "planning parcels")
+                                                   ledger.records("parcel")), "planning parcels", migration)
 
 
 @cli.group()
@@ -708,6 +718,84 @@ def print_progress(result: dict, rows: list[dict]) -> None:
     table(["year", "planned", "budgeted", "allocated", "contracted", "paid", "deposited", "planned/ha"],
           [[r["year"], r["planned_wan"], r["budgeted_wan"], r["allocated_wan"], r["contracted_wan"], r["paid_wan"],
             r["deposited_wan"], r["planned_wan_per_ha"]] for r in rows])
+
+
+@cli.command()
+@click.option("--as-of", "as_of", metavar="DATE", help="Audit the ledger as it stood on this business date (default today).")
+@click.option("--rule", "rule_ids", metavar="R07,R10", help="Only these rules.")
+@click.option("--subject", metavar="CODE", help="Only findings about this parcel (or batch, programme).")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False), help="TOML thresholds (see `minerehab rules`).")
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv", "md"]), default="table")
+@click.option("--fail-on", "fail_on", type=click.Choice(["high", "medium", "low"]), default="high", show_default=True,
+              help="Exit 1 when a finding is at or above this severity.")
+@click.pass_context
+def audit(ctx, as_of, rule_ids, subject, config_path, fmt, fail_on):
+    """Check every rule of DOMAIN.md §7 over the whole store in one pass (纪检监察).
+
+    \b
+    Example:
+      minerehab audit --rule R03,R17 --format json
+      minerehab audit --as-of 2024-12-31 --fail-on medium
+    """
+    from policies.rules import RULES, SEVERITIES, ConfigError, load_config
+    from workflow import audit as auditing
+
+    day = parse_date(as_of, "--as-of") or business_today()
+    try:
+        config = load_config(config_path)
+    except ConfigError as error:
+        fail(str(error))
+    chosen = None
+    if rule_ids:
+        chosen = [r.strip().upper() for r in rule_ids.split(",") if r.strip()]
+        unknown = [r for r in chosen if r not in RULES]
+        if unknown:
+            fail(f"--rule {unknown[0]}: unknown rule; allowed: {', '.join(sorted(RULES))}")
+    ledger = open_ledger(ctx)
+    findings, summary = auditing.run(ledger, day, config, chosen, subject)
+    rows = [f.as_dict() for f in findings]
+    if fmt == "json":
+        emit_json({"as_of": day, "findings": rows, "summary": summary})
+    elif fmt in ("csv", "md"):
+        flat = [{"rule": r["rule"], "severity": r["severity"], "subject": r["subject"], "on": r["on"],
+                 "message_zh": r["message"]["zh"], "message_en": r["message"]["en"],
+                 "evidence": " ".join(f"{e['aggregate']}@{e['version']}" for e in r["evidence"])} for r in rows]
+        if flat:
+            write_rows(flat, fmt, None)
+    else:
+        table(["rule", "severity", "subject", "on", "message", "evidence"],
+              [[r["rule"], r["severity"], r["subject"], r["on"], r["message"]["en"],
+                " ".join(f"{e['aggregate']}@{e['version']}" for e in r["evidence"])] for r in rows])
+        by = summary["by_severity"]
+        click.echo(f"{summary['findings']} findings (high {by['high']}, medium {by['medium']}, low {by['low']}) "
+                   f"over {summary['events_read']} events ({summary['migrated_events']} migrated), as of {day}")
+    threshold = SEVERITIES.index(fail_on)
+    if any(SEVERITIES.index(f.severity) >= threshold for f in findings):
+        ctx.exit(1)
+
+
+@cli.command()
+@click.option("--json", "as_json", is_flag=True)
+def rules(as_json):
+    """The compliance rules: id, severity, Chinese and English title, the events each reads, its thresholds.
+
+    \b
+    Example:
+      minerehab rules --json
+    """
+    from policies.rules import RULES, load_config
+
+    config = load_config()
+    rows = [{"rule": r.id, "severity": r.severity, "title_zh": r.title_zh, "title_en": r.title_en,
+             "reads": list(r.reads), "thresholds": config[r.id]} for r in sorted(RULES.values(), key=lambda r: r.id)]
+    if as_json:
+        emit_json(rows)
+        return
+    for r in rows:
+        click.echo(f"{r['rule']} [{r['severity']}] {r['title_zh']}")
+        click.echo(f"    {r['title_en']}")
+        click.echo(f"    reads: {', '.join(r['reads'])}" + (
+            f"; thresholds: {', '.join(f'{k}={v}' for k, v in r['thresholds'].items())}" if r["thresholds"] else ""))
 
 
 @cli.command("list")

@@ -38,14 +38,15 @@ def runner(tmp_path, monkeypatch):
     monkeypatch.setenv("MINEREHAB_ROLE", "nrb")
     r = CliRunner()
     assert r.invoke(cli, ["init"]).exit_code == 0
-    assert r.invoke(cli, ["apply", str(SAMPLE / "programme.jsonl")]).exit_code == 0
+    assert r.invoke(cli, ["apply", "--migration", str(SAMPLE / "programme.jsonl")]).exit_code == 0
     return r
 
 
 @pytest.fixture
 def loaded(runner):
-    for args in (["import", "parcels", str(SAMPLE / "parcels.csv")],
-                 ["import", "plan", str(SAMPLE / "plan.csv"), "--programme", "TL-2023-2025", "--on", "2023-03-01"],
+    for args in (["import", "parcels", "--migration", str(SAMPLE / "parcels.csv")],
+                 ["import", "plan", "--migration", str(SAMPLE / "plan.csv"), "--programme", "TL-2023-2025",
+                  "--on", "2023-03-01"],
                  ["apply", "--migration", str(SAMPLE / "history.jsonl")]):
         result = runner.invoke(cli, args)
         assert result.exit_code == 0, result.output
@@ -242,3 +243,43 @@ def test_per_year_sums_add_up_exactly_to_the_total(plan):
     assert total["planned_ha"] == sum((row[1] for row in plan), Decimal(0))
     assert total["planned_wan"] == sum((row[2] for row in plan), Decimal(0))
     assert all(isinstance(y["planned_ha"], Decimal) for y in report["years"])
+
+
+def test_the_audit_finds_the_samples_deliberate_problems(loaded):
+    result = loaded.invoke(cli, ["audit", "--format", "json", "--as-of", "2026-11-29"])
+    assert result.exit_code == 1  # high findings
+    report = json.loads(result.output)
+    assert set(report) == {"as_of", "findings", "summary"} and report["as_of"] == "2026-11-29"
+    found = {(f["rule"], f["subject"]) for f in report["findings"]}
+    for expected in [("R10", "TL23-03"), ("R06", "TL23-05"), ("R01", "TL23-06"), ("R03", "TL23-08"),
+                     ("R17", "TL23-08"), ("R13", "TL23-04"), ("R07", "TL24-05"), ("R04", "TL24-06"),
+                     ("R23", "TL24-02"), ("R09", "TL24-07")]:
+        assert expected in found, expected
+    assert not any(f["rule"] == "R18" for f in report["findings"])  # all of it was loaded as migrated
+    assert report["summary"]["migrated_events"] > 0
+    first = report["findings"][0]
+    assert set(first) == {"rule", "severity", "subject", "message", "evidence", "on"}
+    assert set(first["message"]) == {"zh", "en"} and first["evidence"][0]["aggregate"].count(":") == 1
+
+
+def test_audit_exit_codes_and_filters(loaded, tmp_path):
+    assert loaded.invoke(cli, ["audit", "--rule", "R20"]).exit_code == 0  # low findings only
+    assert loaded.invoke(cli, ["audit", "--rule", "R20", "--fail-on", "low"]).exit_code == 1
+    one = json.loads(loaded.invoke(cli, ["audit", "--subject", "TL23-08", "--format", "json"]).output)
+    assert {f["subject"] for f in one["findings"]} == {"TL23-08"}
+    assert loaded.invoke(cli, ["audit", "--rule", "R99"]).exit_code == 2
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[R12]\nspeed = 1\n", encoding="utf-8")
+    result = loaded.invoke(cli, ["audit", "--config", str(bad)])
+    assert result.exit_code == 2 and "has no setting 'speed'" in result.output
+    rows = list(csv.DictReader(io.StringIO(loaded.invoke(cli, ["audit", "--rule", "R03", "--format", "csv"]).output)))
+    assert rows and {r["rule"] for r in rows} == {"R03"} and rows[0]["message_zh"]
+    text = loaded.invoke(cli, ["audit", "--rule", "R03"]).output
+    assert "findings (high" in text and "TL23-08" in text
+
+
+def test_rules_lists_every_rule(runner):
+    rules = json.loads(runner.invoke(cli, ["rules", "--json"]).output)
+    assert len(rules) == 22 and rules[0]["rule"] == "R01" and rules[0]["title_zh"] and "move_material" in rules[0]["reads"]
+    assert {"area_tolerance_pct": 5} == next(r for r in rules if r["rule"] == "R02")["thresholds"]
+    assert "R13 [medium]" in runner.invoke(cli, ["rules"]).output

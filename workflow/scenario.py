@@ -7,7 +7,7 @@ compliance rule: histories with rule breaks are written on purpose elsewhere.
 from __future__ import annotations
 
 from datetime import date, timedelta
-from decimal import Decimal
+from decimal import ROUND_DOWN, Decimal
 
 NRB = ("张玉峰", "nrb")
 
@@ -71,7 +71,7 @@ def works_life(code: str, start: date, area: Decimal, investment: Decimal, year:
         command("log_patrol", code, on(), ("庙尔沟镇", "township"), {"findings": "无隐患", "hazard": False}),
         command("certify_progress", code, on(), ("塔城监理公司", "supervisor"), {"percent": Decimal(50)}),
         command("make_payment", code, on(), ("张志坚", "finance"), {
-            "amount": (contract / 2).quantize(Decimal("0.01")), "payee": "托里县建安公司",
+            "amount": (contract / 2).quantize(Decimal("0.01"), ROUND_DOWN), "payee": "托里县建安公司",
             "account": "special", "stage": "progress"}),
         command("complete_works", code, on(), ("托里县建安公司", "contractor"), {
             "as_built_area_ha": area, "completion_report_ref": f"WG-{code}",
@@ -83,6 +83,18 @@ def works_life(code: str, start: date, area: Decimal, investment: Decimal, year:
             "sign_in_sheet": f"QD-{code}", "photos": [f"IMG-{code}-1", f"IMG-{code}-2"]},
             documents=[{"title": "初步验收意见", "ref": f"YS-{code}"}]),
     ]
+
+
+def settlement(code: str, on: date, contract: Decimal) -> list[dict]:
+    """After acceptance: the supervisor certifies 100 % and finance pays the rest of the contract."""
+    first = (contract / 2).quantize(Decimal("0.01"), ROUND_DOWN)
+    return [command("certify_progress", code, on, ("塔城监理公司", "supervisor"), {"percent": Decimal(100)}),
+            command("make_payment", code, on + timedelta(days=10), ("张志坚", "finance"), {
+                "amount": contract - first, "payee": "托里县建安公司", "account": "special", "stage": "final"})]
+
+
+def contract_of(life: list[dict]) -> Decimal:
+    return next(line for line in life if line["do"] == "award_contract")["data"]["contract_amount"]
 
 
 def taskforce(name: str = "TF-654224", on: date = date(2023, 1, 5)) -> list[dict]:
@@ -129,6 +141,6 @@ def whole_life(code: str = "TL-2023-01") -> list[dict]:
     start = date(2023, 3, 1)
     life = works_life(code, start, Decimal("6.1234"), Decimal("134.72"))
     accepted = date.fromisoformat(life[-1]["on"])
-    return [*programme(), *taskforce(), *life,
+    return [*programme(), *taskforce(), *life, *settlement(code, accepted + timedelta(days=3), contract_of(life)),
             *write_off("B2023-1", [code], accepted + timedelta(days=5), 2023),
             *stewardship(code, accepted + timedelta(days=10))]

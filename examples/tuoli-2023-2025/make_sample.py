@@ -53,7 +53,8 @@ def parcels() -> list[dict]:
                          "category": "10", "subclass": "11" if n % 5 else "12", "feature": "采坑",
                          "mineral": MINERALS[n % 6], "mining_method": "露天开采", "closure_year": 2005 + n % 12,
                          "land_class": "0404" if n % 3 else "0307", "pit_depth_m": Decimal(4 + (n * 7) % 29),
-                         "near_road": "是" if n % 4 == 0 else "否", "near_settlement": "是" if n % 6 == 1 else "否",
+                         "near_road": "是" if n % 4 == 0 and (n < 13 or n == 16) else "否",
+                         "near_settlement": "是" if n % 6 == 1 and n < 13 else "否",
                          "planned_mode": "生态重建", "direction": "0404" if n % 3 else "0307",
                          "on": "2023-02-20", "investment": share})
     return rows
@@ -107,7 +108,8 @@ def history(rows: list[dict]) -> list[dict]:
         if i == 5:  # R01: more earth moved off site than the design's surplus
             lines.append(scenario.command("move_material", row["code"], date(2023, 5, 20), ("托里县建安公司", "contractor"),
                                           {"volume_m3": Decimal(1600), "destination": "off_site", "material": "砂石"}))
-        lines += life
+        lines += life + scenario.settlement(row["code"], date.fromisoformat(life[-1]["on"]) + timedelta(days=3),
+                                            scenario.contract_of(life))
     accepted = {r["code"]: date.fromisoformat(works(r, date(2023, 3, 13) + timedelta(days=3 * i))[-1]["on"])
                 for i, r in enumerate(y23)}
     first, second = [r["code"] for r in y23[:8]], [r["code"] for r in y23[8:]]
@@ -150,6 +152,8 @@ def history(rows: list[dict]) -> list[dict]:
             extra = dict(next(line for line in life if line["do"] == "allocate_funds"))
             life.append({**extra, "data": {**extra["data"], "line": "中央预算内投资"}})
         lines += life
+        if stop == "accept":
+            lines += scenario.stewardship(row["code"], date.fromisoformat(life[-1]["on"]) + timedelta(days=20), years=3)[:2]
         if i == 11:
             lines.append(scenario.command("suspend", row["code"], date.fromisoformat(life[-1]["on"]) + timedelta(days=10),
                                           ("乌来别克·马丁", "eeb"), reason="扬尘治理不到位，责令停工整改"))

@@ -1,0 +1,22 @@
+"""Hazard patrols (群测群防): townships watch active sites at least weekly (R16)."""
+
+from __future__ import annotations
+
+from policies.evidence import P
+from policies.rules import rule
+
+
+@rule("R16", "low", "施工期间巡查间隔不超过7天", "During construction, hazard patrols ≤ 7 days apart",
+      reads=("start_construction", "complete_works", "log_patrol"), max_gap_days=7)
+def weekly_patrols(d, ctx, emit):
+    if d.started is None:
+        return
+    end = d.completed[1] if d.completed else ctx.as_of
+    points = [(d.started[0], d.started[1])] + sorted((p for p in d.patrols if d.started[1] <= p[1] <= end),
+                                                     key=lambda p: p[1]) + [(d.completed[0] if d.completed else None, end)]
+    gaps = [(a, b) for a, b in zip(points, points[1:]) if (b[1] - a[1]).days > ctx.settings["max_gap_days"]]
+    if gaps:
+        longest = max((b[1] - a[1]).days for a, b in gaps)
+        emit(d.code, gaps[0][0][1], f"施工期间 {len(gaps)} 次巡查间隔超过 {ctx.settings['max_gap_days']} 天，最长 {longest} 天",
+             f"{len(gaps)} gaps over {ctx.settings['max_gap_days']} days between patrols during construction, "
+             f"longest {longest}", P(d, *sorted({v for gap in gaps for v, _ in gap if v})))
