@@ -618,3 +618,10 @@ def test_the_audit_of_a_store_is_the_union_of_its_parcels_audits(tmp_path_factor
         union += alone
     assert sorted(union + [f for f in full if f.subject not in codes], key=lambda f: f.sort_key) == full
     ledger.close()
+
+
+def test_the_documented_config_holds_the_defaults():
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parent.parent / "examples" / "rules.toml"
+    assert load_config(path).thresholds == load_config().thresholds
