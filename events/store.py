@@ -35,6 +35,7 @@ class Store:
                 "SQLITE_DBNAME": self.location,
                 "SQLITE_LOCK_TIMEOUT": "30",
                 "CREATE_TABLE": "y" if create else "n",
+                "APPLICATION_RECORDER_TOPIC": "events.chain:ChainedSQLiteRecorder",
             }
         raise StoreError(f"store {self.location}: the {self.kind} backend is not available")
 

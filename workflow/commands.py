@@ -6,11 +6,13 @@ happen is for the workflow and its guards.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from decimal import Decimal
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
 from typing import Any, Iterable, Iterator
 
 from events.metadata import SHA256
@@ -55,11 +57,13 @@ def document(value: Any) -> dict:
 
 
 def parse_doc_option(raw: str) -> dict:
-    """`--doc title=ref[:sha256]`."""
+    """`--doc title=ref[:sha256]`; when ref names a readable file, its sha256 is computed."""
     title, sep, rest = raw.partition("=")
     if not sep:
         raise f.BadValue("--doc as title=ref[:sha256]")
     ref, _, sha = rest.rpartition(":") if SHA256.fullmatch(rest.rpartition(":")[2].lower()) else (rest, "", "")
+    if not sha and Path(ref).is_file():
+        sha = hashlib.sha256(Path(ref).read_bytes()).hexdigest()
     return document({"title": title, "ref": ref, **({"sha256": sha} if sha else {})})
 
 

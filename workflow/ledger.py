@@ -10,6 +10,7 @@ from eventsourcing.domain import datetime_now_with_tzinfo
 from eventsourcing.persistence import IntegrityError, JSONTranscoder
 
 from events import codecs
+from events.rawlog import RawLog
 from events.store import Store, resolve
 from workflow.commands import Command
 from workflow.errors import Refused
@@ -72,8 +73,10 @@ class Ledger(Application):
             self.store.check_ready()
         self.clock = clock
         super().__init__(env=self.store.env(create))
+        self.raw = RawLog(self.recorder)
         if create:
             self.recorder.create_table()
+            self.raw.ensure_origin()
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)

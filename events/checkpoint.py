@@ -1,0 +1,85 @@
+"""Signed checkpoints (Ed25519 over the RFC 6962 root of the log) and the keys that sign them.
+
+An auditor keeps checkpoints outside the store; any later store must still contain the
+history each one covers, unchanged, or `verify` says so.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from datetime import datetime, timezone
+from pathlib import Path
+
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+
+FIELDS = ("origin", "tree_size", "root", "timestamp")
+
+
+class KeyError_(ValueError):
+    """A key file that is missing or not an Ed25519 key of the expected kind."""
+
+
+def keygen(path: Path) -> tuple[Path, Path]:
+    """Write PATH (private, PEM, mode 600) and PATH.pub (public, PEM)."""
+    key = Ed25519PrivateKey.generate()
+    private = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                serialization.NoEncryption())
+    public = key.public_key().public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+    path.write_bytes(private)
+    path.chmod(0o600)
+    pub = path.with_name(path.name + ".pub")
+    pub.write_bytes(public)
+    return path, pub
+
+
+def load_private(path: Path) -> Ed25519PrivateKey:
+    try:
+        key = serialization.load_pem_private_key(Path(path).read_bytes(), password=None)
+    except (OSError, ValueError, TypeError) as error:
+        raise KeyError_(f"{path}: not a readable private key ({error})") from None
+    if not isinstance(key, Ed25519PrivateKey):
+        raise KeyError_(f"{path}: not an Ed25519 private key")
+    return key
+
+
+def load_public(path: Path) -> Ed25519PublicKey:
+    try:
+        key = serialization.load_pem_public_key(Path(path).read_bytes())
+    except (OSError, ValueError) as error:
+        raise KeyError_(f"{path}: not a readable public key ({error})") from None
+    if not isinstance(key, Ed25519PublicKey):
+        raise KeyError_(f"{path}: not an Ed25519 public key")
+    return key
+
+
+def signed_bytes(checkpoint: dict) -> bytes:
+    return json.dumps({k: checkpoint[k] for k in FIELDS}, sort_keys=True, separators=(",", ":")).encode()
+
+
+def make(origin: str, tree_size: int, root: bytes, key: Ed25519PrivateKey, now: datetime | None = None) -> dict:
+    checkpoint = {"origin": origin, "tree_size": tree_size, "root": root.hex(),
+                  "timestamp": (now or datetime.now(timezone.utc)).isoformat(timespec="seconds")}
+    checkpoint["signature"] = base64.b64encode(key.sign(signed_bytes(checkpoint))).decode()
+    return checkpoint
+
+
+def signature_ok(checkpoint: dict, key: Ed25519PublicKey) -> bool:
+    try:
+        key.verify(base64.b64decode(checkpoint["signature"]), signed_bytes(checkpoint))
+        return True
+    except (InvalidSignature, ValueError, KeyError):
+        return False
+
+
+def read(path: Path) -> dict:
+    try:
+        checkpoint = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as error:
+        raise KeyError_(f"{path}: not a readable checkpoint ({error})") from None
+    missing = {*FIELDS, "signature"} - set(checkpoint if isinstance(checkpoint, dict) else ())
+    if missing:
+        raise KeyError_(f"{path}: a checkpoint needs {', '.join(sorted(missing))}")
+    return checkpoint

@@ -1,0 +1,81 @@
+"""Inclusion and consistency proofs that an auditor can check without the store."""
+
+from __future__ import annotations
+
+import base64
+
+from events import checkpoint as checkpoints
+from events import merkle
+from events.chain import as_bytes, chain_hash
+from workflow.parcel import aggregate_id
+
+
+class ProofError(ValueError):
+    """The proof asked for cannot be made (unknown event, not covered by the checkpoint, store differs)."""
+
+
+def _leaves(ledger, checkpoint: dict) -> list[tuple[bytes, str, int]]:
+    leaves = ledger.raw.leaves()
+    size = checkpoint["tree_size"]
+    if size > len(leaves):
+        raise ProofError(f"the checkpoint covers {size} events but the store holds {len(leaves)}: truncated")
+    if merkle.root([merkle.leaf_hash(h) for h, _, _ in leaves[:size]]).hex() != checkpoint["root"]:
+        raise ProofError("the store's first events no longer have the checkpoint's root: run `minerehab verify`")
+    return leaves[:size]
+
+
+def inclusion(ledger, kind: str, key: str, version: int, checkpoint: dict) -> dict:
+    oid = aggregate_id(kind, key).hex
+    leaves = _leaves(ledger, checkpoint)
+    index = next((i for i, (_, o, v) in enumerate(leaves) if o == oid and v == version), None)
+    if index is None:
+        raise ProofError(f"{kind} {key} version {version} is not among the {len(leaves)} events the checkpoint covers")
+    rows = [r for r in ledger.raw.events_by_aggregate() if r[0] == oid and r[1] in (version - 1, version)]
+    stored = next(r for r in rows if r[1] == version)
+    previous = next((h for h, o, v in leaves if o == oid and v == version - 1), bytes(32))
+    hashed = [merkle.leaf_hash(h) for h, _, _ in leaves]
+    return {
+        "aggregate": f"{kind}:{key}", "originator_id": oid, "version": version, "topic": stored[3],
+        "state": base64.b64encode(as_bytes(stored[4])).decode(), "previous": previous.hex(),
+        "leaf": leaves[index][0].hex(), "leaf_index": index,
+        "path": [p.hex() for p in merkle.inclusion_path(hashed, index)], "checkpoint": checkpoint,
+    }
+
+
+def check_inclusion(proof: dict, public_key=None) -> list[str]:
+    problems = []
+    try:
+        state = base64.b64decode(proof["state"])
+        leaf = chain_hash(bytes.fromhex(proof["previous"]), proof["originator_id"], proof["version"], proof["topic"], state)
+        if leaf.hex() != proof["leaf"]:
+            problems.append("the event's bytes do not give the leaf's chain hash")
+        checkpoint = proof["checkpoint"]
+        path = [bytes.fromhex(p) for p in proof["path"]]
+        if not merkle.verify_inclusion(merkle.leaf_hash(leaf), proof["leaf_index"], checkpoint["tree_size"], path,
+                                       bytes.fromhex(checkpoint["root"])):
+            problems.append("the Merkle path does not lead to the checkpoint's root")
+        if public_key is not None and not checkpoints.signature_ok(checkpoint, public_key):
+            problems.append("the checkpoint's signature does not verify")
+    except (KeyError, ValueError, TypeError) as error:
+        problems.append(f"malformed proof ({type(error).__name__}: {error})")
+    return problems
+
+
+def consistency(ledger, old: dict, new: dict, public_key=None) -> dict:
+    leaves = [merkle.leaf_hash(h) for h, _, _ in ledger.raw.leaves()]
+    result = {"old_size": old["tree_size"], "new_size": new["tree_size"], "proof": [], "consistent": False,
+              "problems": []}
+    for name, cp in (("old", old), ("new", new)):
+        if public_key is not None and not checkpoints.signature_ok(cp, public_key):
+            result["problems"].append(f"the {name} checkpoint's signature does not verify")
+    if old["tree_size"] > new["tree_size"] or new["tree_size"] > len(leaves) or old["tree_size"] < 1:
+        result["problems"].append(f"sizes {old['tree_size']} → {new['tree_size']} do not fit a store of {len(leaves)}")
+        return result
+    proof = merkle.consistency_proof(leaves[:new["tree_size"]], old["tree_size"])
+    result["proof"] = [p.hex() for p in proof]
+    ok = merkle.verify_consistency(old["tree_size"], new["tree_size"], bytes.fromhex(old["root"]),
+                                   bytes.fromhex(new["root"]), proof)
+    if not ok:
+        result["problems"].append("the new checkpoint does not extend the old one")
+    result["consistent"] = ok and not result["problems"]
+    return result
