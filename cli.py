@@ -970,6 +970,43 @@ def consistency(ctx, old, new, pubkey_path):
         ctx.exit(1)
 
 
+@cli.command()
+@click.option("--from", "source", required=True, metavar="URL", help="The store to copy.")
+@click.option("--to", "target", required=True, metavar="URL", help="An empty store (created if it does not exist).")
+def copy(source, target):
+    """Copy the whole log between stores (SQLite ⇄ PostgreSQL), keeping ids, versions, times and hashes; then verify.
+
+    \b
+    Example:
+      minerehab copy --from county.db --to postgresql://mr@db.example/province?schema=tuoli
+    """
+    from events.store import StoreError
+    from events.verify import verify as check
+    from workflow.ledger import Ledger
+
+    try:
+        origin = Ledger(source)
+        try:
+            destination = Ledger(target)
+        except StoreError:
+            destination = Ledger(target, create=True)
+    except StoreError as error:
+        fail(str(error))
+    try:
+        if not destination.raw.is_empty():
+            fail(f"copy: the target {target} already holds events; copy only into an empty store")
+        count = destination.raw.load_copy(origin.raw)
+        report = check(destination.raw)
+    finally:
+        origin.close()
+        destination.close()
+    for problem in report.problems:
+        click.echo(str(problem))
+    click.echo(f"copied {count} events; target verifies: {'ok' if report.ok else 'NO'}; root {report.root.hex()}")
+    if not report.ok:
+        sys.exit(1)
+
+
 @cli.command("list")
 @click.option("--state", help="Only parcels in this state.")
 @click.option("--year", type=int, help="Only parcels planned for this year.")

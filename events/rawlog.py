@@ -18,9 +18,13 @@ INFO_TABLE = "store_info"
 class RawLog:
     def __init__(self, recorder):
         self.recorder = recorder
-        self.events_table = recorder.events_table_name
-        self.mark = "?" if type(recorder).__module__.startswith("eventsourcing.sqlite") or "SQLite" in type(
-            recorder).__name__ else "%s"
+        schema = getattr(recorder.datastore, "schema", None)
+        self.sqlite = schema is None
+        self.mark = "?" if self.sqlite else "%s"
+        prefix = "" if self.sqlite else f'"{schema}".'
+        self.events_table = prefix + recorder.events_table_name
+        self.chain_table, self.checkpoint_table, self.info_table = (
+            prefix + CHAIN_TABLE, prefix + CHECKPOINT_TABLE, prefix + INFO_TABLE)
 
     @contextmanager
     def cursor(self, commit: bool = False):
@@ -42,45 +46,89 @@ class RawLog:
 
     def events_by_aggregate(self) -> Iterator[tuple]:
         """(originator_id, version, notification_id, topic, state) ordered by aggregate and version."""
-        nid = "rowid" if self.mark == "?" else "notification_id"
+        nid = "rowid" if self.sqlite else "notification_id"
         yield from self._rows(f"SELECT originator_id, originator_version, {nid}, topic, state FROM {self.events_table} "
                               "ORDER BY originator_id, originator_version")
 
     def chain_by_aggregate(self) -> Iterator[tuple]:
         """(originator_id, version, notification_id, content, hash) ordered by aggregate and version."""
         yield from self._rows(f"SELECT originator_id, originator_version, notification_id, content, hash "
-                              f"FROM {CHAIN_TABLE} ORDER BY originator_id, originator_version")
+                              f"FROM {self.chain_table} ORDER BY originator_id, originator_version")
 
     def leaves(self) -> list[tuple[bytes, str, int]]:
         """(chain hash, originator_id, version) in log order: the Merkle tree's leaves."""
         return [(bytes(h), str(o), v) for h, o, v in self._rows(
-            f"SELECT hash, originator_id, originator_version FROM {CHAIN_TABLE} ORDER BY notification_id")]
+            f"SELECT hash, originator_id, originator_version FROM {self.chain_table} ORDER BY notification_id")]
 
     def keys(self) -> dict[str, str]:
         """originator_id -> 'kind:key', as recorded beside the chain when each aggregate was opened."""
         return {oid: subject for oid, subject in self._rows(
-            f"SELECT originator_id, subject FROM {CHAIN_TABLE} WHERE originator_version = 1") if subject}
+            f"SELECT originator_id, subject FROM {self.chain_table} WHERE originator_version = 1") if subject}
 
     def origin(self) -> str:
-        rows = list(self._rows(f"SELECT value FROM {INFO_TABLE} WHERE name = ?", ("origin",)))
+        rows = list(self._rows(f"SELECT value FROM {self.info_table} WHERE name = ?", ("origin",)))
         return rows[0][0] if rows else "minerehab"
 
     def ensure_origin(self) -> None:
         """Give a new store its identity, which every checkpoint of it names."""
         with self.cursor(commit=True) as c:
-            c.execute(f"CREATE TABLE IF NOT EXISTS {INFO_TABLE} (name TEXT PRIMARY KEY, value TEXT)")
-            c.execute(f"SELECT value FROM {INFO_TABLE} WHERE name = {self.mark}", ("origin",))
+            c.execute(f"CREATE TABLE IF NOT EXISTS {self.info_table} (name TEXT PRIMARY KEY, value TEXT)")
+            c.execute(f"SELECT value FROM {self.info_table} WHERE name = {self.mark}", ("origin",))
             if not c.fetchall():
-                c.execute(f"INSERT INTO {INFO_TABLE} VALUES ({self.mark}, {self.mark})",
+                c.execute(f"INSERT INTO {self.info_table} VALUES ({self.mark}, {self.mark})",
                           ("origin", f"minerehab/{uuid.uuid4()}"))
 
     def record_checkpoint(self, checkpoint: dict) -> None:
         with self.cursor(commit=True) as c:
-            c.execute(f"INSERT INTO {CHECKPOINT_TABLE} VALUES ({', '.join([self.mark] * 5)})",
+            c.execute(f"INSERT INTO {self.checkpoint_table} VALUES ({', '.join([self.mark] * 5)})",
                       (checkpoint["tree_size"], checkpoint["root"], checkpoint["timestamp"], checkpoint["origin"],
                        checkpoint["signature"]))
 
     def checkpoints(self) -> list[dict]:
         return [{"tree_size": n, "root": r, "timestamp": t, "origin": o, "signature": s} for n, r, t, o, s in
-                self._rows(f"SELECT tree_size, root, timestamp, origin, signature FROM {CHECKPOINT_TABLE} "
+                self._rows(f"SELECT tree_size, root, timestamp, origin, signature FROM {self.checkpoint_table} "
                            "ORDER BY tree_size")]
+
+    # --- copying between stores ---------------------------------------------------
+
+    def events_in_log_order(self) -> Iterator[tuple]:
+        nid = "rowid" if self.sqlite else "notification_id"
+        yield from self._rows(f"SELECT {nid}, originator_id, originator_version, topic, state FROM {self.events_table} "
+                              f"ORDER BY {nid}")
+
+    def chain_rows(self) -> Iterator[tuple]:
+        yield from self._rows(f"SELECT originator_id, originator_version, notification_id, content, hash, subject "
+                              f"FROM {self.chain_table} ORDER BY notification_id")
+
+    def is_empty(self) -> bool:
+        return not list(self._rows(f"SELECT 1 FROM {self.events_table} LIMIT 1"))
+
+    def load_copy(self, source: "RawLog") -> int:
+        """Write another store's whole log here, keeping ids, versions, bytes, hashes, checkpoints and origin."""
+        m = self.mark
+        nid = "rowid" if self.sqlite else "notification_id"
+        count = 0
+        with self.cursor(commit=True) as c:
+            page = []
+            for row in source.events_in_log_order():
+                oid = row[1] if self.sqlite else uuid.UUID(row[1])
+                page.append((row[0], oid, row[2], row[3], bytes(row[4])))
+                if len(page) == 1000:
+                    c.executemany(f"INSERT INTO {self.events_table} ({nid}, originator_id, originator_version, topic, "
+                                  f"state) VALUES ({m}, {m}, {m}, {m}, {m})", page)
+                    count += len(page)
+                    page = []
+            if page:
+                c.executemany(f"INSERT INTO {self.events_table} ({nid}, originator_id, originator_version, topic, state) "
+                              f"VALUES ({m}, {m}, {m}, {m}, {m})", page)
+                count += len(page)
+            c.executemany(f"INSERT INTO {self.chain_table} VALUES ({', '.join([m] * 6)})",
+                          [(o, v, n, bytes(ct), bytes(h), s) for o, v, n, ct, h, s in source.chain_rows()])
+            c.executemany(f"INSERT INTO {self.checkpoint_table} VALUES ({', '.join([m] * 5)})",
+                          [(x["tree_size"], x["root"], x["timestamp"], x["origin"], x["signature"])
+                           for x in source.checkpoints()])
+            c.execute(f"UPDATE {self.info_table} SET value = {m} WHERE name = {m}", (source.origin(), "origin"))
+            if not self.sqlite:
+                c.execute(f"SELECT setval(pg_get_serial_sequence('{self.events_table}', 'notification_id'), "
+                          f"GREATEST((SELECT max(notification_id) FROM {self.events_table}), 1))")
+        return count

@@ -6,15 +6,18 @@ and a store is created only by `minerehab init`, never implicitly on read.
 
 from __future__ import annotations
 
+import getpass
 import os
 import sqlite3
 from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import parse_qs, unquote, urlsplit
 
 DEFAULT_STORE = "./minerehab.db"
 ENV_VAR = "MINEREHAB_STORE"
 TABLE = "stored_events"
+TABLE_PG = "minerehab_events"
 
 
 class StoreError(Exception):
@@ -37,10 +40,64 @@ class Store:
                 "CREATE_TABLE": "y" if create else "n",
                 "APPLICATION_RECORDER_TOPIC": "events.chain:ChainedSQLiteRecorder",
             }
-        raise StoreError(f"store {self.location}: the {self.kind} backend is not available")
+        pg = self.postgres
+        return {
+            "PERSISTENCE_MODULE": "eventsourcing.postgres",
+            "POSTGRES_DBNAME": pg["dbname"], "POSTGRES_HOST": pg["host"], "POSTGRES_PORT": pg["port"],
+            "POSTGRES_USER": pg["user"], "POSTGRES_PASSWORD": pg["password"], "POSTGRES_SCHEMA": pg["schema"],
+            "POSTGRES_CONNECT_TIMEOUT": "10", "POSTGRES_LOCK_TIMEOUT": "30",
+            "CREATE_TABLE": "y" if create else "n",
+            "APPLICATION_RECORDER_TOPIC": "events.pgchain:ChainedPostgresRecorder",
+        }
+
+    @property
+    def postgres(self) -> dict[str, str]:
+        """Connection settings from the URL, else the standard PG environment variables."""
+        url = urlsplit(self.location)
+        query = parse_qs(url.query)
+        return {
+            "host": url.hostname or os.environ.get("PGHOST", "127.0.0.1"),
+            "port": str(url.port or os.environ.get("PGPORT", "5432")),
+            "user": unquote(url.username or "") or os.environ.get("PGUSER") or getpass.getuser(),
+            "password": unquote(url.password or "") or os.environ.get("PGPASSWORD", ""),
+            "dbname": url.path.lstrip("/") or os.environ.get("PGDATABASE", "minerehab"),
+            "schema": query.get("schema", ["public"])[0],
+        }
+
+    def connect(self):
+        """A plain psycopg connection, for set-up and checks outside eventsourcing."""
+        import psycopg
+
+        pg = self.postgres
+        try:
+            return psycopg.connect(host=pg["host"], port=pg["port"], user=pg["user"], password=pg["password"] or None,
+                                   dbname=pg["dbname"], connect_timeout=10, autocommit=True)
+        except psycopg.Error as error:
+            first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+            raise StoreError(f"store {self.printable}: cannot connect ({first})") from None
+
+    @property
+    def printable(self) -> str:
+        """The location without its password."""
+        url = urlsplit(self.location)
+        if url.password:
+            return self.location.replace(f":{url.password}@", ":***@")
+        return self.location
+
+    def prepare(self) -> None:
+        """Before `init` on PostgreSQL: make sure the schema exists."""
+        if self.kind == "postgresql":
+            with self.connect() as conn:
+                conn.execute(f'CREATE SCHEMA IF NOT EXISTS "{self.postgres["schema"]}"')
 
     def check_ready(self) -> None:
         """Refuse to open a store that `init` has not created (a read must never create one)."""
+        if self.kind == "postgresql":
+            with self.connect() as conn:
+                found = conn.execute("SELECT to_regclass(%s)", (f'"{self.postgres["schema"]}".{TABLE_PG}',)).fetchone()
+            if not found or found[0] is None:
+                raise StoreError(f"store {self.printable} is not initialised; run `minerehab init`")
+            return
         if self.kind == "sqlite":
             path = Path(self.location)
             if not path.is_file():

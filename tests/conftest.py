@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
@@ -10,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from workflow import commands
+from stores import BACKENDS, drop, fingerprint, new_url, pg_unavailable
 from workflow.ledger import Ledger
 
 
@@ -24,24 +24,35 @@ class Clock:
         return self.now
 
 
-def store_bytes(path: Path) -> tuple[bytes, ...]:
-    """Hash of the SQLite file and its WAL: what 'the store is unchanged' means byte for byte."""
-    parts = []
-    for suffix in ("", "-wal"):
-        p = Path(str(path) + suffix)
-        parts.append(hashlib.sha256(p.read_bytes()).digest() if p.exists() else b"")
-    return tuple(parts)
+def store_bytes(url) -> tuple:
+    """What 'the store is unchanged' means, on either backend (see stores.fingerprint)."""
+    return fingerprint(str(url))
 
 
 def cmd(line: dict, number: int | None = None) -> commands.Command:
     return commands.from_json(json.loads(json.dumps(line, default=str)), number)
 
 
+@pytest.fixture(params=BACKENDS)
+def backend(request) -> str:
+    if request.param == "postgresql" and pg_unavailable():
+        pytest.skip(f"PostgreSQL not reachable: {pg_unavailable()}")
+    return request.param
+
+
 @pytest.fixture
-def store_path(tmp_path: Path) -> Path:
-    path = tmp_path / "minerehab.db"
-    Ledger(str(path), create=True).close()
-    return path
+def fresh_url(backend: str, tmp_path: Path):
+    """Where a store may be created, on each backend; dropped afterwards."""
+    url = new_url(backend, tmp_path)
+    yield url
+    drop(url)
+
+
+@pytest.fixture
+def store_url(fresh_url: str):
+    """An initialised store on each backend."""
+    Ledger(fresh_url, create=True).close()
+    return fresh_url
 
 
 @pytest.fixture
@@ -50,8 +61,8 @@ def clock() -> Clock:
 
 
 @pytest.fixture
-def ledger(store_path: Path, clock: Clock):
-    app = Ledger(str(store_path), clock=clock)
+def ledger(store_url: str, clock: Clock):
+    app = Ledger(store_url, clock=clock)
     yield app
     app.close()
 

@@ -570,6 +570,7 @@ from hypothesis import HealthCheck, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
 from conftest import Clock  # noqa: E402
+from stores import drop, new_url  # noqa: E402
 from workflow.ledger import Ledger  # noqa: E402
 
 EXTRAS = [
@@ -590,10 +591,10 @@ parcel_plan = st.tuples(st.integers(2, 18), st.lists(st.tuples(st.sampled_from(r
 @given(st.lists(parcel_plan, min_size=1, max_size=4), st.sampled_from([date(2023, 6, 20), date(2024, 3, 1)]))
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
                                                                  HealthCheck.too_slow])
-def test_the_audit_of_a_store_is_the_union_of_its_parcels_audits(tmp_path_factory, plans, as_of):
-    path = tmp_path_factory.mktemp("union") / "store.db"
-    Ledger(str(path), create=True).close()
-    ledger = Ledger(str(path), clock=Clock())
+def test_the_audit_of_a_store_is_the_union_of_its_parcels_audits(backend, tmp_path_factory, plans, as_of):
+    path = new_url(backend, tmp_path_factory.mktemp("union"))
+    Ledger(path, create=True).close()
+    ledger = Ledger(path, clock=Clock())
     store = Store(ledger)
     codes = []
     for n, (length, extras, township, depth, verification) in enumerate(plans):
@@ -618,6 +619,7 @@ def test_the_audit_of_a_store_is_the_union_of_its_parcels_audits(tmp_path_factor
         union += alone
     assert sorted(union + [f for f in full if f.subject not in codes], key=lambda f: f.sort_key) == full
     ledger.close()
+    drop(path)
 
 
 def test_the_documented_config_holds_the_defaults():

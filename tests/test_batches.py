@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
 from conftest import Clock, cmd, run, store_bytes
+from stores import drop, new_url, pg_unavailable
 from policies import stewardship, writeoff
 from workflow import scenario
 from workflow.errors import Refused
@@ -91,15 +92,15 @@ BATCH_REFUSALS = [
 
 
 @pytest.mark.parametrize("lines,message", BATCH_REFUSALS, ids=[m for _, m in BATCH_REFUSALS])
-def test_refused_batch_commands_change_no_aggregate(ledger, store_path, parcels, lines, message):
+def test_refused_batch_commands_change_no_aggregate(ledger, store_url, parcels, lines, message):
     run(ledger, b("create_batch", "B1", "2023-07-01", {"year": 2023}))
     *ok, bad = lines
     run(ledger, *ok)
-    before = store_bytes(store_path)
+    before = store_bytes(store_url)
     snapshot = {c: ledger.get("parcel", c) for c in parcels}
     with pytest.raises(Refused, match=message.replace("(", r"\(").replace(")", r"\)")):
         run(ledger, bad)
-    assert store_bytes(store_path) == before
+    assert store_bytes(store_url) == before
     assert {c: ledger.get("parcel", c) for c in parcels} == snapshot
 
 
@@ -203,17 +204,20 @@ BATCHES = ["B1", "B2"]
 class BatchMachine(RuleBasedStateMachine):
     """Random batch commands over accepted parcels: membership, filing and write-off stay consistent."""
 
+    backend = "sqlite"
+
     def __init__(self):
         super().__init__()
         self.dir = Path(tempfile.mkdtemp())
-        self.path = self.dir / "store.db"
-        Ledger(str(self.path), create=True).close()
-        self.ledger = Ledger(str(self.path), clock=Clock())
+        self.path = new_url(self.backend, self.dir)
+        Ledger(self.path, create=True).close()
+        self.ledger = Ledger(self.path, clock=Clock())
         accepted(self.ledger, CODES)
         self.day = date(2023, 7, 1)
 
     def teardown(self):
         self.ledger.close()
+        drop(self.path)
         shutil.rmtree(self.dir, ignore_errors=True)
 
     def _run(self, line):
@@ -309,4 +313,13 @@ class BatchMachine(RuleBasedStateMachine):
 
 BatchMachine.TestCase.settings = settings(max_examples=25, stateful_step_count=30, deadline=None,
                                           suppress_health_check=[HealthCheck.too_slow])
-TestBatches = BatchMachine.TestCase
+TestBatchesSQLite = BatchMachine.TestCase
+
+
+class PostgresBatchMachine(BatchMachine):
+    backend = "postgresql"
+
+
+PostgresBatchMachine.TestCase.settings = settings(BatchMachine.TestCase.settings, max_examples=12)
+TestBatchesPostgres = pytest.mark.skipif(bool(pg_unavailable()), reason=f"PostgreSQL: {pg_unavailable()}")(
+    PostgresBatchMachine.TestCase)

@@ -17,8 +17,8 @@ CODE = "TL-2023-01"
 
 
 @pytest.fixture
-def runner(tmp_path, monkeypatch):
-    monkeypatch.setenv("MINEREHAB_STORE", str(tmp_path / "cli.db"))
+def runner(fresh_url, monkeypatch):
+    monkeypatch.setenv("MINEREHAB_STORE", fresh_url)
     monkeypatch.delenv("MINEREHAB_ACTOR", raising=False)
     monkeypatch.delenv("MINEREHAB_ROLE", raising=False)
     r = CliRunner()
@@ -56,15 +56,15 @@ def test_actor_and_role_from_the_environment(runner, monkeypatch):
     assert event["actor"] == "张玉峰" and event["data"]["planned_investment"] == "120.50"
 
 
-def test_refusal_is_one_line_with_exit_2_and_no_write(runner, tmp_path):
+def test_refusal_is_one_line_with_exit_2_and_no_write(runner, fresh_url):
     runner.invoke(cli, REGISTER)
-    before = store_bytes(tmp_path / "cli.db")
+    before = store_bytes(fresh_url)
     result = runner.invoke(cli, ["do", "approve_design", CODE, "--on", "2023-03-02", "--actor", "x", "--role", "nrb"])
     assert result.exit_code == 2
     assert result.output.count("\n") == 1
     assert result.output.startswith(
         f"minerehab: refused: parcel {CODE} (state identified): approve_design is not allowed from identified")
-    assert store_bytes(tmp_path / "cli.db") == before
+    assert store_bytes(fresh_url) == before
 
 
 @pytest.mark.parametrize("args,message", [
@@ -103,14 +103,14 @@ def test_in_memory_stores_are_refused(tmp_path):
     assert result.exit_code == 2 and "in-memory store would lose the ledger" in result.output
 
 
-def test_apply_is_all_or_nothing_and_names_the_line(runner, tmp_path):
+def test_apply_is_all_or_nothing_and_names_the_line(runner, fresh_url):
     lines = list(LIFE)
     lines[3] = {**lines[3], "role": "nrb"}  # deliver_survey is the survey unit's
-    before = store_bytes(tmp_path / "cli.db")
+    before = store_bytes(fresh_url)
     result = runner.invoke(cli, ["apply", "-"], input=jsonl(lines))
     assert result.exit_code == 2
     assert result.output.startswith("minerehab: refused: line 4: parcel TL-2023-01 (state surveying): role nrb")
-    assert store_bytes(tmp_path / "cli.db") == before
+    assert store_bytes(fresh_url) == before
 
 
 def test_apply_reads_numbers_as_exact_decimals(runner):

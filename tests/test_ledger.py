@@ -91,9 +91,9 @@ REFUSALS = [
 
 
 @pytest.mark.parametrize("name,line,message", REFUSALS, ids=[r[0] for r in REFUSALS])
-def test_refusals_name_the_problem_and_change_nothing(ledger, store_path, name, line, message):
+def test_refusals_name_the_problem_and_change_nothing(ledger, store_url, name, line, message):
     run(ledger, *life()[:2])
-    before = store_bytes(store_path)
+    before = store_bytes(store_url)
     with pytest.raises(Refused) as refusal:
         run(ledger, line)
     text = str(refusal.value)
@@ -101,7 +101,7 @@ def test_refusals_name_the_problem_and_change_nothing(ledger, store_path, name, 
     assert "\n" not in text
     if "unknown parcel" not in message:
         assert text.startswith(f"parcel {line['parcel']} (state ")
-    assert store_bytes(store_path) == before
+    assert store_bytes(store_url) == before
     assert ledger.get("parcel", CODE).version == 2
 
 
@@ -151,14 +151,14 @@ def test_suspend_and_resume_need_a_reason(ledger):
     assert ledger.get("parcel", CODE).state == "under_construction"
 
 
-def test_all_or_nothing_names_the_line_and_writes_nothing(ledger, store_path):
-    before = store_bytes(store_path)
+def test_all_or_nothing_names_the_line_and_writes_nothing(ledger, store_url):
+    before = store_bytes(store_url)
     lines = life()
     lines[5] = {**lines[5], "role": "contractor"}
     with pytest.raises(Refused) as refusal:
         ledger.execute([cmd(line, n) for n, line in enumerate(lines, start=1)])
     assert str(refusal.value).startswith("line 6: parcel TL-2023-01 (state design_review): role contractor")
-    assert store_bytes(store_path) == before
+    assert store_bytes(store_url) == before
     assert ledger.find("parcel", CODE) is None
 
 

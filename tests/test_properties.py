@@ -13,7 +13,10 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
+import pytest
+
 from conftest import Clock, cmd, store_bytes
+from stores import drop, new_url, pg_unavailable
 from samples import GUARDED, VALID_DATA
 from workflow import scenario
 from workflow.errors import Refused
@@ -28,12 +31,14 @@ START = date(2023, 1, 1)
 
 
 class LedgerMachine(RuleBasedStateMachine):
+    backend = "sqlite"
+
     def __init__(self):
         super().__init__()
         self.dir = Path(tempfile.mkdtemp())
-        self.path = self.dir / "store.db"
-        Ledger(str(self.path), create=True).close()
-        self.ledger = Ledger(str(self.path), clock=Clock())
+        self.path = new_url(self.backend, self.dir)
+        Ledger(self.path, create=True).close()
+        self.ledger = Ledger(self.path, clock=Clock())
         self.ledger.execute([cmd(line) for line in scenario.programme("P", on=date(2022, 12, 1))])
         self.live: dict = {}
         self.snapshots: dict[str, dict[int, dict]] = {code: {} for code in CODES}
@@ -42,6 +47,7 @@ class LedgerMachine(RuleBasedStateMachine):
 
     def teardown(self):
         self.ledger.close()
+        drop(self.path)
         shutil.rmtree(self.dir, ignore_errors=True)
 
     @rule(code=st.sampled_from(CODES), trigger=st.sampled_from(TRIGGERS), role=st.sampled_from(sorted(ROLES)),
@@ -122,8 +128,16 @@ class LedgerMachine(RuleBasedStateMachine):
                     assert self.ledger.view("parcel", code, as_of=event.on).summary() == snapshot
 
 
-LedgerMachine.TestCase.settings = settings(
-    max_examples=40, stateful_step_count=25, deadline=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
-)
-TestLedger = LedgerMachine.TestCase
+SETTINGS = settings(max_examples=40, stateful_step_count=25, deadline=None,
+                    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+LedgerMachine.TestCase.settings = SETTINGS
+TestLedgerSQLite = LedgerMachine.TestCase
+
+
+class PostgresLedgerMachine(LedgerMachine):
+    backend = "postgresql"
+
+
+PostgresLedgerMachine.TestCase.settings = settings(SETTINGS, max_examples=20)
+TestLedgerPostgres = pytest.mark.skipif(bool(pg_unavailable()), reason=f"PostgreSQL: {pg_unavailable()}")(
+    PostgresLedgerMachine.TestCase)

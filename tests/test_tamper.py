@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 
 from cli import cli
 from conftest import Clock, cmd
+from stores import drop, new_url
 from events import checkpoint as checkpoints
 from events import merkle
 from events.verify import verify
@@ -84,151 +85,175 @@ def test_merkle_root_paths_and_proofs_match_rfc_6962(raw, data):
     assert not merkle.verify_consistency(old, len(raw), sha256(b"another root").digest(), mth(raw), proof)
 
 
-# --- a store to tamper with --------------------------------------------------------
+# --- a store to tamper with, on each backend ------------------------------------------
 
-def build(path: Path, parcels: int = 2) -> None:
-    Ledger(str(path), create=True).close()
-    ledger = Ledger(str(path), clock=Clock())
+def build(url: str, parcels: int = 2) -> str:
+    Ledger(url, create=True).close()
+    ledger = Ledger(url, clock=Clock())
     lines = scenario.programme()
     for i in range(parcels):
         lines += scenario.works_life(f"TL-{i}", date(2023, 3, 1), Decimal("6.5") + i, Decimal("100"))
     ledger.execute([cmd(x) for x in lines])
     ledger.close()
+    return url
 
 
-@pytest.fixture(scope="module")
-def pristine(tmp_path_factory) -> Path:
-    path = tmp_path_factory.mktemp("pristine") / "store.db"
-    build(path)
-    return path
+class DB:
+    """Direct access to the store's tables, as a database administrator has it."""
+
+    def __init__(self, url: str):
+        self.url = url
+        self.pg = url.startswith("postgresql://")
+        if self.pg:
+            from events.store import resolve
+
+            schema = resolve(url).postgres["schema"]
+            self.names = {"events": f'"{schema}".minerehab_events', "chain": f'"{schema}".event_chain',
+                          "id": "notification_id"}
+        else:
+            self.names = {"events": "stored_events", "chain": "event_chain", "id": "rowid"}
+
+    def __call__(self, statement: str, params=()):
+        statement = statement.format(**self.names)
+        if self.pg:
+            from events.store import resolve
+
+            with resolve(self.url).connect() as conn:
+                cursor = conn.execute(statement.replace("?", "%s"), params)
+                rows = cursor.fetchall() if cursor.description else []
+            return [tuple(bytes(x) if isinstance(x, memoryview) else (x.hex if hasattr(x, "hex") and not
+                          isinstance(x, (bytes, str)) else x) for x in row) for row in rows]
+        with closing(sqlite3.connect(self.url)) as conn:
+            rows = conn.execute(statement, params).fetchall()
+            conn.commit()
+        return rows
 
 
-def copy_store(pristine: Path, folder: Path) -> Path:
-    target = folder / "store.db"
-    target.write_bytes(pristine.read_bytes())
-    return target
+@pytest.fixture
+def tampered(backend, tmp_path):
+    url = build(new_url(backend, tmp_path))
+    yield url
+    drop(url)
 
 
-def check(path: Path, checkpoint=None, key=None):
-    ledger = Ledger(str(path))
+def check(url: str, checkpoint=None, key=None):
+    ledger = Ledger(url)
     try:
         return verify(ledger.raw, checkpoint, key)
     finally:
         ledger.close()
 
 
-def sql(path: Path, statement: str, params=()):
-    with closing(sqlite3.connect(path)) as conn:
-        rows = conn.execute(statement, params).fetchall()
-        conn.commit()
-    return rows
-
-
 def located(report) -> set[tuple[str, str, int]]:
     return {(p.kind, p.subject, p.version) for p in report.problems}
 
 
-def test_a_clean_store_verifies(pristine, tmp_path):
-    report = check(copy_store(pristine, tmp_path))
+def test_a_clean_store_verifies(tampered):
+    report = check(tampered)
     assert report.ok and report.events == 2 + 2 * 14 and report.tree_size == report.events
 
 
-PARCEL_ROWS = "SELECT rowid, originator_id, originator_version FROM stored_events WHERE topic LIKE '%Parcel%'"
+PARCEL_ROWS = "SELECT {id}, originator_id, originator_version FROM {events} WHERE topic LIKE ? ORDER BY {id}"
+PARCEL = ("%Parcel.%",)
 
 
 @given(st.data())
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-def test_every_row_mutation_is_detected_and_located(pristine, tmp_path_factory, data):
-    path = copy_store(pristine, tmp_path_factory.mktemp("mutant"))
-    rows = sql(path, PARCEL_ROWS)
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_every_row_mutation_is_detected_and_located(backend, tmp_path_factory, data):
+    url = build(new_url(backend, tmp_path_factory.mktemp("mutant")))
+    sql = DB(url)
+    rows = sql(PARCEL_ROWS, PARCEL)
     rowid, oid, version = data.draw(st.sampled_from(rows))
     name = "parcel:TL-0" if oid == rows[0][1] else "parcel:TL-1"
-    mutation = data.draw(st.sampled_from(["edit", "flip", "delete", "insert", "swap", "move"]))
-    if mutation in ("edit", "flip"):
-        [(state,)] = sql(path, "SELECT state FROM stored_events WHERE rowid=?", (rowid,))
+    mutation = data.draw(st.sampled_from(["edit", "delete", "insert", "swap", "move"]))
+    if mutation == "edit":
+        [(state,)] = sql("SELECT state FROM {events} WHERE {id}=?", (rowid,))
         state = bytearray(state)
         at = data.draw(st.integers(0, len(state) - 1))
         state[at] = (state[at] + data.draw(st.integers(1, 255))) % 256
-        sql(path, "UPDATE stored_events SET state=? WHERE rowid=?", (bytes(state), rowid))
+        sql("UPDATE {events} SET state=? WHERE {id}=?", (bytes(state), rowid))
         expected = {("edited", name, version)}
     elif mutation == "delete":
-        sql(path, "DELETE FROM stored_events WHERE rowid=?", (rowid,))
+        sql("DELETE FROM {events} WHERE {id}=?", (rowid,))
         expected = {("deleted", name, version)}
     elif mutation == "insert":
-        sql(path, "INSERT INTO stored_events (originator_id, originator_version, topic, state) "
-                  "SELECT originator_id, 99, topic, state FROM stored_events WHERE rowid=?", (rowid,))
+        sql("INSERT INTO {events} (originator_id, originator_version, topic, state) "
+            "SELECT originator_id, 99, topic, state FROM {events} WHERE {id}=?", (rowid,))
         expected = {("inserted", name, 99)}
     elif mutation == "swap":
         other = data.draw(st.sampled_from([r for r in rows if r[1] == oid and r[2] != version]))
-        a, b = [sql(path, "SELECT state FROM stored_events WHERE rowid=?", (r,))[0][0] for r in (rowid, other[0])]
-        sql(path, "UPDATE stored_events SET state=? WHERE rowid=?", (b, rowid))
-        sql(path, "UPDATE stored_events SET state=? WHERE rowid=?", (a, other[0]))
+        a, b = [sql("SELECT state FROM {events} WHERE {id}=?", (r,))[0][0] for r in (rowid, other[0])]
+        sql("UPDATE {events} SET state=? WHERE {id}=?", (b, rowid))
+        sql("UPDATE {events} SET state=? WHERE {id}=?", (a, other[0]))
         expected = {("reordered", name, version), ("reordered", name, other[2])}
     else:  # move the event to the end of the log
-        sql(path, "UPDATE stored_events SET rowid=(SELECT max(rowid)+1 FROM stored_events) WHERE rowid=?", (rowid,))
+        sql("UPDATE {events} SET {id}=(SELECT max({id})+1 FROM {events}) WHERE {id}=?", (rowid,))
         expected = {("moved", name, version)}
-    report = check(path)
+    report = check(url)
+    drop(url)
     assert not report.ok
     assert located(report) == expected
 
 
-def test_a_byte_flipped_in_the_file_itself_is_located(pristine, tmp_path):
-    path = copy_store(pristine, tmp_path)
-    raw = bytearray(path.read_bytes())
+def test_a_byte_flipped_in_the_sqlite_file_itself_is_located(tmp_path):
+    """SQLite only: the file is the store, so a byte changed on disk is an edit."""
+    path = build(str(tmp_path / "store.db"))
+    raw = bytearray(Path(path).read_bytes())
     marker = "KC-TL-1".encode()  # the survey contract ref of TL-1 (version 3), stored once in the file
     at = raw.find(marker)
     assert at > 0 and raw.find(marker, at + 1) == -1
     raw[at + 3] ^= 0x01
-    path.write_bytes(bytes(raw))
+    Path(path).write_bytes(bytes(raw))
     assert located(check(path)) == {("edited", "parcel:TL-1", 3)}
 
 
-def test_a_rewritten_chain_is_caught_by_the_checkpoint(pristine, tmp_path):
+def signed_checkpoint(url):
+    key = checkpoints.Ed25519PrivateKey.generate()
+    ledger = Ledger(url)
+    leaves = [merkle.leaf_hash(h) for h, _, _ in ledger.raw.leaves()]
+    signed = checkpoints.make(ledger.raw.origin(), len(leaves), merkle.root(leaves), key)
+    ledger.close()
+    return signed, key, len(leaves)
+
+
+def test_a_rewritten_chain_is_caught_by_the_checkpoint(tampered):
     """A DBA who edits an event and recomputes its chain fools the chains, not the signed root."""
     from events.chain import chain_hash, content_digest
 
-    path = copy_store(pristine, tmp_path)
-    key = checkpoints.Ed25519PrivateKey.generate()
-    ledger = Ledger(str(path))
-    leaves = [merkle.leaf_hash(h) for h, _, _ in ledger.raw.leaves()]
-    signed = checkpoints.make(ledger.raw.origin(), len(leaves), merkle.root(leaves), key)
-    ledger.close()
-    rowid, oid, version = sql(path, PARCEL_ROWS)[-1]
-    [(topic, state)] = sql(path, "SELECT topic, state FROM stored_events WHERE rowid=?", (rowid,))
+    sql = DB(tampered)
+    signed, key, _ = signed_checkpoint(tampered)
+    rowid, oid, version = sql(PARCEL_ROWS, PARCEL)[-1]
+    [(topic, state)] = sql("SELECT topic, state FROM {events} WHERE {id}=?", (rowid,))
     forged = state.replace(b"TL-1", b"TL-9")
     assert forged != state
-    [(prev,)] = sql(path, "SELECT hash FROM event_chain WHERE originator_id=? AND originator_version=?", (oid, version - 1))
-    sql(path, "UPDATE stored_events SET state=? WHERE rowid=?", (forged, rowid))
-    sql(path, "UPDATE event_chain SET content=?, hash=? WHERE originator_id=? AND originator_version=?",
-        (content_digest(topic, forged), chain_hash(prev, oid, version, topic, forged), oid, version))
-    assert check(path).ok  # the chains alone cannot tell
-    report = check(path, signed, key.public_key())
+    [(prev,)] = sql("SELECT hash FROM {chain} WHERE originator_id=? AND originator_version=?", (oid, version - 1))
+    sql("UPDATE {events} SET state=? WHERE {id}=?", (forged, rowid))
+    sql("UPDATE {chain} SET content=?, hash=? WHERE originator_id=? AND originator_version=?",
+        (content_digest(topic, forged), chain_hash(bytes(prev), oid, version, topic, forged), oid, version))
+    assert check(tampered).ok  # the chains alone cannot tell
+    report = check(tampered, signed, key.public_key())
     assert [p.kind for p in report.problems] == ["rewritten"]
 
 
-def test_truncating_the_tail_after_a_checkpoint_is_detected(pristine, tmp_path):
-    path = copy_store(pristine, tmp_path)
-    key = checkpoints.Ed25519PrivateKey.generate()
-    ledger = Ledger(str(path))
-    leaves = [merkle.leaf_hash(h) for h, _, _ in ledger.raw.leaves()]
-    signed = checkpoints.make(ledger.raw.origin(), len(leaves), merkle.root(leaves), key)
-    ledger.close()
-    sql(path, "DELETE FROM stored_events WHERE rowid=(SELECT max(rowid) FROM stored_events)")
-    sql(path, "DELETE FROM event_chain WHERE notification_id=(SELECT max(notification_id) FROM event_chain)")
-    assert check(path).ok
-    report = check(path, signed, key.public_key())
+def test_truncating_the_tail_after_a_checkpoint_is_detected(tampered):
+    sql = DB(tampered)
+    signed, key, size = signed_checkpoint(tampered)
+    sql("DELETE FROM {events} WHERE {id}=(SELECT max({id}) FROM {events})")
+    sql("DELETE FROM {chain} WHERE notification_id=(SELECT max(notification_id) FROM {chain})")
+    assert check(tampered).ok
+    report = check(tampered, signed, key.public_key())
     assert [(p.kind, p.detail) for p in report.problems] == [
-        ("truncated", f"it covers {len(leaves)} events; the store holds {len(leaves) - 1}")]
+        ("truncated", f"it covers {size} events; the store holds {size - 1}")]
     other = checkpoints.Ed25519PrivateKey.generate().public_key()
-    assert "signature" in [p.kind for p in check(path, signed, other).problems]
+    assert "signature" in [p.kind for p in check(tampered, signed, other).problems]
 
 
 # --- the command line ----------------------------------------------------------------
 
 @pytest.fixture
-def runner(tmp_path, monkeypatch, pristine):
+def runner(tmp_path, monkeypatch, tampered):
     monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("MINEREHAB_STORE", str(copy_store(pristine, tmp_path)))
+    monkeypatch.setenv("MINEREHAB_STORE", tampered)
     return CliRunner()
 
 
@@ -263,8 +288,8 @@ def test_keygen_checkpoint_verify_prove_and_consistency(runner, tmp_path):
     assert runner.invoke(cli, ["prove", "TL-1", "15", "--checkpoint", "c1.json"]).exit_code == 2
 
 
-def test_verify_names_tampering_and_exits_1(runner, tmp_path):
-    sql(tmp_path / "store.db", "DELETE FROM stored_events WHERE rowid=5")
+def test_verify_names_tampering_and_exits_1(runner, tampered):
+    DB(tampered)("DELETE FROM {events} WHERE {id}=5")
     result = runner.invoke(cli, ["verify"])
     assert result.exit_code == 1
     assert result.output.startswith("deleted: parcel:TL-0@3: the event is gone")

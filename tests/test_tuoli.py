@@ -32,8 +32,8 @@ def load_sample_module():
 
 
 @pytest.fixture
-def runner(tmp_path, monkeypatch):
-    monkeypatch.setenv("MINEREHAB_STORE", str(tmp_path / "tuoli.db"))
+def runner(fresh_url, monkeypatch):
+    monkeypatch.setenv("MINEREHAB_STORE", fresh_url)
     monkeypatch.setenv("MINEREHAB_ACTOR", "张玉峰")
     monkeypatch.setenv("MINEREHAB_ROLE", "nrb")
     r = CliRunner()
@@ -82,10 +82,10 @@ def test_the_progress_report_shows_the_seed_figures(loaded):
     assert "211.2978" in text and "108.1" in text
 
 
-def test_report_totals_equal_a_direct_sum_over_the_events(loaded, tmp_path):
+def test_report_totals_equal_a_direct_sum_over_the_events(loaded, fresh_url):
     from workflow.ledger import Ledger
 
-    ledger = Ledger(str(tmp_path / "tuoli.db"))
+    ledger = Ledger(fresh_url)
     sums = defaultdict(Decimal)
     states, areas = {}, {}
     for event in ledger.all_events():
@@ -181,15 +181,15 @@ BROKEN = [
 
 @pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
 @pytest.mark.parametrize("rows,message", BROKEN, ids=[m[:30] for _, m in BROKEN])
-def test_a_broken_inventory_writes_nothing(runner, tmp_path, suffix, rows, message):
+def test_a_broken_inventory_writes_nothing(runner, tmp_path, fresh_url, suffix, rows, message):
     header = [ATTRIBUTES[k][0] for k in ENGLISH]
     path = write(tmp_path / f"bad{suffix}", header, rows)
-    before = store_bytes(tmp_path / "tuoli.db")
+    before = store_bytes(fresh_url)
     result = runner.invoke(cli, ["import", "parcels", str(path)])
     assert result.exit_code == 2
     assert message.format(**{k: ATTRIBUTES[k][0] for k in ENGLISH}) in result.output
     assert "Traceback" not in result.output
-    assert store_bytes(tmp_path / "tuoli.db") == before
+    assert store_bytes(fresh_url) == before
 
 
 def test_unknown_headers_and_formats_are_named(runner, tmp_path):

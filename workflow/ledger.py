@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import random
+import time
 from datetime import date, datetime
 from typing import Callable, Iterable, Iterator
 
@@ -17,6 +19,13 @@ from workflow.errors import Refused
 from workflow.handlers import HANDLERS, TABLES
 from workflow.parcel import aggregate_id
 from workflow.record import Record
+
+
+RETRIES = 25
+
+
+class Conflict(Exception):
+    """A stale write: another writer saved a newer version of one of these aggregates first."""
 
 
 class UnitOfWork:
@@ -57,8 +66,7 @@ class UnitOfWork:
         try:
             self.ledger.save(*self.changed())
         except IntegrityError:
-            raise Refused("conflict: another writer changed these records meanwhile; nothing was written, "
-                          "run the command again") from None
+            raise Conflict() from None
 
 
 class Ledger(Application):
@@ -69,7 +77,9 @@ class Ledger(Application):
     def __init__(self, store: Store | str | None = None, *, create: bool = False,
                  clock: Callable[[], datetime] = datetime_now_with_tzinfo):
         self.store = store if isinstance(store, Store) else resolve(store)
-        if not create:
+        if create:
+            self.store.prepare()
+        else:
             self.store.check_ready()
         self.clock = clock
         super().__init__(env=self.store.env(create))
@@ -93,15 +103,34 @@ class Ledger(Application):
         return {"line": command.line, "do": command.do, command.kind: command.target, **outcome}
 
     def execute(self, commands: Iterable[Command | Refused]) -> list[dict]:
-        """All or nothing: every command is checked against the state the earlier ones left, then one commit."""
-        uow = UnitOfWork(self)
-        outcomes = []
+        """All or nothing: every command is checked against the state the earlier ones left, then one commit.
+
+        If another writer got in first (a stale version), everything is reloaded and checked
+        again: the commands are then committed on top, or refused with a conflict message.
+        """
+        commands = list(commands)
         for command in commands:
             if isinstance(command, Refused):
                 raise command
-            outcomes.append(self.handle(uow, command))
-        uow.commit()
-        return outcomes
+        return self._with_retries(commands)
+
+    def _with_retries(self, commands: list[Command]) -> list[dict]:
+        for attempt in range(RETRIES):
+            uow = UnitOfWork(self)
+            try:
+                outcomes = [self.handle(uow, command) for command in commands]
+            except Refused as refusal:
+                if attempt:
+                    refusal.message = f"conflict: another writer changed the record meanwhile, and now {refusal.message}"
+                raise
+            try:
+                uow.commit()
+            except Conflict:
+                time.sleep(random.uniform(0, min(0.25, 0.004 * 2 ** attempt)))  # jittered exponential back-off
+                continue
+            return outcomes
+        raise Refused(f"conflict: the records kept changing under {RETRIES} attempts; nothing was written",
+                      commands[0].line if commands else None)
 
     def execute_each(self, commands: Iterable[Command | Refused]) -> Iterator[dict | Refused]:
         """Line by line: each command commits on its own; a refusal is reported and the rest go on."""
@@ -109,10 +138,8 @@ class Ledger(Application):
             if isinstance(command, Refused):
                 yield command
                 continue
-            uow = UnitOfWork(self)
             try:
-                outcome = self.handle(uow, command)
-                uow.commit()
+                [outcome] = self._with_retries([command])
             except Refused as refusal:
                 refusal.line = command.line
                 yield refusal
