@@ -59,6 +59,22 @@ def table(headers: list[str], rows: list[list]) -> None:
         click.echo(line(row))
 
 
+def lang() -> str:
+    ctx = click.get_current_context(silent=True)
+    return (ctx.find_root().obj or {}).get("lang", "en") if ctx else "en"
+
+
+def say(table_name: str, key) -> str:
+    """A label from the vocabulary in the chosen language."""
+    from workflow import vocabulary
+
+    return vocabulary.label(getattr(vocabulary, table_name), key, lang()) if key is not None else ""
+
+
+def headers(*names: str) -> list[str]:
+    return [say("COLUMNS", n) for n in names]
+
+
 def cell_text(value) -> str:
     if value is None:
         return ""
@@ -146,9 +162,11 @@ class Minerehab(click.Group):
 
 @click.group(cls=Minerehab, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--store", envvar="MINEREHAB_STORE", default=None, metavar="URL",
-              help="SQLite file or sqlite:///PATH (default ./minerehab.db; env MINEREHAB_STORE).")
+              help="SQLite file, sqlite:///PATH or postgresql://… (default ./minerehab.db; env MINEREHAB_STORE).")
+@click.option("--lang", type=click.Choice(["zh", "en"]), default=None,
+              help="Language of labels and messages (default from the locale; env MINEREHAB_LANG).")
 @click.pass_context
-def cli(ctx: click.Context, store: str | None) -> None:
+def cli(ctx: click.Context, store: str | None, lang: str | None) -> None:
     """minerehab: the event-sourced ledger of legacy-mine restoration (历史遗留矿山生态修复).
 
     \b
@@ -157,7 +175,11 @@ def cli(ctx: click.Context, store: str | None) -> None:
       minerehab do register TL-2023-01 --on 2023-03-01 --actor 张玉峰 --role nrb \\
           --set name=老风口采坑 --set township=庙尔沟镇 --set area_ha=6.1
     """
-    ctx.obj = {"store": store}
+    import os
+
+    from workflow.vocabulary import default_lang
+
+    ctx.obj = {"store": store, "lang": lang or default_lang(os.environ)}
 
 
 @cli.command()
@@ -340,10 +362,11 @@ def print_history(ctx, kind, key, as_json) -> None:
         emit_json(rows)
         return
     for r in rows:
-        move = f"{r['from']} → {r['to']}" if r["to"] else "(fact)"
+        move = f"{say('STATES', r['from'])} → {say('STATES', r['to'])}" if r["to"] else f"({say('COLUMNS', 'fact')})"
+        event = f"{r['event']} {say('FACTS' if r['to'] is None else 'TRIGGERS', r['event'])}"
         recorded = r["recorded_at"].astimezone(CST).strftime("%Y-%m-%d %H:%M:%S")
-        click.echo(f"v{r['version']:<3} {r['on']}  {r['event']}{' (migrated)' if r['migrated'] else ''}  {move}  "
-                   f"{r['actor']} ({r['role']})  recorded {recorded}")
+        click.echo(f"v{r['version']:<3} {r['on']}  {event}{' (migrated)' if r['migrated'] else ''}  {move}  "
+                   f"{r['actor']} ({say('ROLES', r['role'])})  {say('COLUMNS', 'recorded')} {recorded}")
         if r["data"]:
             click.echo("     " + "  ".join(f"{k}={cell_text(v)}" for k, v in r["data"].items()))
         if r["reason"]:
@@ -434,7 +457,8 @@ def batch_list(ctx, as_json):
     if as_json:
         emit_json(rows)
     else:
-        table(["batch", "year", "state", "members", "area_ha", "v"], [list(r.values()) for r in rows])
+        table(headers("batch", "year", "state", "members", "area_ha", "v"),
+              [[r["batch"], r["year"], say("STATES", r["state"]), r["members"], r["area_ha"], r["version"]] for r in rows])
 
 
 @cli.group()
@@ -506,8 +530,8 @@ def taskforce_show(ctx, taskforce_id, on, as_json):
         emit_json({"taskforce": taskforce_id, "on": day, "members": members})
         return
     click.echo(f"task force {taskforce_id}" + (f" on {day}" if day else ""))
-    table(["person", "unit", "position", "since", "until"],
-          [[m["person"], m["unit"], m["position"], m["since"], m["until"]] for m in members])
+    table(headers("person", "unit", "position", "since", "until"),
+          [[m["person"], say("ROLES", m["unit"]), m["position"], m["since"], m["until"]] for m in members])
 
 
 @taskforce.command("history")
@@ -701,21 +725,21 @@ def print_progress(result: dict, rows: list[dict]) -> None:
 
     if "programme" in result:
         click.echo(f"{result['name']} ({result['programme']})")
-    click.echo(f"as of {result['as_of']}; prefecture target {result['target_ha']} ha")
+    click.echo(f"{say('COLUMNS', 'as of')} {result['as_of']}; {say('COLUMNS', 'target')} {result['target_ha']} ha")
     click.echo()
-    table(["year", "parcels", "planned ha", "% target", "cum. %", "accepted ha", "% target", "cum. %"],
+    table(headers("year", "parcels", "planned ha", "% target", "cum. %", "accepted ha", "% target", "cum. %"),
           [[r["year"], r["parcels"], r["planned_ha"], r["planned_pct_of_target"], r.get("cumulative_planned_pct"),
             r["accepted_total_ha"], r["accepted_pct_of_target"], r.get("cumulative_accepted_pct")] for r in rows])
     click.echo()
     groups = [*GROUP_STATES, "in_stewardship"]
-    click.echo("parcels / ha by state")
-    table(["year", *groups],
+    click.echo(say("COLUMNS", "by state"))
+    table([say("COLUMNS", "year"), *[say("GROUPS", g) for g in groups]],
           [[r["year"], *[f"{r['state_' + g + '_parcels']} / {r['state_' + g + '_ha']}"
                          if r["state_" + g + "_parcels"] else "" for g in groups]]
            for r in rows])
     click.echo()
-    click.echo("funds (万元)")
-    table(["year", "planned", "budgeted", "allocated", "contracted", "paid", "deposited", "planned/ha"],
+    click.echo(say("COLUMNS", "funds"))
+    table(headers("year", "planned", "budgeted", "allocated", "contracted", "paid", "deposited", "planned/ha"),
           [[r["year"], r["planned_wan"], r["budgeted_wan"], r["allocated_wan"], r["contracted_wan"], r["paid_wan"],
             r["deposited_wan"], r["planned_wan_per_ha"]] for r in rows])
 
@@ -763,12 +787,14 @@ def audit(ctx, as_of, rule_ids, subject, config_path, fmt, fail_on):
         if flat:
             write_rows(flat, fmt, None)
     else:
-        table(["rule", "severity", "subject", "on", "message", "evidence"],
-              [[r["rule"], r["severity"], r["subject"], r["on"], r["message"]["en"],
+        table(headers("rule", "severity", "subject", "on", "message", "evidence"),
+              [[r["rule"], say("SEVERITY", r["severity"]), r["subject"], r["on"], r["message"][lang()],
                 " ".join(f"{e['aggregate']}@{e['version']}" for e in r["evidence"])] for r in rows])
         by = summary["by_severity"]
-        click.echo(f"{summary['findings']} findings (high {by['high']}, medium {by['medium']}, low {by['low']}) "
-                   f"over {summary['events_read']} events ({summary['migrated_events']} migrated), as of {day}")
+        click.echo(f"{summary['findings']} {say('COLUMNS', 'findings')} ("
+                   + ", ".join(f"{say('SEVERITY', s)} {by[s]}" for s in ("high", "medium", "low"))
+                   + f"); {summary['events_read']} {say('COLUMNS', 'events read')} ({summary['migrated_events']} "
+                   f"{say('COLUMNS', 'migrated')}), {say('COLUMNS', 'as of')} {day}")
     threshold = SEVERITIES.index(fail_on)
     if any(SEVERITIES.index(f.severity) >= threshold for f in findings):
         ctx.exit(1)
@@ -1007,6 +1033,52 @@ def copy(source, target):
         sys.exit(1)
 
 
+@cli.command()
+@click.option("--parcel", metavar="CODE", help="Mark this parcel's state and the path it took.")
+@click.option("--batch", "batch_id", metavar="ID", help="Draw the batch lifecycle, marking this batch.")
+@click.option("--format", "fmt", type=click.Choice(["mermaid", "svg", "png"]), default="mermaid", show_default=True)
+@click.option("--output", metavar="FILE", help="Write to FILE (svg/png default to stdout as bytes otherwise).")
+@click.pass_context
+def diagram(ctx, parcel, batch_id, fmt, output):
+    """Draw the parcel (or batch) lifecycle with transitions' GraphMachine.
+
+    \b
+    Example:
+      minerehab diagram --parcel TL23-05 --format svg --output TL23-05.svg
+    """
+    from workflow.diagrams import DiagramError, mermaid, moves_of, rendered
+
+    if parcel and batch_id:
+        fail("diagram: give --parcel or --batch, not both")
+    kind, key = ("batch", batch_id) if batch_id else ("parcel", parcel)
+    current, path = None, []
+    if key:
+        ledger = open_ledger(ctx)
+        with refusals():
+            history = ledger.history(kind, key)
+        path = moves_of(history)
+        current = history and ledger.get(kind, key).state
+    if fmt == "mermaid":
+        text = mermaid(kind, lang(), current, path)
+        if output:
+            with open(output, "w", encoding="utf-8") as handle:
+                handle.write(text)
+            click.echo(f"wrote {output}")
+        else:
+            click.echo(text)
+        return
+    try:
+        data = rendered(kind, fmt, lang(), current, path)
+    except DiagramError as error:
+        fail(f"diagram: {error}")
+    if output:
+        with open(output, "wb") as handle:
+            handle.write(data)
+        click.echo(f"wrote {output}")
+    else:
+        click.get_binary_stream("stdout").write(data)
+
+
 @cli.command("list")
 @click.option("--state", help="Only parcels in this state.")
 @click.option("--year", type=int, help="Only parcels planned for this year.")
@@ -1032,7 +1104,8 @@ def list_cmd(ctx, state, year, township, as_json):
     if as_json:
         emit_json(rows)
         return
-    table(["parcel", "name", "township", "state", "year", "area_ha", "v"], [list(r.values()) for r in rows])
+    table(headers("parcel", "name", "township", "state", "year", "area_ha", "v"),
+          [[*list(r.values())[:3], say("STATES", r["state"]), *list(r.values())[4:]] for r in rows])
     total = sum((r["area_ha"] for r in rows), Decimal(0))
     click.echo(f"{len(rows)} parcels, {total} ha")
 
@@ -1063,9 +1136,10 @@ def next_cmd(ctx, parcel, as_json):
     if as_json:
         emit_json({"parcel": parcel, "state": state, "allowed": rows})
         return
-    click.echo(f"parcel {parcel} (state {state})")
-    table(["trigger", "kind", "roles", "required"],
-          [[r["trigger"], r["kind"], ",".join(r["roles"]), " ".join(r["required"])] for r in rows])
+    click.echo(f"{say('COLUMNS', 'parcel')} {parcel} ({say('STATES', state)})")
+    table(headers("trigger", "kind", "roles", "required"),
+          [[f"{r['trigger']} {say('FACTS' if r['kind'] == 'fact' else 'TRIGGERS', r['trigger'])}", say("COLUMNS", r["kind"]),
+            ",".join(r["roles"]), " ".join(r["required"])] for r in rows])
 
 
 def main() -> None:

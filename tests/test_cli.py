@@ -152,7 +152,7 @@ def test_show_history_list_next(runner):
     assert set(rows[0]) >= {"version", "recorded_at", "on", "actor", "role", "event", "from", "to", "data",
                             "documents", "reason"}
     text = runner.invoke(cli, ["history", CODE]).output
-    assert "works_completed → accepted" in text and "document: 初步验收意见 YS-TL-2023-01" in text
+    assert "works completed → accepted" in text and "document: 初步验收意见 YS-TL-2023-01" in text
 
     listed = json.loads(runner.invoke(cli, ["list", "--state", "accepted", "--year", "2023", "--json"]).output)
     assert [r["parcel"] for r in listed] == [CODE]

@@ -276,6 +276,8 @@ def test_audit_exit_codes_and_filters(loaded, tmp_path):
     assert rows and {r["rule"] for r in rows} == {"R03"} and rows[0]["message_zh"]
     text = loaded.invoke(cli, ["audit", "--rule", "R03"]).output
     assert "findings (high" in text and "TL23-08" in text
+    zh = loaded.invoke(cli, ["--lang", "zh", "audit", "--rule", "R03"]).output
+    assert "条问题（" not in zh and "条问题 (高" in zh and "未经公共资源交易平台" in zh
 
 
 def test_rules_lists_every_rule(runner):

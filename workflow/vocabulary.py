@@ -183,3 +183,33 @@ GROUPS = {
     "closed": ("管护期满", "stewardship closed"),
     "in_stewardship": ("管护中", "in stewardship"),
 }
+
+COLUMNS = {
+    "parcel": ("图斑", "parcel"), "name": ("名称", "name"), "township": ("乡镇", "township"),
+    "state": ("状态", "state"), "year": ("年度", "year"), "area_ha": ("面积(公顷)", "area (ha)"), "v": ("版本", "v"),
+    "trigger": ("操作", "trigger"), "kind": ("类别", "kind"), "roles": ("角色", "roles"),
+    "required": ("必填字段", "required fields"), "rule": ("规则", "rule"), "severity": ("严重程度", "severity"),
+    "subject": ("对象", "subject"), "on": ("业务日期", "on"), "message": ("说明", "message"),
+    "evidence": ("证据", "evidence"), "batch": ("批次", "batch"), "members": ("图斑数", "members"),
+    "person": ("姓名", "person"), "unit": ("单位", "unit"), "position": ("职务", "position"),
+    "since": ("起", "since"), "until": ("止", "until"), "parcels": ("图斑数", "parcels"),
+    "planned ha": ("计划面积", "planned ha"), "% target": ("占目标%", "% target"), "cum. %": ("累计%", "cum. %"),
+    "accepted ha": ("验收面积", "accepted ha"), "planned": ("计划投资", "planned"), "budgeted": ("纳入预算", "budgeted"),
+    "allocated": ("已下达", "allocated"), "contracted": ("合同额", "contracted"), "paid": ("已支付", "paid"),
+    "deposited": ("收入缴库", "deposited"), "planned/ha": ("每公顷计划投资", "planned/ha"),
+    "as of": ("截至", "as of"), "target": ("地区下达目标", "prefecture target"),
+    "by state": ("各状态图斑数 / 面积(公顷)", "parcels / ha by state"), "funds": ("资金（万元）", "funds (万元)"),
+    "findings": ("条问题", "findings"), "events read": ("条事件", "events"), "migrated": ("条补录迁移", "migrated"),
+    "recorded": ("录入", "recorded"),
+    "fact": ("事实记录", "fact"), "transition": ("状态变更", "transition"), "register": ("登记", "register"),
+}
+SEVERITY = {"high": ("高", "high"), "medium": ("中", "medium"), "low": ("低", "low")}
+
+
+def default_lang(environ) -> str:
+    """zh when the locale (MINEREHAB_LANG, LC_ALL, LC_MESSAGES, LANG) is Chinese, else en."""
+    for key in ("MINEREHAB_LANG", "LC_ALL", "LC_MESSAGES", "LANG"):
+        value = environ.get(key)
+        if value:
+            return "zh" if value.lower().startswith("zh") else "en"
+    return "en"
