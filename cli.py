@@ -277,17 +277,20 @@ def apply_cmd(ctx, file, each, migration, as_json):
     from workflow.errors import Refused
 
     ledger = open_ledger(ctx)
-    commands = read_jsonl(file, migrated=migration)
+    commands = list(read_jsonl(file, migrated=migration))
+    with Ticker(len(commands), "applying") as tick:
+        ledger.tick = tick
+        if not each:
+            with refusals():
+                outcomes = ledger.execute(commands)
     if not each:
-        with refusals():
-            outcomes = ledger.execute(commands)
         if as_json:
             emit_json({"applied": len(outcomes), "refused": 0, "outcomes": outcomes})
         else:
             click.echo(f"applied {len(outcomes)} commands")
         return
     applied, refused = [], []
-    for result in ledger.execute_each(commands):
+    for result in ledger.execute_each(commands):  # line by line: its own progress is the lines printed
         if isinstance(result, Refused):
             refused.append(result)
             if not as_json:
@@ -583,11 +586,22 @@ def write_rows(rows: list[dict], fmt: str, output: str | None) -> None:
         click.echo(buffer.getvalue(), nl=False)
 
 
-def progress_bar(items: list, label: str):
-    """A progress bar on stderr when it is a terminal; the plain list otherwise."""
-    if not sys.stderr.isatty() or len(items) < 2:
-        return items
-    return click.progressbar(items, label=label, file=sys.stderr)
+class Ticker:
+    """A progress bar on stderr when it is a terminal; `tick()` advances it. Silent otherwise."""
+
+    def __init__(self, length: int, label: str):
+        self.bar = click.progressbar(length=length, label=label, file=sys.stderr) if sys.stderr.isatty() else None
+
+    def __enter__(self):
+        if self.bar is None:
+            return None
+        self.bar.__enter__()
+        return lambda n=1: self.bar.update(n)
+
+    def __exit__(self, *exc):
+        if self.bar is not None:
+            self.bar.__exit__(*exc)
+        return False
 
 
 @cli.group("import")
@@ -616,13 +630,9 @@ def run_imported(ctx, make_commands, label: str, migration: bool) -> None:
         fail(str(problems))
     for command in commands:
         command.migrated = migration
-    with refusals():
-        items = progress_bar(commands, label)
-        if items is commands:
-            outcomes = ledger.execute(commands)
-        else:
-            with items as bar:
-                outcomes = ledger.execute(bar)
+    with refusals(), Ticker(len(commands), label) as tick:
+        ledger.tick = tick
+        outcomes = ledger.execute(commands)
     click.echo(f"imported {len(outcomes)} rows")
 
 
@@ -688,9 +698,10 @@ def report():
 @click.option("--as-of", "as_of", metavar="DATE", help="The ledger as it stood on this business date (default today).")
 @click.option("--programme", "programme_id", metavar="ID", help="Which programme (default: the only one).")
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv", "xlsx", "md"]), default="table")
+@click.option("--json", "as_json", is_flag=True, help="Same as --format json.")
 @click.option("--output", metavar="FILE", help="Write to FILE (needed for xlsx).")
 @click.pass_context
-def report_progress(ctx, as_of, programme_id, fmt, output):
+def report_progress(ctx, as_of, programme_id, fmt, as_json, output):
     """Parcels, hectares and funds by year and state, against the prefecture target.
 
     \b
@@ -699,6 +710,7 @@ def report_progress(ctx, as_of, programme_id, fmt, output):
     """
     from workflow.progress import progress
 
+    fmt = "json" if as_json else fmt
     day = parse_date(as_of, "--as-of")
     ledger = open_ledger(ctx)
     programmes = ledger.records("programme", as_of=day)
@@ -718,6 +730,26 @@ def report_progress(ctx, as_of, programme_id, fmt, output):
         write_rows(rows, fmt, output)
     else:
         print_progress(result, rows)
+
+
+@report.command("html")
+@click.argument("out", type=click.Path(dir_okay=False))
+@click.option("--as-of", "as_of", metavar="DATE", help="The ledger as it stood on this business date (default today).")
+@click.pass_context
+def report_html(ctx, out, as_of):
+    """One self-contained page (works offline): progress chart, parcels, findings linked to histories, funds.
+
+    \b
+    Example:
+      minerehab --lang zh report html 托里县进展.html --as-of 2024-12-31
+    """
+    from workflow.report_html import page
+
+    day = parse_date(as_of, "--as-of") or business_today()
+    ledger = open_ledger(ctx)
+    with open(out, "w", encoding="utf-8") as handle:
+        handle.write(page(ledger, day, lang()))
+    click.echo(f"wrote {out}")
 
 
 def print_progress(result: dict, rows: list[dict]) -> None:
@@ -750,10 +782,11 @@ def print_progress(result: dict, rows: list[dict]) -> None:
 @click.option("--subject", metavar="CODE", help="Only findings about this parcel (or batch, programme).")
 @click.option("--config", "config_path", type=click.Path(dir_okay=False), help="TOML thresholds (see `minerehab rules`).")
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv", "md"]), default="table")
+@click.option("--json", "as_json", is_flag=True, help="Same as --format json.")
 @click.option("--fail-on", "fail_on", type=click.Choice(["high", "medium", "low"]), default="high", show_default=True,
               help="Exit 1 when a finding is at or above this severity.")
 @click.pass_context
-def audit(ctx, as_of, rule_ids, subject, config_path, fmt, fail_on):
+def audit(ctx, as_of, rule_ids, subject, config_path, fmt, as_json, fail_on):
     """Check every rule of DOMAIN.md §7 over the whole store in one pass (纪检监察).
 
     \b
@@ -764,6 +797,7 @@ def audit(ctx, as_of, rule_ids, subject, config_path, fmt, fail_on):
     from policies.rules import RULES, SEVERITIES, ConfigError, load_config
     from workflow import audit as auditing
 
+    fmt = "json" if as_json else fmt
     day = parse_date(as_of, "--as-of") or business_today()
     try:
         config = load_config(config_path)
@@ -776,7 +810,8 @@ def audit(ctx, as_of, rule_ids, subject, config_path, fmt, fail_on):
         if unknown:
             fail(f"--rule {unknown[0]}: unknown rule; allowed: {', '.join(sorted(RULES))}")
     ledger = open_ledger(ctx)
-    findings, summary = auditing.run(ledger, day, config, chosen, subject)
+    with Ticker(ledger.recorder.max_notification_id() or 0, "auditing") as tick:
+        findings, summary = auditing.run(ledger, day, config, chosen, subject, tick=tick)
     rows = [f.as_dict() for f in findings]
     if fmt == "json":
         emit_json({"as_of": day, "findings": rows, "summary": summary})
@@ -903,7 +938,8 @@ def verify(ctx, checkpoint_path, pubkey_path, documents, as_json):
     if public is not None and signed is None:
         fail("--pubkey needs --checkpoint")
     ledger = open_ledger(ctx)
-    report = check(ledger.raw, signed, public)
+    with Ticker(ledger.recorder.max_notification_id() or 0, "verifying") as tick:
+        report = check(ledger.raw, signed, public, tick=tick)
     if documents:
         report.problems += verify_documents(ledger, ledger.raw.keys(), Path(documents))
     if as_json:
@@ -1021,8 +1057,11 @@ def copy(source, target):
     try:
         if not destination.raw.is_empty():
             fail(f"copy: the target {target} already holds events; copy only into an empty store")
-        count = destination.raw.load_copy(origin.raw)
-        report = check(destination.raw)
+        total = origin.recorder.max_notification_id() or 0
+        with Ticker(total, "copying") as tick:
+            count = destination.raw.load_copy(origin.raw, tick)
+        with Ticker(total, "verifying") as tick:
+            report = check(destination.raw, tick=tick)
     finally:
         origin.close()
         destination.close()

@@ -103,7 +103,7 @@ class RawLog:
     def is_empty(self) -> bool:
         return not list(self._rows(f"SELECT 1 FROM {self.events_table} LIMIT 1"))
 
-    def load_copy(self, source: "RawLog") -> int:
+    def load_copy(self, source: "RawLog", tick=None) -> int:
         """Write another store's whole log here, keeping ids, versions, bytes, hashes, checkpoints and origin."""
         m = self.mark
         nid = "rowid" if self.sqlite else "notification_id"
@@ -117,6 +117,8 @@ class RawLog:
                     c.executemany(f"INSERT INTO {self.events_table} ({nid}, originator_id, originator_version, topic, "
                                   f"state) VALUES ({m}, {m}, {m}, {m}, {m})", page)
                     count += len(page)
+                    if tick:
+                        tick(len(page))
                     page = []
             if page:
                 c.executemany(f"INSERT INTO {self.events_table} ({nid}, originator_id, originator_version, topic, state) "

@@ -86,10 +86,12 @@ def _merge(events, chain):
             e, c = next(e_groups, None), next(c_groups, None)
 
 
-def verify(log, checkpoint: dict | None = None, public_key=None) -> Report:
+def verify(log, checkpoint: dict | None = None, public_key=None, tick=None) -> Report:
     report = Report()
     names = log.keys()
     for oid, stored, links in _merge(log.events_by_aggregate(), log.chain_by_aggregate()):
+        if tick:
+            tick(len(stored))
         report.events += len(stored)
         report.aggregates += 1
         _check_aggregate(oid, names.get(oid, oid), stored, links, report)

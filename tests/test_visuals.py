@@ -94,3 +94,44 @@ def test_wide_characters_line_up(runner):
     assert width(header.split("  ")[0]) <= width(rule.split("  ")[0])
     column = header.index("状态")
     assert width(header[:column]) == width(row[:row.index("已验收")])
+
+
+def test_progress_bars_show_only_on_a_terminal(monkeypatch):
+    import io
+    import sys
+
+    from cli import Ticker
+
+    class Terminal(io.StringIO):
+        def isatty(self):
+            return True
+
+    screen = Terminal()
+    monkeypatch.setattr(sys, "stderr", screen)
+    with Ticker(10, "applying") as tick:
+        for _ in range(10):
+            tick()
+    assert "applying" in screen.getvalue() and "100%" in screen.getvalue()
+    monkeypatch.setattr(sys, "stderr", io.StringIO())
+    with Ticker(10, "applying") as tick:
+        assert tick is None
+
+
+def test_shell_completion_completes_commands_and_options(runner, monkeypatch):
+    monkeypatch.setenv("_MINEREHAB_COMPLETE", "bash_complete")
+    monkeypatch.setenv("COMP_WORDS", "minerehab au")
+    monkeypatch.setenv("COMP_CWORD", "1")
+    result = runner.invoke(cli, [], prog_name="minerehab")
+    assert "plain,audit" in result.output
+    monkeypatch.setenv("COMP_WORDS", "minerehab audit --fa")
+    monkeypatch.setenv("COMP_CWORD", "2")
+    assert "plain,--fail-on" in runner.invoke(cli, [], prog_name="minerehab").output
+
+
+def test_json_everywhere_a_command_reads(runner):
+    for args in (["show", "TL-1"], ["history", "TL-1"], ["list"], ["next", "TL-1"], ["rules"], ["verify"],
+                 ["audit", "--fail-on", "low"], ["report", "progress"], ["batch", "list"],
+                 ["programme", "show", "TL-2023-2025"]):
+        result = runner.invoke(cli, [*args, "--json"])
+        assert result.exit_code in (0, 1), (args, result.output)
+        json.loads(result.output)

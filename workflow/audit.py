@@ -285,9 +285,11 @@ CONTEXT = ("register", "plan")
 
 
 def run(ledger, as_of: date, config: Config | None = None, rules: Iterable[str] | None = None,
-        subject: str | None = None) -> tuple[list[Finding], dict]:
+        subject: str | None = None, tick=None) -> tuple[list[Finding], dict]:
     audit = Audit(as_of, config, rules)
     for event in events_of(ledger):
+        if tick:
+            tick()
         if subject and event.kind == "parcel" and event.key != subject and event.name not in CONTEXT:
             continue
         audit.observe(event)

@@ -82,6 +82,7 @@ class Ledger(Application):
         else:
             self.store.check_ready()
         self.clock = clock
+        self.tick = None  # called after each command of a long `execute`, for a progress bar
         super().__init__(env=self.store.env(create))
         self.raw = RawLog(self.recorder)
         if create:
@@ -118,7 +119,11 @@ class Ledger(Application):
         for attempt in range(RETRIES):
             uow = UnitOfWork(self)
             try:
-                outcomes = [self.handle(uow, command) for command in commands]
+                outcomes = []
+                for command in commands:
+                    outcomes.append(self.handle(uow, command))
+                    if self.tick and len(commands) > 1:
+                        self.tick()
             except Refused as refusal:
                 if attempt:
                     refusal.message = f"conflict: another writer changed the record meanwhile, and now {refusal.message}"
