@@ -71,6 +71,12 @@ def say(table_name: str, key) -> str:
     return vocabulary.label(getattr(vocabulary, table_name), key, lang()) if key is not None else ""
 
 
+def named(table_name: str, key: str) -> str:
+    """`id label`, or the id alone where the label only restates it."""
+    text = say(table_name, key)
+    return key if text.replace(" ", "_") == key else f"{key} {text}"
+
+
 def headers(*names: str) -> list[str]:
     return [say("COLUMNS", n) for n in names]
 
@@ -256,7 +262,8 @@ def do(ctx, trigger, target, batch, programme, taskforce, on, actor, role, sets,
     if as_json:
         emit_json(outcome)
     else:
-        click.echo(f"{kind} {key}: {trigger} {outcome['from']} → {outcome['to']} (version {outcome['version']})")
+        move = "recorded" if outcome["from"] == outcome["to"] else f"{outcome['from']} → {outcome['to']}"
+        click.echo(f"{kind} {key}: {trigger} {move} (version {outcome['version']})")
 
 
 @cli.command("apply")
@@ -366,7 +373,7 @@ def print_history(ctx, kind, key, as_json) -> None:
         return
     for r in rows:
         move = f"{say('STATES', r['from'])} → {say('STATES', r['to'])}" if r["to"] else f"({say('COLUMNS', 'fact')})"
-        event = f"{r['event']} {say('FACTS' if r['to'] is None else 'TRIGGERS', r['event'])}"
+        event = named("FACTS" if r["to"] is None else "TRIGGERS", r["event"])
         recorded = r["recorded_at"].astimezone(CST).strftime("%Y-%m-%d %H:%M:%S")
         click.echo(f"v{r['version']:<3} {r['on']}  {event}{' (migrated)' if r['migrated'] else ''}  {move}  "
                    f"{r['actor']} ({say('ROLES', r['role'])})  {say('COLUMNS', 'recorded')} {recorded}")
@@ -1177,7 +1184,7 @@ def next_cmd(ctx, parcel, as_json):
         return
     click.echo(f"{say('COLUMNS', 'parcel')} {parcel} ({say('STATES', state)})")
     table(headers("trigger", "kind", "roles", "required"),
-          [[f"{r['trigger']} {say('FACTS' if r['kind'] == 'fact' else 'TRIGGERS', r['trigger'])}", say("COLUMNS", r["kind"]),
+          [[named("FACTS" if r["kind"] == "fact" else "TRIGGERS", r["trigger"]), say("COLUMNS", r["kind"]),
             ",".join(r["roles"]), " ".join(r["required"])] for r in rows])
 
 
