@@ -12,23 +12,18 @@ TASKFORCE_UNITS = ("county_gov", "eeb", "drc", "wrb", "finance")
 INTERESTED_UNITS = ("contractor", "supervisor", "design_unit")
 
 
-@rule("R06", "high", "验收实测面积 ≤ 竣工面积 ≤ 核实（登记）面积", "Accepted measured area ≤ as-built area ≤ verified (or registered) area",
-      reads=("register", "complete_works", "accept"))
+@rule("R06", "high", reads=("register", "complete_works", "accept"))
 def areas_in_order(d, ctx, emit):
     registered = d.attrs.get("verified_area_ha") or d.attrs.get("area_ha")
     measured = d.acceptance[4] if d.acceptance else None
     built = d.completed[2] if d.completed else None
     if measured is not None and built is not None and measured > built:
-        emit(d.code, d.acceptance[1], f"验收实测面积 {measured} ha 大于竣工面积 {built} ha",
-             f"measured area at acceptance {measured} ha exceeds the as-built area {built} ha", P(d, d.completed[0], d.acceptance[0]))
+        emit(d.code, d.acceptance[1], 'R06.1', P(d, d.completed[0], d.acceptance[0]), values=(measured, built))
     if built is not None and registered is not None and built > registered:
-        emit(d.code, d.completed[1], f"竣工面积 {built} ha 大于核实面积 {registered} ha",
-             f"as-built area {built} ha exceeds the verified area {registered} ha", P(d, d.registered[0], d.completed[0]))
+        emit(d.code, d.completed[1], 'R06.2', P(d, d.registered[0], d.completed[0]), values=(built, registered))
 
 
-@rule("R10", "medium", "验收组含自然资源局、至少2个其他专班成员单位和3名专家，不含施工、监理和设计人员，资料齐全",
-      "Acceptance group has nrb, ≥ 2 other task-force units and ≥ 3 experts; no contractor, supervisor or design "
-      "author; sign-in sheet, photos and measured area present", reads=("accept", "award_contract", "submit_design"),
+@rule("R10", "medium", reads=("accept", "award_contract", "submit_design"),
       min_other_units=2, min_experts=3)
 def acceptance_group(d, ctx, emit):
     if d.acceptance is None:
@@ -59,12 +54,10 @@ def acceptance_group(d, ctx, emit):
     if missing:
         problems.append(("缺少" + "、".join(z for z, _ in missing), "missing " + ", ".join(e for _, e in missing)))
     if problems:
-        emit(d.code, on, "验收不规范：" + "；".join(z for z, _ in problems),
-             "irregular acceptance: " + "; ".join(e for _, e in problems), P(d, *sorted(set(evidence))))
+        emit(d.code, on, 'R10.1', P(d, *sorted(set(evidence))), values=('；'.join((z for z, _ in problems)), '; '.join((e for _, e in problems))))
 
 
-@rule("R22", "medium", "验收组成员应为验收当日的专班成员", "Acceptance group members are task-force members on the acceptance date",
-      reads=("accept", "appoint_member", "remove_member"))
+@rule("R22", "medium", reads=("accept", "appoint_member", "remove_member"))
 def group_on_task_force(d, ctx, emit):
     if d.acceptance is None:
         return
@@ -73,5 +66,4 @@ def group_on_task_force(d, ctx, emit):
         return
     strangers = sorted({name for name, _ in d.acceptance[2]} - members)
     if strangers:
-        emit(d.code, d.acceptance[1], f"验收组成员 {'、'.join(strangers)} 在验收当日不是专班成员",
-             f"group members not on the task force on {d.acceptance[1]}: {', '.join(strangers)}", P(d, d.acceptance[0]))
+        emit(d.code, d.acceptance[1], 'R22.1', P(d, d.acceptance[0]), values=('、'.join(strangers), d.acceptance[1], ', '.join(strangers)))

@@ -8,9 +8,7 @@ from policies.evidence import P, design_basis, pct
 from policies.rules import rule
 
 
-@rule("R11", "medium", "竣工工程量不低于设计的95%；管护期植被成活率不低于85%",
-      "As-built quantities ≥ 95 % of design per item; stewardship survival rate ≥ 85 %",
-      reads=("complete_works", "submit_design", "approve_design_change", "log_stewardship_inspection"),
+@rule("R11", "medium", reads=("complete_works", "submit_design", "approve_design_change", "log_stewardship_inspection"),
       min_quantity_pct=95, min_survival_pct=85)
 def quantities_delivered(d, ctx, emit):
     if d.completed and d.completed[3]:
@@ -18,18 +16,13 @@ def quantities_delivered(d, ctx, emit):
         short = [(item, planned, d.completed[3].get(item, Decimal(0))) for item, planned in sorted(quantities.items())
                  if planned and pct(d.completed[3].get(item, Decimal(0)), planned) < ctx.settings["min_quantity_pct"]]
         if design is not None and short:
-            emit(d.code, d.completed[1], "工程量不足：" + "；".join(f"{i} 完成 {b}/设计 {p}" for i, p, b in short),
-                 "quantities short of design: " + "; ".join(f"{i} built {b} of {p}" for i, p, b in short),
-                 P(d, *used, d.completed[0]))
+            emit(d.code, d.completed[1], 'R11.1', P(d, *used, d.completed[0]), values=('；'.join((f'{i} 完成 {b}/设计 {p}' for i, p, b in short)), '; '.join((f'{i} built {b} of {p}' for i, p, b in short))))
     for v, on, rate in d.inspections:
         if rate is not None and rate < ctx.settings["min_survival_pct"]:
-            emit(d.code, on, f"植被成活率 {rate}% 低于 {ctx.settings['min_survival_pct']}%",
-                 f"survival rate {rate} % below {ctx.settings['min_survival_pct']} %", P(d, v))
+            emit(d.code, on, 'R11.2', P(d, v), values=(rate, ctx.settings['min_survival_pct']))
 
 
-@rule("R12", "medium", "竣工面积或工程量偏离设计超过10%须在完工前批准设计变更",
-      "As-built area or quantities off design by > 10 % need an approved design change dated before completion",
-      reads=("complete_works", "submit_design", "approve_design_change"), max_deviation_pct=10)
+@rule("R12", "medium", reads=("complete_works", "submit_design", "approve_design_change"), max_deviation_pct=10)
 def deviations_approved(d, ctx, emit):
     if d.completed is None:
         return
@@ -45,6 +38,4 @@ def deviations_approved(d, ctx, emit):
         if built is not None and planned and abs(pct(built - planned, planned)) > limit:
             off.append((item, item))
     if off and not any(on < d.completed[1] for _, on, *_ in d.changes):
-        emit(d.code, d.completed[1], f"{'、'.join(z for z, _ in off)}偏离设计超过{limit}%，完工前未批准设计变更",
-             f"{', '.join(e for _, e in off)} off design by more than {limit} % with no design change approved before "
-             f"completion", P(d, design[0], d.completed[0]))
+        emit(d.code, d.completed[1], 'R12.1', P(d, design[0], d.completed[0]), values=('、'.join((z for z, _ in off)), limit, ', '.join((e for _, e in off))))

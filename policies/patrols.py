@@ -6,8 +6,7 @@ from policies.evidence import P
 from policies.rules import rule
 
 
-@rule("R16", "low", "施工期间巡查间隔不超过7天", "During construction, hazard patrols ≤ 7 days apart",
-      reads=("start_construction", "complete_works", "log_patrol"), max_gap_days=7)
+@rule("R16", "low", reads=("start_construction", "complete_works", "log_patrol"), max_gap_days=7)
 def weekly_patrols(d, ctx, emit):
     if d.started is None:
         return
@@ -17,6 +16,4 @@ def weekly_patrols(d, ctx, emit):
     gaps = [(a, b) for a, b in zip(points, points[1:]) if (b[1] - a[1]).days > ctx.settings["max_gap_days"]]
     if gaps:
         longest = max((b[1] - a[1]).days for a, b in gaps)
-        emit(d.code, gaps[0][0][1], f"施工期间 {len(gaps)} 次巡查间隔超过 {ctx.settings['max_gap_days']} 天，最长 {longest} 天",
-             f"{len(gaps)} gaps over {ctx.settings['max_gap_days']} days between patrols during construction, "
-             f"longest {longest}", P(d, *sorted({v for gap in gaps for v, _ in gap if v})))
+        emit(d.code, gaps[0][0][1], 'R16.1', P(d, *sorted({v for gap in gaps for v, _ in gap if v})), values=(len(gaps), ctx.settings['max_gap_days'], longest))

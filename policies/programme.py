@@ -29,17 +29,14 @@ from policies.evidence import year_end  # noqa: E402
 from policies.rules import rule  # noqa: E402
 
 
-@rule("R19", "high", "方案计划面积不低于地区下达目标；各年度年底验收面积不低于计划面积",
-      "The programme's planned area ≥ the prefecture target; by year end, each year's accepted area ≥ its planned "
-      "area [medium]", reads=("create_programme", "plan", "accept"), subject="programme")
+@rule("R19", "high", reads=("create_programme", "plan", "accept"), subject="programme")
 def target_met(p, ctx, emit):
     if p.created is None:
         return
     evidence = [("programme", p.key, p.created[0])]
     planned = sum(p.years.values(), Decimal(0))
     if planned < p.target:
-        emit(p.key, p.created[1], f"计划修复面积 {planned} ha 低于目标 {p.target} ha",
-             f"planned area {planned} ha is below the target {p.target} ha", evidence)
+        emit(p.key, p.created[1], 'R19.1', evidence, values=(planned, p.target))
     for year, area in sorted(p.years.items()):
         end = year_end(year)
         if end >= ctx.as_of:
@@ -48,9 +45,7 @@ def target_met(p, ctx, emit):
                     and d.acceptance and d.acceptance[1] <= end]
         total = sum((d.acceptance[4] or d.attrs["area_ha"] for d in accepted), Decimal(0))
         if total < area:
-            emit(p.key, end, f"{year} 年底验收面积 {total} ha，低于计划 {area} ha",
-                 f"by the end of {year}, {total} ha accepted against {area} ha planned", evidence,
-                 severity_override="medium")
+            emit(p.key, end, 'R19.2', evidence, values=(year, total, area), severity_override='medium')
 
 
 def is_key_area(d, settings) -> bool:
@@ -60,9 +55,7 @@ def is_key_area(d, settings) -> bool:
                 or (a.get("area_ha") or 0) >= settings["large_area_ha"])
 
 
-@rule("R20", "low", "重点区域图斑（临路、临居民点、深坑、大面积）不得晚于同乡镇一般图斑安排",
-      "Key-area parcels (near road or settlement, pit ≥ 30 m deep, area ≥ 10 ha) not planned later than ordinary "
-      "ones in the same township", reads=("register", "plan"), subject="store", deep_pit_m=30, large_area_ha=10)
+@rule("R20", "low", reads=("register", "plan"), subject="store", deep_pit_m=30, large_area_ha=10)
 def key_areas_first(ctx, emit):
     earliest: dict[str, int] = {}
     planned = [d for d in ctx.audit.parcels.values() if d.plan and d.attrs.get("township")]
@@ -73,6 +66,4 @@ def key_areas_first(ctx, emit):
     for d in planned:
         town = d.attrs["township"]
         if is_key_area(d, ctx.settings) and town in earliest and d.plan[2] > earliest[town]:
-            emit(d.code, d.plan[1], f"重点区域图斑安排在 {d.plan[2]} 年，晚于 {town} 一般图斑（{earliest[town]} 年）",
-                 f"key-area parcel planned for {d.plan[2]}, later than ordinary parcels of {town} ({earliest[town]})",
-                 [("parcel", d.code, d.plan[0])])
+            emit(d.code, d.plan[1], 'R20.1', [('parcel', d.code, d.plan[0])], values=(d.plan[2], town, earliest[town]))

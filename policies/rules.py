@@ -13,6 +13,8 @@ from datetime import date
 from pathlib import Path
 from typing import Callable, Iterable
 
+from workflow.vocabulary import RULE_TITLES
+
 SEVERITIES = ("low", "medium", "high")
 
 
@@ -41,22 +43,29 @@ class Finding:
 class Rule:
     id: str
     severity: str
-    title_zh: str
-    title_en: str
     reads: tuple[str, ...]
     defaults: dict = field(default_factory=dict)
     check: Callable | None = None
     subject_kind: str = "parcel"
 
+    @property
+    def title_zh(self) -> str:
+        return RULE_TITLES[self.id][0]
+
+    @property
+    def title_en(self) -> str:
+        return RULE_TITLES[self.id][1]
+
 
 RULES: dict[str, Rule] = {}
 
 
-def rule(id: str, severity: str, zh: str, en: str, reads: Iterable[str], subject: str = "parcel", **defaults):
-    """Register a check: `check(dossier, ctx, emit)` calls emit(...) for every breach it sees."""
+def rule(id: str, severity: str, reads: Iterable[str], subject: str = "parcel", **defaults):
+    """Register a check: `check(dossier, ctx, emit)` calls emit(subject, on, message key, evidence, values)
+    for every breach it sees. Titles and messages, in Chinese and English, are in workflow.vocabulary."""
 
     def register(check: Callable) -> Callable:
-        RULES[id] = Rule(id, severity, zh, en, tuple(reads), dict(defaults), check, subject)
+        RULES[id] = Rule(id, severity, tuple(reads), dict(defaults), check, subject)
         return check
 
     return register

@@ -44,10 +44,7 @@ from policies.evidence import P, after, year_end  # noqa: E402
 from policies.rules import rule  # noqa: E402
 
 
-@rule("R07", "high", "方案批复和签订合同前不得施工、付款、调运土石方；批复日期不得早于所批文件",
-      "By business date: no works, payments or material moves before design approval and contract; an approval "
-      "is dated after the document it approves",
-      reads=("start_construction", "complete_works", "make_payment", "move_material", "approve_design", "award_contract"))
+@rule("R07", "high", reads=("start_construction", "complete_works", "make_payment", "move_material", "approve_design", "award_contract"))
 def nothing_before_approval(d, ctx, emit):
     approval, contract = d.approval, d.contract
     acts = [(v, on, "开工", "works started") for v, on in ([d.started] if d.started else [])]
@@ -58,34 +55,25 @@ def nothing_before_approval(d, ctx, emit):
         missing = [(z, e) for gate, z, e in ((approval, "方案批复", "design approval"), (contract, "合同签订", "contract"))
                    if gate is None or on < gate[1]]
         if missing:
-            emit(d.code, on, f"{zh}早于" + "和".join(z for z, _ in missing),
-                 f"{en} before " + " and ".join(e for _, e in missing),
-                 P(d, *sorted({x[0] for x in (approval, contract) if x} | {v})))
+            emit(d.code, on, 'R07.1', P(d, *sorted({x[0] for x in (approval, contract) if x} | {v})), values=(zh, '和'.join((z for z, _ in missing)), en, ' and '.join((e for _, e in missing))))
     for v, on, _experts, design in d.reviews:
         if v == (approval and approval[0]) and design and on < design[2]:
-            emit(d.code, on, f"方案批复日期 {on} 早于方案编制日期 {design[2]}",
-                 f"design approved on {on}, before the design itself is dated ({design[2]})", P(d, design[0], v))
+            emit(d.code, on, 'R07.2', P(d, design[0], v), values=(on, design[2]))
 
 
-@rule("R14", "medium", "计划年度12月31日前完工；整改在期限内完成",
-      "Works completed by 31 December of the planned year; rectification done by its deadline",
-      reads=("plan", "complete_works", "fail_acceptance", "complete_rectification"))
+@rule("R14", "medium", reads=("plan", "complete_works", "fail_acceptance", "complete_rectification"))
 def on_time(d, ctx, emit):
     if d.plan and d.plan[3] not in ("natural_recovery", "assisted_regeneration"):
         end = year_end(d.plan[2])
         if end < ctx.as_of and (d.completed is None or d.completed[1] > end):
-            emit(d.code, end, f"计划 {d.plan[2]} 年完成，至年底未完工", f"planned for {d.plan[2]} but not completed by {end}",
-                 P(d, d.plan[0], d.completed and d.completed[0]))
+            emit(d.code, end, 'R14.1', P(d, d.plan[0], d.completed and d.completed[0]), values=(d.plan[2], end))
     for v, on, deadline in d.failures:
         done = [r for r in d.rectifications if r[0] > v]
         if (done and done[0][1] > deadline) or (not done and deadline < ctx.as_of):
-            emit(d.code, deadline, f"整改期限 {deadline} 已过仍未完成整改", f"rectification not done by its deadline {deadline}",
-                 P(d, v, done[0][0] if done else None))
+            emit(d.code, deadline, 'R14.2', P(d, v, done[0][0] if done else None), values=(deadline,))
 
 
-@rule("R18", "low", "补录：记录晚于业务日期15天以上录入", "Record entered more than 15 days after its business date (补录)",
-      reads=("*",), subject="store", late_days=15)
+@rule("R18", "low", reads=("*",), subject="store", late_days=15)
 def entered_late(ctx, emit):
     for kind, key, version, on, late in ctx.audit.late:
-        emit(key, on, f"业务日期 {on} 的记录晚 {late} 天录入", f"recorded {late} days after its business date {on}",
-             [(kind, key, version)])
+        emit(key, on, 'R18.1', [(kind, key, version)], values=(on, late))

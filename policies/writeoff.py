@@ -62,9 +62,7 @@ from policies.rules import rule  # noqa: E402
 LIVE = ("open", "submitted", "filed")
 
 
-@rule("R05", "high", "同一图斑不得同时在两个批次、重复核销，或以不同编号重复登记",
-      "No parcel in two live batches, written off twice, or registered twice under another code with the same "
-      "verification id", reads=("add_to_batch", "remove_from_batch", "confirm_write_off", "register"), subject="store")
+@rule("R05", "high", reads=("add_to_batch", "remove_from_batch", "confirm_write_off", "register"), subject="store")
 def counted_once(ctx, emit):
     batches: dict[str, list] = {}
     for b in ctx.audit.subjects["batch"].values():
@@ -73,19 +71,15 @@ def counted_once(ctx, emit):
                 batches.setdefault(code, []).append(("batch", b.key, v, on))
     for code, held in sorted(batches.items()):
         if len(held) > 1:
-            emit(code, max(h[3] for h in held), f"同时在 {len(held)} 个在办批次中", f"in {len(held)} live batches at once",
-                 [(k, key, v) for k, key, v, _ in held])
+            emit(code, max((h[3] for h in held)), 'R05.2', [(k, key, v) for k, key, v, _ in held], values=(len(held),))
     for d in ctx.audit.parcels.values():
         if len(d.write_offs) > 1:
-            emit(d.code, d.write_offs[1][1], f"重复核销 {len(d.write_offs)} 次", f"written off {len(d.write_offs)} times",
-                 P(d, *[w[0] for w in d.write_offs]))
+            emit(d.code, d.write_offs[1][1], 'R05.3', P(d, *[w[0] for w in d.write_offs]), values=(len(d.write_offs),))
     for code, v, on, verification, (first, first_v) in ctx.audit.duplicates:
-        emit(code, on, f"核查编号 {verification} 已以 {first} 登记", f"verification id {verification} already registered as {first}",
-             [("parcel", first, first_v), ("parcel", code, v)])
+        emit(code, on, 'R05.1', [('parcel', first, first_v), ('parcel', code, v)], values=(verification, first))
 
 
-@rule("R21", "low", "验收合格图斑60日内编入批次报送", "Accepted parcels filed in a submitted batch ≤ 60 days after acceptance",
-      reads=("accept", "add_to_batch", "submit_batch"), submit_days=60)
+@rule("R21", "low", reads=("accept", "add_to_batch", "submit_batch"), submit_days=60)
 def batched_promptly(d, ctx, emit):
     if d.acceptance is None:
         return
@@ -97,6 +91,4 @@ def batched_promptly(d, ctx, emit):
                  for v, on, members in b.submitted if d.code in members and on >= accepted]
     if not any(on <= due for _, _, on in submitted):
         late = min(submitted, key=lambda s: s[2]) if submitted else None
-        emit(d.code, due, f"验收后 {ctx.settings['submit_days']} 日内未报送核销批次",
-             f"not in a submitted batch within {ctx.settings['submit_days']} days of acceptance",
-             P(d, d.acceptance[0]) + ([("batch", late[0], late[1])] if late else []))
+        emit(d.code, due, 'R21.1', P(d, d.acceptance[0]) + ([('batch', late[0], late[1])] if late else []), values=(ctx.settings['submit_days'],))

@@ -14,6 +14,7 @@ from decimal import Decimal
 from typing import Iterable, Iterator
 
 from policies.rules import RULES, Config, Finding, load_config
+from workflow.vocabulary import FINDINGS
 
 CST = timezone(timedelta(hours=8))
 KINDS = {"Parcel": "parcel", "WriteOffBatch": "batch", "Programme": "programme", "TaskForce": "taskforce"}
@@ -250,8 +251,9 @@ class Audit:
             ctx = Context(self.as_of, self.config, self, self.config[rule.id])
             severity = self.config.severities[rule.id]
 
-            def emit(subject: str, on: date | None, zh: str, en: str, evidence: Iterable[tuple] = (),
+            def emit(subject: str, on: date | None, key: str, evidence: Iterable[tuple] = (), values: tuple = (),
                      severity_override: str | None = None, rule=rule, severity=severity) -> None:
+                zh, en = (template.format(*values) for template in FINDINGS[key])
                 found.append(Finding(rule.id, severity_override or severity, subject, zh, en, tuple(evidence), on))
 
             if rule.subject_kind == "store":
