@@ -93,8 +93,16 @@ class RawLog:
 
     def events_in_log_order(self) -> Iterator[tuple]:
         nid = "rowid" if self.sqlite else "notification_id"
-        yield from self._rows(f"SELECT {nid}, originator_id, originator_version, topic, state FROM {self.events_table} "
-                              f"ORDER BY {nid}")
+        sql = f"SELECT {nid}, originator_id, originator_version, topic, state FROM {self.events_table} ORDER BY {nid}"
+        if not self.sqlite:
+            yield from self._rows(sql)
+            return
+        with self.cursor() as c:  # the hot path of the audit: SQLite ids are already text, rows need no conversion
+            c.execute(sql)
+            raw = c.sqlite_cursor
+            raw.row_factory = None
+            while page := raw.fetchmany(5000):
+                yield from page
 
     def chain_rows(self) -> Iterator[tuple]:
         yield from self._rows(f"SELECT originator_id, originator_version, notification_id, content, hash, subject "

@@ -13,6 +13,7 @@ from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
 from typing import Iterable, Iterator
 
+from events import logreader
 from policies.rules import RULES, Config, Finding, load_config
 from workflow.vocabulary import FINDINGS
 
@@ -272,14 +273,13 @@ class Audit:
 
 
 def events_of(ledger) -> Iterator[Event]:
-    """The global log as audit events, in log order."""
+    """The global log as audit events, in log order, decoded straight from the stored JSON."""
     keys: dict = {}
-    for e in ledger.all_events():
-        kind = KINDS[type(e).__qualname__.split(".")[0]]
-        if hasattr(e, "key"):
-            keys[e.originator_id] = e.key
-        yield Event(kind, keys[e.originator_id], getattr(e, "trigger", None) or e.fact, e.originator_version, e.on,
-                    e.timestamp, e.migrated, e.data, getattr(e, "dest", None))
+    for kind, oid, version, _cls, state in logreader.rows(ledger.raw):
+        if "key" in state:
+            keys[oid] = state["key"]
+        yield Event(kind, keys[oid], state.get("trigger") or state["fact"], version, state["on"], state["timestamp"],
+                    state["migrated"], state["data"], state.get("dest"))
 
 
 CONTEXT = ("register", "plan")

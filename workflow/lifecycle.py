@@ -8,6 +8,8 @@ when there is none. Conditions named here are flags of the command, never run by
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from transitions import Machine
 
 PARCEL_STATES = [
@@ -79,8 +81,11 @@ PROGRAMME = _table(PROGRAMME_STATES, PROGRAMME_TRANSITIONS)
 TASKFORCE = _table(TASKFORCE_STATES, TASKFORCE_TRANSITIONS)
 
 
+@lru_cache(maxsize=None)
 def destination(machine: Machine, trigger: str, state: str, flags: frozenset[str] = frozenset()) -> str | None:
-    """Where `trigger` leads from `state` given the command's flags, or None if it is not allowed."""
+    """Where `trigger` leads from `state` given the command's flags, or None if it is not allowed.
+
+    Cached: the tables never change at run time, and this is on every command's path."""
     for transition in machine.get_transitions(trigger=trigger, source=state):
         if all(c.func in flags for c in transition.conditions if c.target) and not any(
             c.func in flags for c in transition.conditions if not c.target
