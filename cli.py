@@ -423,34 +423,6 @@ def batch():
     """
 
 
-@batch.command("show")
-@click.argument("batch_id")
-@view_options
-@click.pass_context
-def batch_show(ctx, batch_id, as_of, known_at, version, as_json):
-    """Show a batch: state, members, area and references.
-
-    \b
-    Example:
-      minerehab batch show B2023-1 --json
-    """
-    show_record(ctx, "batch", batch_id, as_of, known_at, version, as_json)
-
-
-@batch.command("history")
-@click.argument("batch_id")
-@click.option("--json", "as_json", is_flag=True)
-@click.pass_context
-def batch_history(ctx, batch_id, as_json):
-    """Every event of a batch.
-
-    \b
-    Example:
-      minerehab batch history B2023-1
-    """
-    print_history(ctx, "batch", batch_id, as_json)
-
-
 @batch.command("list")
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_context
@@ -481,32 +453,26 @@ def programme():
     """
 
 
-@programme.command("show")
-@click.argument("programme_id")
-@view_options
-@click.pass_context
-def programme_show(ctx, programme_id, as_of, known_at, version, as_json):
-    """Show a programme: target, years, approval and budgets.
+def show_and_history(group: click.Group, kind: str, example: str, what: str) -> None:
+    """`GROUP show ID` and `GROUP history ID` for a kind of record: the same views as for parcels."""
 
-    \b
-    Example:
-      minerehab programme show TL-2023-2025 --json
-    """
-    show_record(ctx, "programme", programme_id, as_of, known_at, version, as_json)
+    @group.command("show", help=f"Show a {kind}: {what}.\n\n\b\nExample:\n  minerehab {kind} show {example} --json")
+    @click.argument("key", metavar="ID")
+    @view_options
+    @click.pass_context
+    def show_cmd(ctx, key, as_of, known_at, version, as_json):
+        show_record(ctx, kind, key, as_of, known_at, version, as_json)
+
+    @group.command("history", help=f"Every event of a {kind}.\n\n\b\nExample:\n  minerehab {kind} history {example}")
+    @click.argument("key", metavar="ID")
+    @click.option("--json", "as_json", is_flag=True)
+    @click.pass_context
+    def history_cmd(ctx, key, as_json):
+        print_history(ctx, kind, key, as_json)
 
 
-@programme.command("history")
-@click.argument("programme_id")
-@click.option("--json", "as_json", is_flag=True)
-@click.pass_context
-def programme_history(ctx, programme_id, as_json):
-    """Every event of a programme.
-
-    \b
-    Example:
-      minerehab programme history TL-2023-2025
-    """
-    print_history(ctx, "programme", programme_id, as_json)
+show_and_history(batch, "batch", "B2023-1", "state, members, area and references")
+show_and_history(programme, "programme", "TL-2023-2025", "target, years, approval and budgets")
 
 
 @cli.group()

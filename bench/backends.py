@@ -21,7 +21,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from apply import commands  # noqa: E402
+from apply import best, commands  # noqa: E402
 
 from events.store import resolve  # noqa: E402
 from workflow import audit  # noqa: E402
@@ -30,15 +30,6 @@ from workflow.ledger import Ledger  # noqa: E402
 from workflow.parcel import aggregate_id  # noqa: E402
 
 PG = "postgresql://127.0.0.1:5432/test"
-
-
-def best(fn, repeat: int) -> float:
-    runs = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        fn()
-        runs.append(time.perf_counter() - started)
-    return min(runs)
 
 
 class Raw:

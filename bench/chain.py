@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import hashlib
-import io
 import sqlite3
 import sys
 import tempfile
@@ -19,36 +18,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from apply import commands  # noqa: E402
+from apply import commands, time_apply  # noqa: E402
 
-from events import store as stores  # noqa: E402
 from events.verify import verify  # noqa: E402
-from workflow.commands import read_jsonl  # noqa: E402
 from workflow.ledger import Ledger  # noqa: E402
 
-PLAIN = "eventsourcing.sqlite:SQLiteApplicationRecorder"
-
-
-def timed_apply(jsonl: list[str], path: Path, chained: bool) -> float:
-    original = stores.Store.env
-
-    def env(self, create=False):
-        settings = original(self, create)
-        if not chained:
-            settings["APPLICATION_RECORDER_TOPIC"] = PLAIN
-        return settings
-
-    stores.Store.env = env
-    try:
-        Ledger(str(path), create=True).close()
-        ledger = Ledger(str(path))
-        started = time.perf_counter()
-        ledger.execute(read_jsonl(io.StringIO("".join(jsonl))))
-        elapsed = time.perf_counter() - started
-        ledger.close()
-    finally:
-        stores.Store.env = original
-    return elapsed
 
 
 def floor(path: Path) -> float:
@@ -67,8 +41,8 @@ def main() -> None:
     jsonl = commands(args.parcels)
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
-        plain = min(timed_apply(jsonl, folder / f"plain{i}.db", False) for i in range(args.repeat))
-        chained = min(timed_apply(jsonl, folder / f"chained{i}.db", True) for i in range(args.repeat))
+        plain = min(time_apply(jsonl, folder / f"plain{i}.db", False) for i in range(args.repeat))
+        chained = min(time_apply(jsonl, folder / f"chained{i}.db", True) for i in range(args.repeat))
         store = folder / "chained0.db"
         ledger = Ledger(str(store))
         runs = []

@@ -12,7 +12,6 @@ import os
 import sqlite3
 import subprocess
 import sys
-import time
 from contextlib import closing
 from datetime import date
 from pathlib import Path
@@ -21,21 +20,13 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
+from apply import best  # noqa: E402
 from generate import build  # noqa: E402
 
 from workflow import audit  # noqa: E402
 from workflow.ledger import Ledger  # noqa: E402
 
 MINEREHAB = ROOT / ".venv" / "bin" / "minerehab"
-
-
-def best(fn, repeat: int = 3) -> float:
-    runs = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        fn()
-        runs.append(time.perf_counter() - started)
-    return min(runs)
 
 
 def floor(store: str) -> None:

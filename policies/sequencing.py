@@ -40,7 +40,7 @@ def check_after_opening(on: date, record, kind: str, trigger: str, is_move: bool
 
 # --- checks over histories (R07, R14, R18) ---------------------------------
 
-from policies.evidence import P, after, year_end  # noqa: E402
+from policies.evidence import P, year_end  # noqa: E402
 from policies.rules import rule  # noqa: E402
 
 

@@ -19,7 +19,7 @@ from click.testing import CliRunner
 
 from cli import cli
 from conftest import cmd
-from events.store import StoreError, resolve
+from events.store import resolve
 from events.verify import verify
 from stores import drop, new_url, pg_unavailable
 from workflow import scenario
