@@ -119,6 +119,18 @@ def parse_timestamp(value: str | None) -> datetime | None:
     return moment
 
 
+def open_store(ctx: click.Context):
+    """The store, checked to exist, for reads that need no application (a whole process should start fast)."""
+    from events.store import StoreError, resolve
+
+    try:
+        store = resolve(ctx.obj["store"])
+        store.check_ready()
+    except StoreError as error:
+        fail(str(error))
+    return store
+
+
 def open_ledger(ctx: click.Context, create: bool = False):
     from events.store import StoreError
     from workflow.ledger import Ledger
@@ -347,27 +359,12 @@ def show_record(ctx, kind, key, as_of, known_at, version, as_json) -> None:
             click.echo(f"{name:<26} {cell_text(value)}")
 
 
-def history_rows(events) -> list[dict]:
-    from events.metadata import meta_of
-
-    rows = []
-    for e in events:
-        source = getattr(e, "source", None) or ("new" if hasattr(e, "dest") else None)
-        rows.append({
-            "version": e.originator_version,
-            **meta_of(e),
-            "event": getattr(e, "trigger", None) or e.fact,
-            "from": source,
-            "to": getattr(e, "dest", None),
-            "data": e.data,
-        })
-    return rows
-
-
 def print_history(ctx, kind, key, as_json) -> None:
-    ledger = open_ledger(ctx)
-    with refusals():
-        rows = history_rows(ledger.history(kind, key))
+    from events.reader import history_rows
+
+    rows = history_rows(open_store(ctx), kind, key)
+    if not rows:
+        fail(f"refused: {kind} {key}: unknown {kind}")
     if as_json:
         emit_json(rows)
         return

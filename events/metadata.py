@@ -27,16 +27,3 @@ class Meta:
     @property
     def recorded_at(self) -> datetime:
         return self.timestamp  # type: ignore[attr-defined]
-
-
-def meta_of(event: Meta) -> dict:
-    """The metadata of an event as plain values (for history output and the audit)."""
-    return {
-        "actor": event.actor,
-        "role": event.role,
-        "on": event.on,
-        "recorded_at": event.timestamp,  # type: ignore[attr-defined]
-        "reason": event.reason,
-        "documents": event.documents,
-        "migrated": event.migrated,
-    }

@@ -2,20 +2,10 @@
 
 from __future__ import annotations
 
-import uuid
-from functools import lru_cache
 from decimal import Decimal
 
+from events.ids import aggregate_id  # noqa: F401  (re-exported: ids are part of the parcel's identity)
 from workflow.record import Record
-
-NAMESPACE = uuid.UUID("8b0f4d52-6f57-4a55-9e39-5f0c3b1d2a61")
-
-
-@lru_cache(maxsize=65536)
-def aggregate_id(kind: str, key: str) -> uuid.UUID:
-    """Ids derive from the business key, so a code finds its aggregate without an index."""
-    return uuid.uuid5(NAMESPACE, f"{kind}:{key}")
-
 
 MONEY_FACTS = {"allocate_funds": "allocated", "make_payment": "paid"}
 
