@@ -54,7 +54,8 @@ def acceptance_group(d, ctx, emit):
     if missing:
         problems.append(("缺少" + "、".join(z for z, _ in missing), "missing " + ", ".join(e for _, e in missing)))
     if problems:
-        emit(d.code, on, 'R10.1', P(d, *sorted(set(evidence))), values=('；'.join((z for z, _ in problems)), '; '.join((e for _, e in problems))))
+        emit(d.code, on, "R10.1", P(d, *sorted(set(evidence))),
+             values=("；".join(z for z, _ in problems), "; ".join(e for _, e in problems)))
 
 
 @rule("R22", "medium", reads=("accept", "appoint_member", "remove_member"))
@@ -66,4 +67,5 @@ def group_on_task_force(d, ctx, emit):
         return
     strangers = sorted({name for name, _ in d.acceptance[2]} - members)
     if strangers:
-        emit(d.code, d.acceptance[1], 'R22.1', P(d, d.acceptance[0]), values=('、'.join(strangers), d.acceptance[1], ', '.join(strangers)))
+        emit(d.code, d.acceptance[1], "R22.1", P(d, d.acceptance[0]),
+             values=("、".join(strangers), d.acceptance[1], ", ".join(strangers)))

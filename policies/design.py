@@ -16,7 +16,9 @@ def quantities_delivered(d, ctx, emit):
         short = [(item, planned, d.completed[3].get(item, Decimal(0))) for item, planned in sorted(quantities.items())
                  if planned and pct(d.completed[3].get(item, Decimal(0)), planned) < ctx.settings["min_quantity_pct"]]
         if design is not None and short:
-            emit(d.code, d.completed[1], 'R11.1', P(d, *used, d.completed[0]), values=('；'.join((f'{i} 完成 {b}/设计 {p}' for i, p, b in short)), '; '.join((f'{i} built {b} of {p}' for i, p, b in short))))
+            zh = "；".join(f"{i} 完成 {b}/设计 {p}" for i, p, b in short)
+            en = "; ".join(f"{i} built {b} of {p}" for i, p, b in short)
+            emit(d.code, d.completed[1], "R11.1", P(d, *used, d.completed[0]), values=(zh, en))
     for v, on, rate in d.inspections:
         if rate is not None and rate < ctx.settings["min_survival_pct"]:
             emit(d.code, on, 'R11.2', P(d, v), values=(rate, ctx.settings['min_survival_pct']))
@@ -38,4 +40,5 @@ def deviations_approved(d, ctx, emit):
         if built is not None and planned and abs(pct(built - planned, planned)) > limit:
             off.append((item, item))
     if off and not any(on < d.completed[1] for _, on, *_ in d.changes):
-        emit(d.code, d.completed[1], 'R12.1', P(d, design[0], d.completed[0]), values=('、'.join((z for z, _ in off)), limit, ', '.join((e for _, e in off))))
+        emit(d.code, d.completed[1], "R12.1", P(d, design[0], d.completed[0]),
+             values=("、".join(z for z, _ in off), limit, ", ".join(e for _, e in off)))

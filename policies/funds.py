@@ -19,7 +19,9 @@ def eligible_funding(d, ctx, emit):
         emit(d.code, first[1], 'R04.1', P(d, d.registered[0], first[0]), values=(category, subclass))
     central = [a for a in d.allocations if a[3] == "central" and a[4]]
     if len({a[4] for a in central}) > 1:
-        emit(d.code, max((a[1] for a in central)), 'R04.2', P(d, *[a[0] for a in central]), values=('、'.join(sorted({a[4] for a in central})), len({a[4] for a in central}), ', '.join(sorted({a[4] for a in central}))))
+        lines = sorted({a[4] for a in central})
+        emit(d.code, max(a[1] for a in central), "R04.2", P(d, *[a[0] for a in central]),
+             values=("、".join(lines), len(lines), ", ".join(lines)))
     direction = d.attrs.get("direction")
     if direction and any(str(direction).startswith(p) for p in ctx.settings["construction_land_prefixes"]):
         emit(d.code, d.registered[1], 'R04.3', P(d, d.registered[0]), values=(direction,))

@@ -16,4 +16,5 @@ def weekly_patrols(d, ctx, emit):
     gaps = [(a, b) for a, b in zip(points, points[1:]) if (b[1] - a[1]).days > ctx.settings["max_gap_days"]]
     if gaps:
         longest = max((b[1] - a[1]).days for a, b in gaps)
-        emit(d.code, gaps[0][0][1], 'R16.1', P(d, *sorted({v for gap in gaps for v, _ in gap if v})), values=(len(gaps), ctx.settings['max_gap_days'], longest))
+        versions = sorted({v for gap in gaps for v, _ in gap if v})
+        emit(d.code, gaps[0][0][1], "R16.1", P(d, *versions), values=(len(gaps), ctx.settings["max_gap_days"], longest))

@@ -55,7 +55,9 @@ def nothing_before_approval(d, ctx, emit):
         missing = [(z, e) for gate, z, e in ((approval, "方案批复", "design approval"), (contract, "合同签订", "contract"))
                    if gate is None or on < gate[1]]
         if missing:
-            emit(d.code, on, 'R07.1', P(d, *sorted({x[0] for x in (approval, contract) if x} | {v})), values=(zh, '和'.join((z for z, _ in missing)), en, ' and '.join((e for _, e in missing))))
+            versions = sorted({x[0] for x in (approval, contract) if x} | {v})
+            emit(d.code, on, "R07.1", P(d, *versions),
+                 values=(zh, "和".join(z for z, _ in missing), en, " and ".join(e for _, e in missing)))
     for v, on, _experts, design in d.reviews:
         if v == (approval and approval[0]) and design and on < design[2]:
             emit(d.code, on, 'R07.2', P(d, design[0], v), values=(on, design[2]))
