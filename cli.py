@@ -172,6 +172,9 @@ class Minerehab(click.Group):
         except click.Abort:
             click.echo("minerehab: aborted", err=True)
             sys.exit(EXIT_REFUSED)
+        except getattr(click.exceptions, "NoArgsIsHelpError", ()) as bare:  # `minerehab` alone: the help, exit 0
+            click.echo(bare.ctx.get_help())
+            sys.exit(0)
         except click.ClickException as error:
             click.echo(f"minerehab: {error.format_message()}", err=True)
             sys.exit(error.exit_code if isinstance(error, Failure) else EXIT_REFUSED)

@@ -135,3 +135,8 @@ def test_json_everywhere_a_command_reads(runner):
         result = runner.invoke(cli, [*args, "--json"])
         assert result.exit_code in (0, 1), (args, result.output)
         json.loads(result.output)
+
+
+def test_minerehab_alone_prints_its_help(runner):
+    result = runner.invoke(cli, [])
+    assert result.exit_code == 0 and result.output.startswith("Usage: ") and "Commands:" in result.output
