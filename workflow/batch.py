@@ -8,15 +8,6 @@ from workflow.record import Record
 
 
 class WriteOffBatch(Record):
-    class Opened(Record.Opened):
-        pass
-
-    class Transitioned(Record.Transitioned):
-        pass
-
-    class FactRecorded(Record.FactRecorded):
-        pass
-
     def __init__(self) -> None:
         super().__init__()
         self.year: int | None = None

@@ -11,15 +11,6 @@ MONEY_FACTS = {"allocate_funds": "allocated", "make_payment": "paid"}
 
 
 class Parcel(Record):
-    class Opened(Record.Opened):
-        pass
-
-    class Transitioned(Record.Transitioned):
-        pass
-
-    class FactRecorded(Record.FactRecorded):
-        pass
-
     def __init__(self) -> None:
         super().__init__()
         self.attributes: dict = {}

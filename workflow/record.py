@@ -1,8 +1,9 @@
 """The common shape of every minerehab aggregate: opened, moved between states, facts noted.
 
-Each aggregate (Parcel, WriteOffBatch, Programme, TaskForce) redeclares these three
-events so that their topics name the aggregate. `apply` methods never validate: a
-replay applies what was recorded, whatever today's guards would say.
+Each aggregate (Parcel, WriteOffBatch, Programme, TaskForce) gets its own copy of these
+three events (see `__init_subclass__`), so that their stored topics name the aggregate:
+`workflow.parcel:Parcel.Opened`. `apply` methods never validate: a replay applies what was
+recorded, whatever today's guards would say.
 """
 
 from __future__ import annotations
@@ -12,7 +13,19 @@ from eventsourcing.domain import Aggregate
 from events.metadata import Meta
 
 
+EVENTS = ("Opened", "Transitioned", "FactRecorded")
+
+
 class Record(Aggregate):
+    def __init_subclass__(cls, **kwargs) -> None:
+        """Give the subclass its own Opened, Transitioned and FactRecorded before eventsourcing looks for them."""
+        for name in EVENTS:
+            if name not in cls.__dict__:
+                base = getattr(Record, name)
+                setattr(cls, name, type(base)(name, (base,), {"__module__": cls.__module__,
+                                                               "__qualname__": f"{cls.__qualname__}.{name}"}))
+        super().__init_subclass__(**kwargs)
+
     def __init__(self) -> None:
         self.state = "new"
         self.opened_on = None
