@@ -64,3 +64,27 @@ def fingerprint(url: str) -> tuple:
                 digest.update(repr(tuple(bytes(x) if isinstance(x, memoryview) else x for x in row)).encode())
         seq = conn.execute(f'SELECT last_value, is_called FROM "{schema}".minerehab_events_notification_id_seq').fetchone()
     return digest.digest(), seq
+
+
+class OnStore:
+    """For stateful machines: a fresh store on `backend` per run, a ledger with a test clock, cleaned up after."""
+
+    backend = "sqlite"
+
+    def open_store(self) -> None:
+        import tempfile
+
+        from conftest import Clock
+        from workflow.ledger import Ledger
+
+        self.dir = Path(tempfile.mkdtemp())
+        self.path = new_url(self.backend, self.dir)
+        Ledger(self.path, create=True).close()
+        self.ledger = Ledger(self.path, clock=Clock())
+
+    def close_store(self) -> None:
+        import shutil
+
+        self.ledger.close()
+        drop(self.path)
+        shutil.rmtree(self.dir, ignore_errors=True)

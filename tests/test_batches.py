@@ -2,23 +2,19 @@
 
 from __future__ import annotations
 
-import shutil
-import tempfile
 from datetime import date, timedelta
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
-from conftest import Clock, cmd, run, store_bytes
-from stores import drop, new_url, pg_unavailable
+from conftest import cmd, run, store_bytes
+from stores import OnStore, pg_unavailable
 from policies import stewardship, writeoff
 from workflow import scenario
 from workflow.errors import Refused
-from workflow.ledger import Ledger
 
 PREF = ("地区自然资源局", "prefecture_nrb")
 AREAS = [Decimal("6.1234"), Decimal("3.5"), Decimal("10.25"), Decimal("0.7")]
@@ -201,24 +197,17 @@ CODES = ["TL-1", "TL-2", "TL-3", "TL-4"]
 BATCHES = ["B1", "B2"]
 
 
-class BatchMachine(RuleBasedStateMachine):
+class BatchMachine(OnStore, RuleBasedStateMachine):
     """Random batch commands over accepted parcels: membership, filing and write-off stay consistent."""
-
-    backend = "sqlite"
 
     def __init__(self):
         super().__init__()
-        self.dir = Path(tempfile.mkdtemp())
-        self.path = new_url(self.backend, self.dir)
-        Ledger(self.path, create=True).close()
-        self.ledger = Ledger(self.path, clock=Clock())
+        self.open_store()
         accepted(self.ledger, CODES)
         self.day = date(2023, 7, 1)
 
     def teardown(self):
-        self.ledger.close()
-        drop(self.path)
-        shutil.rmtree(self.dir, ignore_errors=True)
+        self.close_store()
 
     def _run(self, line):
         before = store_bytes(self.path)

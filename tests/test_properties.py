@@ -4,10 +4,7 @@ versions are contiguous, and past views equal the state the record had then."""
 from __future__ import annotations
 
 import copy
-import shutil
-import tempfile
 from datetime import date, timedelta
-from pathlib import Path
 
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
@@ -15,13 +12,13 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
 import pytest
 
-from conftest import Clock, cmd, store_bytes
-from stores import drop, new_url, pg_unavailable
+from conftest import cmd, store_bytes
+from stores import OnStore, pg_unavailable
 from samples import GUARDED, VALID_DATA
 from workflow import scenario
 from workflow.errors import Refused
 from workflow.handlers import allowed_now
-from workflow.ledger import Ledger, UnitOfWork
+from workflow.ledger import UnitOfWork
 from workflow.specs import PARCEL_SPECS
 from workflow.vocabulary import ROLES
 
@@ -30,15 +27,10 @@ TRIGGERS = sorted(PARCEL_SPECS)
 START = date(2023, 1, 1)
 
 
-class LedgerMachine(RuleBasedStateMachine):
-    backend = "sqlite"
-
+class LedgerMachine(OnStore, RuleBasedStateMachine):
     def __init__(self):
         super().__init__()
-        self.dir = Path(tempfile.mkdtemp())
-        self.path = new_url(self.backend, self.dir)
-        Ledger(self.path, create=True).close()
-        self.ledger = Ledger(self.path, clock=Clock())
+        self.open_store()
         self.ledger.execute([cmd(line) for line in scenario.programme("P", on=date(2022, 12, 1))])
         self.live: dict = {}
         self.snapshots: dict[str, dict[int, dict]] = {code: {} for code in CODES}
@@ -46,9 +38,7 @@ class LedgerMachine(RuleBasedStateMachine):
         self.refused = self.accepted = 0
 
     def teardown(self):
-        self.ledger.close()
-        drop(self.path)
-        shutil.rmtree(self.dir, ignore_errors=True)
+        self.close_store()
 
     @rule(code=st.sampled_from(CODES), trigger=st.sampled_from(TRIGGERS), role=st.sampled_from(sorted(ROLES)),
           step=st.integers(-5, 40), breakage=st.sampled_from([None, None, None, "drop", "junk", "extra"]))
