@@ -37,7 +37,7 @@ demo: install
 	@echo; echo "== progress against the prefecture target =="
 	@$(MR) report progress
 	@echo; echo "== compliance audit: high-severity findings (minerehab audit for all) =="
-	@$(MR) audit --rule R01,R02,R03,R04,R05,R06,R07,R09,R19,R23 || true
+	@$(MR) audit --severity high || true
 
 test: dev
 	$(PY) -m pytest

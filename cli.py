@@ -758,8 +758,10 @@ def print_progress(result: dict, rows: list[dict]) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Same as --format json.")
 @click.option("--fail-on", "fail_on", type=click.Choice(["high", "medium", "low"]), default="high", show_default=True,
               help="Exit 1 when a finding is at or above this severity.")
+@click.option("--severity", "least", type=click.Choice(["high", "medium", "low"]), default="low", show_default=True,
+              help="Show only findings at or above this severity.")
 @click.pass_context
-def audit(ctx, as_of, rule_ids, subject, config_path, fmt, as_json, fail_on):
+def audit(ctx, as_of, rule_ids, subject, config_path, fmt, as_json, fail_on, least):
     """Check every rule of DOMAIN.md §7 over the whole store in one pass (纪检监察).
 
     \b
@@ -785,6 +787,9 @@ def audit(ctx, as_of, rule_ids, subject, config_path, fmt, as_json, fail_on):
     ledger = open_ledger(ctx)
     with Ticker(ledger.recorder.max_notification_id() or 0, "auditing") as tick:
         findings, summary = auditing.run(ledger, day, config, chosen, subject, tick=tick)
+    if least != "low":
+        findings = [f for f in findings if SEVERITIES.index(f.severity) >= SEVERITIES.index(least)]
+        summary = {**summary, **auditing.counted(findings)}
     rows = [f.as_dict() for f in findings]
     if fmt == "json":
         emit_json({"as_of": day, "findings": rows, "summary": summary})

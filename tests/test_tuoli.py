@@ -285,3 +285,12 @@ def test_rules_lists_every_rule(runner):
     assert len(rules) == 22 and rules[0]["rule"] == "R01" and rules[0]["title_zh"] and "move_material" in rules[0]["reads"]
     assert {"area_tolerance_pct": 5} == next(r for r in rules if r["rule"] == "R02")["thresholds"]
     assert "R13 [medium]" in runner.invoke(cli, ["rules"]).output
+
+
+def test_audit_can_show_only_the_serious(loaded):
+    everything = json.loads(loaded.invoke(cli, ["audit", "--json", "--as-of", "2026-11-29"]).output)
+    high = json.loads(loaded.invoke(cli, ["audit", "--json", "--as-of", "2026-11-29", "--severity", "high"]).output)
+    assert {f["severity"] for f in high["findings"]} == {"high"}
+    assert high["findings"] == [f for f in everything["findings"] if f["severity"] == "high"]
+    assert high["summary"]["findings"] == everything["summary"]["by_severity"]["high"]
+    assert high["summary"]["events_read"] == everything["summary"]["events_read"]

@@ -265,11 +265,14 @@ class Audit:
         return sorted(found, key=lambda f: f.sort_key)
 
     def summary(self, findings: list[Finding]) -> dict:
-        by_severity = Counter(f.severity for f in findings)
-        return {"findings": len(findings), "by_severity": {s: by_severity.get(s, 0) for s in ("high", "medium", "low")},
-                "by_rule": dict(sorted(Counter(f.rule for f in findings).items())),
-                "subjects": len({f.subject for f in findings}), "events_read": self.counts["events"],
-                "migrated_events": self.counts["migrated"]}
+        return {**counted(findings), "events_read": self.counts["events"], "migrated_events": self.counts["migrated"]}
+
+
+def counted(findings: list[Finding]) -> dict:
+    """The summary's counts of a list of findings."""
+    by_severity = Counter(f.severity for f in findings)
+    return {"findings": len(findings), "by_severity": {s: by_severity.get(s, 0) for s in ("high", "medium", "low")},
+            "by_rule": dict(sorted(Counter(f.rule for f in findings).items())), "subjects": len({f.subject for f in findings})}
 
 
 def events_of(ledger) -> Iterator[Event]:
