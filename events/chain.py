@@ -17,6 +17,8 @@ from uuid import UUID
 from eventsourcing.persistence import StoredEvent
 from eventsourcing.sqlite import SQLiteApplicationRecorder
 
+from events.ids import KINDS
+
 GENESIS = bytes(32)
 CHAIN_TABLE = "event_chain"
 CHECKPOINT_TABLE = "checkpoints"
@@ -63,7 +65,6 @@ class Chainer:
         return rows
 
 
-KINDS = {"Parcel": "parcel", "WriteOffBatch": "batch", "Programme": "programme", "TaskForce": "taskforce"}
 
 
 def subject_of(stored: StoredEvent) -> str | None:

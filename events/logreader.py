@@ -13,7 +13,8 @@ from decimal import Decimal
 from typing import Iterator
 from uuid import UUID
 
-KINDS = {"Parcel": "parcel", "WriteOffBatch": "batch", "Programme": "programme", "TaskForce": "taskforce"}
+from events.ids import KINDS
+
 DECODERS = {"decimal_str": Decimal, "date_iso": date.fromisoformat, "datetime_iso": datetime.fromisoformat,
             "uuid_hex": UUID}
 

@@ -11,6 +11,7 @@ from contextlib import closing
 
 from events.ids import aggregate_id
 from events.logreader import decoder
+from events.store import TABLE, TABLE_PG
 
 
 def history_rows(store, kind: str, key: str) -> list[dict]:
@@ -20,11 +21,11 @@ def history_rows(store, kind: str, key: str) -> list[dict]:
         import sqlite3
 
         with closing(sqlite3.connect(store.location)) as conn:
-            found = conn.execute("SELECT originator_version, state FROM stored_events WHERE originator_id = ? "
+            found = conn.execute(f"SELECT originator_version, state FROM {TABLE} WHERE originator_id = ? "
                                  "ORDER BY originator_version", (oid.hex,)).fetchall()
     else:
         with store.connect() as conn:
-            found = conn.execute(f'SELECT originator_version, state FROM "{store.postgres["schema"]}".minerehab_events '
+            found = conn.execute(f'SELECT originator_version, state FROM "{store.postgres["schema"]}".{TABLE_PG} '
                                  "WHERE originator_id = %s ORDER BY originator_version", (oid,)).fetchall()
     rows = []
     for version, state in found:

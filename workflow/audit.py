@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
-from decimal import Decimal
 from typing import Iterable, Iterator
 
 from events import logreader
@@ -18,7 +17,6 @@ from policies.rules import RULES, Config, Finding, load_config
 from workflow.vocabulary import FINDINGS
 
 CST = timezone(timedelta(hours=8))
-KINDS = {"Parcel": "parcel", "WriteOffBatch": "batch", "Programme": "programme", "TaskForce": "taskforce"}
 
 
 class ParcelDossier:
@@ -303,9 +301,3 @@ def run(ledger, as_of: date, config: Config | None = None, rules: Iterable[str] 
         findings = [f for f in findings if f.subject == subject]
     return findings, audit.summary(findings)
 
-
-def days(a: date, b: date) -> int:
-    return (b - a).days
-
-
-ZERO = Decimal(0)
