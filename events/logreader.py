@@ -1,8 +1,9 @@
-"""The global log reader: every stored event in log order, decoded straight from its JSON.
+"""Stored event JSON turned back into Python values, without eventsourcing's mapper.
 
-The audit reads the whole log; going through eventsourcing's mapper would build a frozen
-dataclass, resolve a topic and parse a UUID per event. This reader decodes the stored
-bytes once with an object hook for the transcoded types and nothing more.
+The audit and `minerehab history` read rows straight from the store; going through the
+mapper would build a frozen dataclass, resolve a topic and parse a UUID per event. The
+audit decodes with plain `json.loads` and converts only the fields it keeps (`typed`);
+the history decoder converts everything with an object hook.
 """
 
 from __future__ import annotations
@@ -10,13 +11,32 @@ from __future__ import annotations
 import json
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Iterator
 from uuid import UUID
 
-from events.ids import KINDS
+_DAYS: dict[str, date] = {}
 
-DECODERS = {"decimal_str": Decimal, "date_iso": date.fromisoformat, "datetime_iso": datetime.fromisoformat,
-            "uuid_hex": UUID}
+
+def day(iso: str) -> date:
+    """One shared date object per calendar day: there are thousands of days and millions of events."""
+    found = _DAYS.get(iso)
+    if found is None:
+        found = _DAYS[iso] = date.fromisoformat(iso)
+    return found
+
+
+DECODERS = {"decimal_str": Decimal, "date_iso": day, "datetime_iso": datetime.fromisoformat, "uuid_hex": UUID}
+
+
+def typed(value):
+    """A stored JSON value with eventsourcing's transcoded types ({"_type_": …, "_data_": …}) turned back."""
+    if type(value) is dict:
+        kind = value.get("_type_")
+        if kind is not None and len(value) == 2:
+            return DECODERS[kind](value["_data_"])
+        return {k: typed(v) for k, v in value.items()}
+    if type(value) is list:
+        return [typed(v) for v in value]
+    return value
 
 
 def _hook(obj: dict):
@@ -29,11 +49,3 @@ def _hook(obj: dict):
 
 
 decoder = json.JSONDecoder(object_hook=_hook)
-
-
-def rows(raw_log) -> Iterator[tuple[str, str, int, str, dict]]:
-    """(kind, originator_id, version, event class name, decoded state) in log order."""
-    for _nid, oid, version, topic, state in raw_log.events_in_log_order():
-        cls = topic.rpartition(":")[2]
-        kind, _, name = cls.partition(".")
-        yield KINDS.get(kind, kind), oid, version, name, decoder.decode(bytes(state).decode())

@@ -47,8 +47,30 @@ class RawLog:
     def events_by_aggregate(self) -> Iterator[tuple]:
         """(originator_id, version, notification_id, topic, state) ordered by aggregate and version."""
         nid = "rowid" if self.sqlite else "notification_id"
-        yield from self._rows(f"SELECT originator_id, originator_version, {nid}, topic, state FROM {self.events_table} "
+        yield from self._fast(f"SELECT originator_id, originator_version, {nid}, topic, state FROM {self.events_table} "
                               "ORDER BY originator_id, originator_version")
+
+    def events_after(self, notification_id: int) -> Iterator[tuple]:
+        """(originator_id, version, notification_id, topic, state) recorded after a notification id, in log order."""
+        nid = "rowid" if self.sqlite else "notification_id"
+        yield from self._fast(f"SELECT originator_id, originator_version, {nid}, topic, state FROM {self.events_table} "
+                              f"WHERE {nid} > ? ORDER BY {nid}", (notification_id,))
+
+    def last_id(self) -> int:
+        nid = "rowid" if self.sqlite else "notification_id"
+        return next(self._rows(f"SELECT max({nid}) FROM {self.events_table}"))[0] or 0
+
+    def _fast(self, sql: str, params: tuple = ()) -> Iterator[tuple]:
+        """The audit's hot path: SQLite rows as they come (ids are already text); other backends through _rows."""
+        if not self.sqlite:
+            yield from self._rows(sql, params)
+            return
+        with self.cursor() as c:
+            c.execute(sql, params)
+            raw = c.sqlite_cursor
+            raw.row_factory = None
+            while page := raw.fetchmany(5000):
+                yield from page
 
     def chain_by_aggregate(self) -> Iterator[tuple]:
         """(originator_id, version, notification_id, content, hash) ordered by aggregate and version."""
@@ -93,16 +115,8 @@ class RawLog:
 
     def events_in_log_order(self) -> Iterator[tuple]:
         nid = "rowid" if self.sqlite else "notification_id"
-        sql = f"SELECT {nid}, originator_id, originator_version, topic, state FROM {self.events_table} ORDER BY {nid}"
-        if not self.sqlite:
-            yield from self._rows(sql)
-            return
-        with self.cursor() as c:  # the hot path of the audit: SQLite ids are already text, rows need no conversion
-            c.execute(sql)
-            raw = c.sqlite_cursor
-            raw.row_factory = None
-            while page := raw.fetchmany(5000):
-                yield from page
+        yield from self._fast(f"SELECT {nid}, originator_id, originator_version, topic, state FROM {self.events_table} "
+                              f"ORDER BY {nid}")
 
     def chain_rows(self) -> Iterator[tuple]:
         yield from self._rows(f"SELECT originator_id, originator_version, notification_id, content, hash, subject "

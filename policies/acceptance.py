@@ -58,7 +58,7 @@ def acceptance_group(d, ctx, emit):
              values=("；".join(z for z, _ in problems), "; ".join(e for _, e in problems)))
 
 
-@rule("R22", "medium", reads=("accept", "appoint_member", "remove_member"))
+@rule("R22", "medium", reads=("accept", "appoint_member", "remove_member"), others=("taskforce",))
 def group_on_task_force(d, ctx, emit):
     if d.acceptance is None:
         return

@@ -29,7 +29,14 @@ from policies.evidence import year_end  # noqa: E402
 from policies.rules import rule  # noqa: E402
 
 
-@rule("R19", "high", reads=("create_programme", "plan", "accept"), subject="programme")
+def accepted_area_of(s) -> tuple | None:
+    """(programme, year, area) a parcel adds to its programme year: accepted by the end of its planned year."""
+    if s.plan and s.acceptance and s.acceptance[1] <= year_end(s.plan[2]):
+        return s.plan[4], s.plan[2], s.acceptance[4] or s.attrs.get("area_ha") or Decimal(0)
+    return None
+
+
+@rule("R19", "high", reads=("create_programme", "plan", "accept"), subject="programme", others=("parcel",))
 def target_met(p, ctx, emit):
     if p.created is None:
         return
@@ -41,9 +48,7 @@ def target_met(p, ctx, emit):
         end = year_end(year)
         if end >= ctx.as_of:
             continue
-        accepted = [d for d in ctx.audit.parcels.values() if d.plan and d.plan[4] == p.key and d.plan[2] == year
-                    and d.acceptance and d.acceptance[1] <= end]
-        total = sum((d.acceptance[4] or d.attrs["area_ha"] for d in accepted), Decimal(0))
+        total = ctx.accepted_area(p.key, year)
         if total < area:
             emit(p.key, end, 'R19.2', evidence, values=(year, total, area), severity_override='medium')
 
@@ -55,15 +60,19 @@ def is_key_area(d, settings) -> bool:
                 or (a.get("area_ha") or 0) >= settings["large_area_ha"])
 
 
-@rule("R20", "low", reads=("register", "plan"), subject="store", deep_pit_m=30, large_area_ha=10)
-def key_areas_first(ctx, emit):
-    earliest: dict[str, int] = {}
-    planned = [d for d in ctx.audit.parcels.values() if d.plan and d.attrs.get("township")]
-    for d in planned:
-        if not is_key_area(d, ctx.settings):
-            town = d.attrs["township"]
-            earliest[town] = min(earliest.get(town, d.plan[2]), d.plan[2])
-    for d in planned:
-        town = d.attrs["township"]
-        if is_key_area(d, ctx.settings) and town in earliest and d.plan[2] > earliest[town]:
-            emit(d.code, d.plan[1], 'R20.1', [('parcel', d.code, d.plan[0])], values=(d.plan[2], town, earliest[town]))
+def plain_year_of(s, settings) -> tuple[str, int] | None:
+    """(township, year) of a planned parcel that is not a key area: R20's yardstick for its township."""
+    town = s.attrs.get("township")
+    if s.plan and town and not is_key_area(s, settings):
+        return town, s.plan[2]
+    return None
+
+
+@rule("R20", "low", reads=("register", "plan"), others=("parcel",), deep_pit_m=30, large_area_ha=10)
+def key_areas_first(d, ctx, emit):
+    town = d.attrs.get("township")
+    if not (d.plan and town and is_key_area(d, ctx.settings)):
+        return
+    earliest = ctx.earliest_plain_year(town)
+    if earliest is not None and d.plan[2] > earliest:
+        emit(d.code, d.plan[1], 'R20.1', [('parcel', d.code, d.plan[0])], values=(d.plan[2], town, earliest))

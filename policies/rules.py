@@ -1,7 +1,7 @@
 """The compliance rules of DOMAIN.md §7 as data: id, severity, names, what they read, thresholds.
 
 Each rule family module registers its checks here with `@rule`; the audit runs them over
-per-subject dossiers built in one pass of the log. Thresholds default to the DOMAIN table
+per-subject dossiers built in one pass of the log (workflow.audit). Thresholds default to the DOMAIN table
 and can be overridden from a TOML file (`minerehab audit --config`).
 """
 
@@ -47,6 +47,7 @@ class Rule:
     defaults: dict = field(default_factory=dict)
     check: Callable | None = None
     subject_kind: str = "parcel"
+    others: tuple[str, ...] = ()
 
     @property
     def title_zh(self) -> str:
@@ -60,12 +61,17 @@ class Rule:
 RULES: dict[str, Rule] = {}
 
 
-def rule(id: str, severity: str, reads: Iterable[str], subject: str = "parcel", **defaults):
+def rule(id: str, severity: str, reads: Iterable[str], subject: str = "parcel", others: Iterable[str] = (),
+         **defaults):
     """Register a check: `check(dossier, ctx, emit)` calls emit(subject, on, message key, evidence, values)
-    for every breach it sees. Titles and messages, in Chinese and English, are in workflow.vocabulary."""
+    for every breach it sees. Titles and messages, in Chinese and English, are in workflow.vocabulary.
+
+    `subject` is the kind of aggregate it checks ("any" for all). A check that looks at other subjects
+    names their kinds in `others`; it then sees a summary of its subject, and looks the others up
+    through `ctx` (workflow.audit.Index). A check without `others` sees the full dossier and nothing else."""
 
     def register(check: Callable) -> Callable:
-        RULES[id] = Rule(id, severity, tuple(reads), dict(defaults), check, subject)
+        RULES[id] = Rule(id, severity, tuple(reads), dict(defaults), check, subject, tuple(others))
         return check
 
     return register

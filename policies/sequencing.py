@@ -75,7 +75,7 @@ def on_time(d, ctx, emit):
             emit(d.code, deadline, 'R14.2', P(d, v, done[0][0] if done else None), values=(deadline,))
 
 
-@rule("R18", "low", reads=("*",), subject="store", late_days=15)
-def entered_late(ctx, emit):
-    for kind, key, version, on, late in ctx.audit.late:
+@rule("R18", "low", reads=("*",), subject="any", late_days=15)
+def entered_late(d, ctx, emit):
+    for kind, key, version, on, late in d.late:
         emit(key, on, 'R18.1', [(kind, key, version)], values=(on, late))

@@ -59,27 +59,24 @@ def check_rejected(batch, rejected: list[str]) -> None:
 from policies.evidence import P, after  # noqa: E402
 from policies.rules import rule  # noqa: E402
 
-LIVE = ("open", "submitted", "filed")
+@rule("R05", "high", reads=("add_to_batch", "remove_from_batch", "confirm_write_off", "register"),
+      others=("batch", "parcel"))
+def counted_once(d, ctx, emit):
+    held = ctx.live_batches(d.code)
+    if len(held) > 1:
+        emit(d.code, max(on for _, _, on in held), 'R05.2', [("batch", key, v) for key, v, _ in held],
+             values=(len(held),))
+    if len(d.write_offs) > 1:
+        emit(d.code, d.write_offs[1][1], 'R05.3', P(d, *[w[0] for w in d.write_offs]), values=(len(d.write_offs),))
+    verification = d.attrs.get("verification_id")
+    if verification and d.registered:
+        first, first_v = ctx.first_registration(verification)
+        if first != d.code:
+            emit(d.code, d.registered[1], 'R05.1', [('parcel', first, first_v), ('parcel', d.code, d.registered[0])],
+                 values=(verification, first))
 
 
-@rule("R05", "high", reads=("add_to_batch", "remove_from_batch", "confirm_write_off", "register"), subject="store")
-def counted_once(ctx, emit):
-    batches: dict[str, list] = {}
-    for b in ctx.audit.subjects["batch"].values():
-        if b.state in LIVE:
-            for code, (v, on) in b.members.items():
-                batches.setdefault(code, []).append(("batch", b.key, v, on))
-    for code, held in sorted(batches.items()):
-        if len(held) > 1:
-            emit(code, max((h[3] for h in held)), 'R05.2', [(k, key, v) for k, key, v, _ in held], values=(len(held),))
-    for d in ctx.audit.parcels.values():
-        if len(d.write_offs) > 1:
-            emit(d.code, d.write_offs[1][1], 'R05.3', P(d, *[w[0] for w in d.write_offs]), values=(len(d.write_offs),))
-    for code, v, on, verification, (first, first_v) in ctx.audit.duplicates:
-        emit(code, on, 'R05.1', [('parcel', first, first_v), ('parcel', code, v)], values=(verification, first))
-
-
-@rule("R21", "low", reads=("accept", "add_to_batch", "submit_batch"), submit_days=60)
+@rule("R21", "low", reads=("accept", "add_to_batch", "submit_batch"), others=("batch",), submit_days=60)
 def batched_promptly(d, ctx, emit):
     if d.acceptance is None:
         return
@@ -87,8 +84,8 @@ def batched_promptly(d, ctx, emit):
     due = after(accepted, ctx.settings["submit_days"])
     if due >= ctx.as_of:
         return
-    submitted = [(b.key, v, on) for b in ctx.audit.subjects["batch"].values()
-                 for v, on, members in b.submitted if d.code in members and on >= accepted]
+    submitted = [s for s in ctx.submissions(d.code) if s[2] >= accepted]
     if not any(on <= due for _, _, on in submitted):
-        late = min(submitted, key=lambda s: s[2]) if submitted else None
-        emit(d.code, due, 'R21.1', P(d, d.acceptance[0]) + ([('batch', late[0], late[1])] if late else []), values=(ctx.settings['submit_days'],))
+        late = min(submitted, key=lambda s: (s[2], s[0], s[1])) if submitted else None
+        emit(d.code, due, 'R21.1', P(d, d.acceptance[0]) + ([('batch', late[0], late[1])] if late else []),
+             values=(ctx.settings['submit_days'],))

@@ -12,7 +12,8 @@ from conftest import cmd
 from policies.rules import RULES, ConfigError, load_config
 from workflow import audit as auditing
 from workflow import scenario
-from workflow.audit import Audit, Event
+from workflow.audit import Audit
+from workflow.dossiers import DOSSIERS
 
 CODE = "TL-1"
 START = date(2023, 3, 1)
@@ -209,9 +210,12 @@ def test_r05_same_verification_id_under_two_codes(store):
     assert store.audit("R05") == [("TL-2", [("parcel", CODE, 1), ("parcel", "TL-2", 1)])]
 
 
-def event(kind, key, name, v, on, data, dest=None):
-    from datetime import datetime, timezone
-    return Event(kind, key, name, v, on, datetime(2023, 1, 1, tzinfo=timezone.utc), True, data, dest)
+def fold(audit, kind, key, events):
+    """Close one aggregate built from (name, version, on, data, dest) tuples, as the log reader would."""
+    dossier = DOSSIERS[kind](key)
+    for name, v, on, data, dest in events:
+        dossier.observe(name, v, on, data, dest)
+    audit.close(kind, dossier)
 
 
 def test_r05_two_live_batches_and_two_write_offs_written_by_other_means():
@@ -219,10 +223,9 @@ def test_r05_two_live_batches_and_two_write_offs_written_by_other_means():
     audit = Audit(AS_OF, rules=["R05"])
     day = date(2023, 6, 1)
     for b in ("B1", "B2"):
-        audit.observe(event("batch", b, "create_batch", 1, day, {"year": 2023}, "open"))
-        audit.observe(event("batch", b, "add_to_batch", 2, day, {"parcel": CODE, "area_ha": Decimal(1)}, "open"))
-    for v in (1, 2):
-        audit.observe(event("parcel", "TL-9", "confirm_write_off", v, day, {"batch": "B1"}, "written_off"))
+        fold(audit, "batch", b, [("create_batch", 1, day, {"year": 2023}, "open"),
+                                 ("add_to_batch", 2, day, {"parcel": CODE, "area_ha": Decimal(1)}, "open")])
+    fold(audit, "parcel", "TL-9", [("confirm_write_off", v, day, {"batch": "B1"}, "written_off") for v in (1, 2)])
     assert [(f.subject, f.evidence) for f in audit.findings()] == [
         (CODE, (("batch", "B1", 2), ("batch", "B2", 2))), ("TL-9", (("parcel", "TL-9", 1), ("parcel", "TL-9", 2)))]
 

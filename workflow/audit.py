@@ -1,265 +1,226 @@
-"""The compliance audit: one streaming pass over the global log, small dossiers per subject, rules at the end.
+"""The compliance audit: one pass over the log, one aggregate at a time, rules as each closes.
 
-The log is read once in order. Each event updates the dossier of its subject (only the
-fields the rules read, as tuples), so memory grows with the number of subjects and not
-with the number of events. Then every rule of policies/ runs over every dossier.
+The log is read in aggregate order, so a parcel's full dossier is built, checked by every
+rule that reads only that parcel, and dropped; what is kept is its `ParcelSummary`. When
+the pass ends, the rules that look across subjects (a parcel in two batches, a programme's
+accepted area, key areas first in a township, the task force on a date) run over the
+summaries through an `Index`. Memory therefore grows with the number of subjects, by a few
+hundred bytes each, and not with the number of events. `workflow.reaudit` keeps the same
+state between runs so that a re-audit reads only the new events.
 """
 
 from __future__ import annotations
 
+import json
 from collections import Counter
-from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 from typing import Iterable, Iterator
 
-from events import logreader
-from policies.rules import RULES, Config, Finding, load_config
+from events.ids import KINDS
+from events.logreader import day
+from policies.programme import accepted_area_of, plain_year_of
+from policies.rules import RULES, Config, Finding, Rule, load_config
+from workflow.dossiers import DOSSIERS, ParcelSummary
 from workflow.vocabulary import FINDINGS
 
 CST = timezone(timedelta(hours=8))
+LIVE = ("open", "submitted", "filed")
+CONTEXT = ("register", "plan")
+"""What an audit of one parcel still reads of the others: rules compare registrations and plans across parcels."""
 
 
-class ParcelDossier:
-    """What the rules need to know about one parcel: (version, on, …) tuples, nothing more."""
+class Index:
+    """What rules across subjects look up, built from every summary once the pass is over."""
 
-    __slots__ = (
-        "code", "attrs", "registered", "plan", "design", "reviews", "approval", "contract", "service_contracts",
-        "started", "completed", "changes", "moves", "elevation", "acceptance", "failures", "rectifications",
-        "appraisals", "disclosures", "sales", "deposits", "allocations", "payments", "progress", "patrols",
-        "steward", "handover", "inspections", "damages", "joins", "write_offs", "state",
-    )
+    def __init__(self, config: Config):
+        self.r20 = config["R20"]
+        self.first: dict[str, tuple[str, int]] = {}
+        self.live: dict[str, list] = {}
+        self.submitted: dict[str, list] = {}
+        self.totals: Counter = Counter()
+        self.towns: dict[str, Counter] = {}
+        self.taskforces: dict = {}
 
-    def __init__(self, code: str):
-        self.code = code
-        self.attrs: dict = {}
-        self.registered = self.plan = self.design = self.approval = self.contract = None
-        self.started = self.completed = self.acceptance = self.steward = self.handover = None
-        self.state = "new"
-        self.reviews, self.service_contracts, self.changes, self.moves = [], [], [], []
-        self.elevation: dict = {}
-        self.failures, self.rectifications, self.appraisals, self.disclosures = [], [], [], []
-        self.sales, self.deposits, self.allocations, self.payments, self.progress = [], [], [], [], []
-        self.patrols, self.inspections, self.damages, self.joins, self.write_offs = [], [], [], [], []
+    def add_parcel(self, s: ParcelSummary, sign: int = 1) -> None:
+        """Add (or with sign -1 take back) a parcel's share of the programme totals and township plans."""
+        share = accepted_area_of(s)
+        if share:
+            self.totals[share[:2]] += sign * share[2]
+        plain = plain_year_of(s, self.r20)
+        if plain:
+            self.towns.setdefault(plain[0], Counter())[plain[1]] += sign
 
-    def observe(self, name: str, v: int, on: date, data: dict, dest: str | None) -> None:
-        if dest:
-            self.state = dest
-        if name == "register":
-            self.registered = (v, on)
-            self.attrs = {k: data.get(k) for k in (
-                "category", "subclass", "direction", "area_ha", "verified_area_ha", "verification_id", "township",
-                "near_road", "near_settlement", "pit_depth_m")}
-        elif name == "plan":
-            self.plan = (v, on, data["year"], data["mode"], data["programme"], data.get("sponsor"))
-        elif name == "commission_survey" and "contract_amount" in data:
-            self.service_contracts.append((v, on, "survey", data["contract_amount"], data.get("method")))
-        elif name == "submit_design":
-            self.design = (v, on, data["design_date"], data["boundary_area_ha"], data.get("quantities") or {},
-                           (data.get("earth_balance") or {}).get("surplus"), tuple(data["authors"]))
-            if "contract_amount" in data:
-                self.service_contracts.append((v, on, "design", data["contract_amount"], data.get("method")))
-        elif name in ("approve_design", "reject_design"):
-            self.reviews.append((v, on, tuple(data["experts"]), self.design))
-            if name == "approve_design":
-                self.approval = (v, on)
-        elif name == "award_contract":
-            self.contract = (v, on, data["contract_amount"], data["method"], data["contractor"], data["supervisor"])
-        elif name == "start_construction":
-            self.started = (v, on)
-        elif name == "complete_works":
-            self.completed = (v, on, data["as_built_area_ha"], data.get("quantities") or {})
-        elif name == "approve_design_change":
-            self.changes.append((v, on, data.get("boundary_area_ha"), data.get("quantities") or {}))
-        elif name == "move_material":
-            self.moves.append((v, on, data["volume_m3"], data["destination"]))
-        elif name == "survey_elevation":
-            for key in ("pre_min_m", "post_min_m"):
-                if key in data:
-                    self.elevation[key] = (v, on, data[key])
-        elif name == "accept":
-            self.acceptance = (v, on, tuple((m["name"], m["unit"]) for m in data["group"]), tuple(data["experts"]),
-                               data.get("measured_area_ha"), data.get("sign_in_sheet"), tuple(data.get("photos") or ()))
-        elif name == "fail_acceptance":
-            self.failures.append((v, on, data["deadline"]))
-        elif name == "complete_rectification":
-            self.rectifications.append((v, on))
-        elif name == "appraise_surplus":
-            self.appraisals.append((v, on, data["material"], data["unit_price"]))
-        elif name == "publish_disclosure":
-            self.disclosures.append((v, on))
-        elif name == "sell_surplus":
-            self.sales.append((v, on, data["volume_m3"], data["material"], data["unit_price"], data["seller"],
-                               data.get("platform_ref")))
-        elif name == "deposit_revenue":
-            self.deposits.append((v, on, data["amount"], data["account"]))
-        elif name == "allocate_funds":
-            self.allocations.append((v, on, data["amount"], data["source"], data.get("line")))
-        elif name == "make_payment":
-            self.payments.append((v, on, data["amount"], data["account"]))
-        elif name == "certify_progress":
-            self.progress.append((v, on, data["percent"]))
-        elif name == "log_patrol":
-            self.patrols.append((v, on))
-        elif name == "designate_steward":
-            self.steward = (v, on, data["steward"], data["kind"])
-        elif name == "hand_over":
-            self.handover = (v, on)
-        elif name == "log_stewardship_inspection":
-            self.inspections.append((v, on, data.get("survival_rate")))
-        elif name == "report_damage":
-            self.damages.append([v, on, data.get("damage") or f"D{len(self.damages) + 1}", None, None])
-        elif name == "resolve_damage":
-            open_ = [d for d in self.damages if d[3] is None]
-            match = [d for d in open_ if d[2] == data.get("damage")] or open_[:1]
-            if match:
-                match[0][3], match[0][4] = v, on
-        elif name == "add_to_batch":
-            self.joins.append((v, on, data["batch"]))
-        elif name == "confirm_write_off" and dest == "written_off":
-            self.write_offs.append((v, on, data["batch"]))
+    def add_batch(self, b) -> None:
+        if b.state in LIVE:
+            for code, (v, on) in b.members.items():
+                self.live.setdefault(code, []).append((b.key, v, on))
+        for v, on, members in b.submitted:
+            for code in members:
+                self.submitted.setdefault(code, []).append((b.key, v, on))
 
+    # --- what rules call ------------------------------------------------------
 
-class BatchDossier:
-    __slots__ = ("key", "state", "members", "submitted", "history")
+    def live_batches(self, code: str) -> list[tuple[str, int, date]]:
+        return sorted(self.live.get(code, ()))
 
-    def __init__(self, key: str):
-        self.key, self.state, self.members, self.submitted = key, "new", {}, []
-        self.history: list = []
+    def submissions(self, code: str) -> list[tuple[str, int, date]]:
+        return sorted(self.submitted.get(code, ()))
 
-    def observe(self, name: str, v: int, on: date, data: dict, dest: str | None) -> None:
-        self.state = dest or self.state
-        if name == "add_to_batch":
-            self.members[data["parcel"]] = (v, on)
-        elif name == "remove_from_batch":
-            self.members.pop(data["parcel"], None)
-        elif name == "submit_batch":
-            self.submitted.append((v, on, tuple(self.members)))
+    def first_registration(self, verification_id: str) -> tuple[str, int]:
+        return self.first[verification_id]
 
+    def accepted_area(self, programme: str, year: int):
+        return self.totals[(programme, year)]
 
-class ProgrammeDossier:
-    __slots__ = ("key", "created", "target", "years")
+    def earliest_plain_year(self, town: str) -> int | None:
+        years = [y for y, n in self.towns.get(town, {}).items() if n > 0]
+        return min(years) if years else None
 
-    def __init__(self, key: str):
-        self.key, self.created, self.target, self.years = key, None, None, {}
-
-    def observe(self, name: str, v: int, on: date, data: dict, dest: str | None) -> None:
-        if name == "create_programme":
-            self.created = (v, on)
-            self.target = data["target_ha"]
-            self.years = {int(y): row["area_ha"] for y, row in data["years"].items()}
-
-
-class TaskForceDossier:
-    __slots__ = ("key", "terms")
-
-    def __init__(self, key: str):
-        self.key, self.terms = key, []
-
-    def observe(self, name: str, v: int, on: date, data: dict, dest: str | None) -> None:
-        if name == "appoint_member":
-            self.terms.append([data["person"], data["unit"], on, None])
-        elif name == "remove_member":
-            for term in self.terms:
-                if term[0] == data["person"] and term[3] is None:
-                    term[3] = on
-
-
-DOSSIERS = {"parcel": ParcelDossier, "batch": BatchDossier, "programme": ProgrammeDossier,
-            "taskforce": TaskForceDossier}
-
-
-@dataclass
-class Context:
-    """What a rule sees besides its dossier: the date, its thresholds, and the few cross-subject facts."""
-
-    as_of: date
-    config: Config
-    audit: "Audit"
-    settings: dict = field(default_factory=dict)
-
-    def members_on(self, day: date) -> set[str] | None:
+    def members_on(self, on: date) -> set[str] | None:
         """Names on any task force on a date, or None when no task force was ever recorded."""
-        if not self.audit.taskforces:
+        if not self.taskforces:
             return None
-        return {t[0] for tf in self.audit.taskforces.values() for t in tf.terms
-                if t[2] <= day and (t[3] is None or t[3] > day)}
-
-    def units(self) -> set[str]:
-        return {t[1] for tf in self.audit.taskforces.values() for t in tf.terms}
+        return {t[0] for tf in self.taskforces.values() for t in tf.terms
+                if t[2] <= on and (t[3] is None or t[3] > on)}
 
 
-@dataclass
-class Event:
-    """A stored event reduced to what the audit reads."""
+class Context:
+    """What a rule sees besides its subject: the date, its thresholds, and (across subjects) the index."""
 
-    kind: str
-    key: str
-    name: str
-    version: int
-    on: date
-    recorded_at: datetime
-    migrated: bool
-    data: dict
-    dest: str | None
+    def __init__(self, as_of: date, settings: dict, index: Index | None = None):
+        self.as_of, self.settings, self.index = as_of, settings, index
+
+    def __getattr__(self, lookup: str):
+        if self.index is None:
+            raise AttributeError(f"{lookup}: only rules declared with others= may look across subjects")
+        return getattr(self.index, lookup)
+
+
+class Checks:
+    """Every chosen rule with its context and emitter; findings go to `found`, which callers may swap."""
+
+    def __init__(self, as_of: date, config: Config, rules: Iterable[str] | None):
+        self.as_of, self.config = as_of, config
+        self.found: list[Finding] = []
+        self.rules: list[Rule] = [RULES[r] for r in (rules or sorted(RULES))]
+        self.index: Index | None = None
+        self.local = {kind: self._of(kind, False) for kind in DOSSIERS}
+        self.across = {kind: self._of(kind, True) for kind in DOSSIERS}
+
+    def _of(self, kind: str, across: bool) -> list:
+        return [(r, Context(self.as_of, self.config[r.id]), self._emitter(r)) for r in self.rules
+                if r.subject_kind in (kind, "any") and bool(r.others) == across]
+
+    def _emitter(self, rule: Rule):
+        severity = self.config.severities[rule.id]
+
+        def emit(subject: str, on: date | None, key: str, evidence: Iterable[tuple] = (), values: tuple = (),
+                 severity_override: str | None = None) -> None:
+            zh, en = (template.format(*values) for template in FINDINGS[key])
+            self.found.append(Finding(rule.id, severity_override or severity, subject, zh, en, tuple(evidence), on))
+
+        return emit
+
+    def use(self, index: Index) -> None:
+        self.index = index
+        for checks in self.across.values():
+            for _rule, ctx, _emit in checks:
+                ctx.index = index
+
+    def check(self, kind: str, subject, across: bool) -> None:
+        for rule, ctx, emit in (self.across if across else self.local)[kind]:
+            rule.check(subject, ctx, emit)
 
 
 class Audit:
-    """Fold events into dossiers; then run the rules. `observe` can continue after `findings`."""
+    """Fold the log into dossiers one aggregate at a time; check each as it closes; then across subjects."""
 
-    def __init__(self, as_of: date, config: Config | None = None, rules: Iterable[str] | None = None):
+    def __init__(self, as_of: date, config: Config | None = None, rules: Iterable[str] | None = None,
+                 focus: str | None = None):
         self.config = config or load_config()
-        self.as_of = as_of
-        self.rules = [RULES[r] for r in (rules or sorted(RULES))]
-        self.subjects: dict[str, dict] = {kind: {} for kind in DOSSIERS}
-        self.late: list[tuple] = []
-        self.verification: dict[str, tuple[str, int]] = {}
-        self.duplicates: list[tuple] = []
+        self.as_of, self.focus = as_of, focus
+        self.checks = Checks(as_of, self.config, rules)
+        self.late_days = self.config["R18"]["late_days"]
+        self.parcels: dict[str, ParcelSummary] = {}
+        self.subjects: dict[str, dict] = {kind: {} for kind in DOSSIERS if kind != "parcel"}
         self.counts: Counter = Counter()
 
-    @property
-    def parcels(self) -> dict[str, ParcelDossier]:
-        return self.subjects["parcel"]
+    def read(self, rows: Iterator[tuple], tick=None) -> None:
+        """Rows (originator_id, version, notification_id, topic, state JSON) in aggregate order."""
+        loads, as_of, focus, late_days = json.loads, self.as_of, self.focus, self.late_days
+        counts = self.counts
+        current = dossier = kind = key = None
+        for oid, version, nid, topic, raw in rows:
+            if tick:
+                tick()
+            state = loads(raw)
+            if oid != current:
+                if dossier is not None:
+                    self.close(kind, dossier)
+                current = oid
+                kind = KINDS[topic[topic.index(":") + 1:topic.rindex(".")]]
+                key = state.get("key") or oid
+                dossier = DOSSIERS[kind](key)
+            on = day(state["on"]["_data_"])
+            if on > as_of:
+                continue
+            event = state.get("trigger") or state["fact"]
+            if focus is not None and kind == "parcel" and key != focus and event not in CONTEXT:
+                continue
+            self.observe(kind, dossier, event, version, on, state, nid, late_days, counts)
+        if dossier is not None:
+            self.close(kind, dossier)
 
-    @property
-    def taskforces(self) -> dict[str, TaskForceDossier]:
-        return self.subjects["taskforce"]
-
-    def observe(self, event: Event) -> None:
-        if event.on > self.as_of:
-            return
-        self.counts["events"] += 1
-        if event.migrated:
-            self.counts["migrated"] += 1
+    def observe(self, kind, dossier, event, version, on, state, nid, late_days, counts) -> None:
+        counts["events"] += 1
+        if state["migrated"]:
+            counts["migrated"] += 1
         else:
-            late = (event.recorded_at.astimezone(CST).date() - event.on).days
-            if late > self.config["R18"]["late_days"]:
-                self.late.append((event.kind, event.key, event.version, event.on, late))
-        dossiers = self.subjects[event.kind]
-        dossier = dossiers.get(event.key)
-        if dossier is None:
-            dossier = dossiers[event.key] = DOSSIERS[event.kind](event.key)
-        dossier.observe(event.name, event.version, event.on, event.data, event.dest)
-        if event.name == "register" and event.data.get("verification_id"):
-            first = self.verification.setdefault(event.data["verification_id"], (event.key, event.version))
-            if first[0] != event.key:
-                self.duplicates.append((event.key, event.version, event.on, event.data["verification_id"], first))
+            late = (datetime.fromisoformat(state["timestamp"]["_data_"]).astimezone(CST).date() - on).days
+            if late > late_days:
+                dossier.late += ((kind, dossier.code if kind == "parcel" else dossier.key, version, on, late),)
+        dossier.observe(event, version, on, state["data"], state.get("dest"))
+        if event == "register" and kind == "parcel":
+            dossier.registered_at = nid
+
+    def close(self, kind: str, dossier) -> None:
+        """The aggregate's events are all read: run the rules that read only it, keep what others need."""
+        if kind == "parcel":
+            if self.focus is None or dossier.code == self.focus:
+                self.checks.check(kind, dossier, across=False)
+            self.parcels[dossier.code] = dossier.summary()
+        else:
+            self.checks.check(kind, dossier, across=False)
+            self.subjects[kind][dossier.key] = dossier
+
+    def index(self) -> Index:
+        index, registrations = Index(self.config), []
+        for s in self.parcels.values():
+            index.add_parcel(s)
+            vid = s.attrs.get("verification_id")
+            if vid and s.registered:
+                registrations.append((s.registered_at or 0, vid, s.code, s.registered[0]))
+        for _nid, vid, code, v in sorted(registrations, reverse=True):
+            index.first[vid] = (code, v)
+        for b in self.subjects["batch"].values():
+            index.add_batch(b)
+        index.taskforces = self.subjects["taskforce"]
+        return index
 
     def findings(self) -> list[Finding]:
-        found: list[Finding] = []
-        for rule in self.rules:
-            ctx = Context(self.as_of, self.config, self, self.config[rule.id])
-            severity = self.config.severities[rule.id]
-
-            def emit(subject: str, on: date | None, key: str, evidence: Iterable[tuple] = (), values: tuple = (),
-                     severity_override: str | None = None, rule=rule, severity=severity) -> None:
-                zh, en = (template.format(*values) for template in FINDINGS[key])
-                found.append(Finding(rule.id, severity_override or severity, subject, zh, en, tuple(evidence), on))
-
-            if rule.subject_kind == "store":
-                rule.check(ctx, emit)
-            else:
-                for dossier in self.subjects[rule.subject_kind].values():
-                    rule.check(dossier, ctx, emit)
+        self.checks.use(self.index())
+        for b in self.subjects["batch"].values():  # members written into a batch by other means than the ledger
+            for code in b.members:
+                self.parcels.setdefault(code, ParcelSummary(code))
+        for code, s in self.parcels.items():
+            if self.focus is None or code == self.focus:
+                self.checks.check("parcel", s, across=True)
+        for kind, subjects in self.subjects.items():
+            for dossier in subjects.values():
+                self.checks.check(kind, dossier, across=True)
+        found = self.checks.found
+        if self.focus is not None:
+            found = [f for f in found if f.subject == self.focus]
         return sorted(found, key=lambda f: f.sort_key)
 
     def summary(self, findings: list[Finding]) -> dict:
@@ -273,31 +234,9 @@ def counted(findings: list[Finding]) -> dict:
             "by_rule": dict(sorted(Counter(f.rule for f in findings).items())), "subjects": len({f.subject for f in findings})}
 
 
-def events_of(ledger) -> Iterator[Event]:
-    """The global log as audit events, in log order, decoded straight from the stored JSON."""
-    keys: dict = {}
-    for kind, oid, version, _cls, state in logreader.rows(ledger.raw):
-        if "key" in state:
-            keys[oid] = state["key"]
-        yield Event(kind, keys[oid], state.get("trigger") or state["fact"], version, state["on"], state["timestamp"],
-                    state["migrated"], state["data"], state.get("dest"))
-
-
-CONTEXT = ("register", "plan")
-"""What an audit of one parcel still reads of the others: rules compare registrations and plans across parcels."""
-
-
 def run(ledger, as_of: date, config: Config | None = None, rules: Iterable[str] | None = None,
         subject: str | None = None, tick=None) -> tuple[list[Finding], dict]:
-    audit = Audit(as_of, config, rules)
-    for event in events_of(ledger):
-        if tick:
-            tick()
-        if subject and event.kind == "parcel" and event.key != subject and event.name not in CONTEXT:
-            continue
-        audit.observe(event)
+    audit = Audit(as_of, config, rules, subject)
+    audit.read(ledger.raw.events_by_aggregate(), tick)
     findings = audit.findings()
-    if subject:
-        findings = [f for f in findings if f.subject == subject]
     return findings, audit.summary(findings)
-
