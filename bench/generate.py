@@ -24,6 +24,8 @@ from workflow.commands import from_json  # noqa: E402
 from workflow.ledger import Ledger  # noqa: E402
 
 TOWNSHIPS = ["托里镇", "庙尔沟镇", "铁厂沟镇", "多拉特乡", "乌雪特乡", "库甫乡", "阿克别里斗乡"]
+INSPECTED_UNTIL = date(2026, 6, 30)
+"""Stewards inspect about every 170 days until this date; the audit benchmark runs as of 2026-01-01."""
 CONTRACTOR, SUPERVISOR, TOWNSHIP = ("托里县建安公司", "contractor"), ("塔城监理公司", "supervisor"), ("镇", "township")
 
 
@@ -53,10 +55,24 @@ def parcel_life(code: str, rng: random.Random) -> list[dict]:
         life[-1]["data"]["experts"] = ["赵专家"]
     accepted = date.fromisoformat(life[-1]["on"])
     extra += scenario.settlement(code, accepted + timedelta(days=3), scenario.contract_of(life))
-    extra += scenario.stewardship(code, accepted + timedelta(days=20), years=3)[:4]
+    handed = accepted + timedelta(days=20)
+    extra += scenario.stewardship(code, handed, years=3)[:2]
+    keeper = ("庙尔沟镇人民政府", "steward")
+    extra += [scenario.command("log_stewardship_inspection", code, handed + timedelta(days=days), keeper,
+                               {"condition": "植被长势良好", "survival_rate": Decimal(rng.randint(86, 95))})
+              for days in range(120, (INSPECTED_UNTIL - handed).days, 170)]
     extra.append(scenario.command("attach_document", code, accepted + timedelta(days=2), scenario.NRB, {"note": "竣工资料"},
                                   documents=[{"title": "竣工报告", "ref": f"WG-{code}.pdf"}]))
     return life + extra
+
+
+def accepted_by_month(lives: dict[str, list[dict]]) -> dict[date, list[str]]:
+    """Parcels grouped by the month of their acceptance: "完成一批核销一批", one batch a month."""
+    months: dict[date, list[str]] = {}
+    for code, life in lives.items():
+        accepted = date.fromisoformat(next(x for x in life if x["do"] == "accept")["on"])
+        months.setdefault(accepted.replace(day=1), []).append(code)
+    return months
 
 
 def build(store: str, parcels: int, chunk: int, seed: int = 1) -> tuple[int, float]:
@@ -76,8 +92,11 @@ def build(store: str, parcels: int, chunk: int, seed: int = 1) -> tuple[int, flo
     run(head)
     for first in range(0, parcels, chunk):
         codes = [f"P{n:06d}" for n in range(first, min(parcels, first + chunk))]
-        lines = [line for code in codes for line in parcel_life(code, rng)]
-        lines += scenario.write_off(f"B{first // chunk:05d}", codes, date(2024, 12, 1), 2024)
+        lives = {code: parcel_life(code, rng) for code in codes}
+        lines = [line for life in lives.values() for line in life]
+        for month, members in sorted(accepted_by_month(lives).items()):
+            batch_on = (month + timedelta(days=32)).replace(day=1)  # batched on the first of the next month
+            lines += scenario.write_off(f"B{first // chunk:05d}-{month:%Y%m}", members, batch_on, month.year)
         run(lines)
         events += len(lines) + 2 * len(codes)  # a batch move also writes on each member
     ledger.close()

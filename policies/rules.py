@@ -13,20 +13,33 @@ from datetime import date
 from pathlib import Path
 from typing import Callable, Iterable
 
-from workflow.vocabulary import RULE_TITLES
+from workflow.vocabulary import FINDINGS, RULE_TITLES
 
 SEVERITIES = ("low", "medium", "high")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Finding:
+    """A breach: which rule, how grave, whose, on what date, and the events that show it.
+
+    The message is kept as its template key and values and written out in Chinese or
+    English when read, so that a national audit's findings stay small."""
+
     rule: str
     severity: str
     subject: str
-    message_zh: str
-    message_en: str
+    message: str  # a key of workflow.vocabulary.FINDINGS, e.g. "R03.1"
+    values: tuple
     evidence: tuple[tuple[str, str, int], ...]  # (kind, key, version)
     on: date | None
+
+    @property
+    def message_zh(self) -> str:
+        return FINDINGS[self.message][0].format(*self.values)
+
+    @property
+    def message_en(self) -> str:
+        return FINDINGS[self.message][1].format(*self.values)
 
     def as_dict(self) -> dict:
         return {"rule": self.rule, "severity": self.severity, "subject": self.subject,

@@ -59,21 +59,23 @@ def check_rejected(batch, rejected: list[str]) -> None:
 from policies.evidence import P, after  # noqa: E402
 from policies.rules import rule  # noqa: E402
 
+LIVE = ("open", "submitted", "filed")
+
+
 @rule("R05", "high", reads=("add_to_batch", "remove_from_batch", "confirm_write_off", "register"),
       others=("batch", "parcel"))
 def counted_once(d, ctx, emit):
-    held = ctx.live_batches(d.code)
+    held = [(b.key, *b.members[d.code]) for b in ctx.batches_of(d.code) if b.state in LIVE and d.code in b.members]
     if len(held) > 1:
         emit(d.code, max(on for _, _, on in held), 'R05.2', [("batch", key, v) for key, v, _ in held],
              values=(len(held),))
     if len(d.write_offs) > 1:
         emit(d.code, d.write_offs[1][1], 'R05.3', P(d, *[w[0] for w in d.write_offs]), values=(len(d.write_offs),))
     verification = d.attrs.get("verification_id")
-    if verification and d.registered:
-        first, first_v = ctx.first_registration(verification)
-        if first != d.code:
-            emit(d.code, d.registered[1], 'R05.1', [('parcel', first, first_v), ('parcel', d.code, d.registered[0])],
-                 values=(verification, first))
+    first = verification and d.registered and ctx.first_registration(verification)
+    if first and first[0] != d.code:
+        emit(d.code, d.registered[1], 'R05.1', [('parcel', first[0], first[1]), ('parcel', d.code, d.registered[0])],
+             values=(verification, first[0]))
 
 
 @rule("R21", "low", reads=("accept", "add_to_batch", "submit_batch"), others=("batch",), submit_days=60)
@@ -84,7 +86,8 @@ def batched_promptly(d, ctx, emit):
     due = after(accepted, ctx.settings["submit_days"])
     if due >= ctx.as_of:
         return
-    submitted = [s for s in ctx.submissions(d.code) if s[2] >= accepted]
+    submitted = [(b.key, v, on) for b in ctx.batches_of(d.code) for v, on, members in b.submitted
+                 if d.code in members and on >= accepted]
     if not any(on <= due for _, _, on in submitted):
         late = min(submitted, key=lambda s: (s[2], s[0], s[1])) if submitted else None
         emit(d.code, due, 'R21.1', P(d, d.acceptance[0]) + ([('batch', late[0], late[1])] if late else []),

@@ -24,7 +24,6 @@ from workflow.dossiers import DOSSIERS, ParcelSummary
 from workflow.vocabulary import FINDINGS
 
 CST = timezone(timedelta(hours=8))
-LIVE = ("open", "submitted", "filed")
 CONTEXT = ("register", "plan")
 """What an audit of one parcel still reads of the others: rules compare registrations and plans across parcels."""
 
@@ -35,8 +34,8 @@ class Index:
     def __init__(self, config: Config):
         self.r20 = config["R20"]
         self.first: dict[str, tuple[str, int]] = {}
-        self.live: dict[str, list] = {}
-        self.submitted: dict[str, list] = {}
+        self.batches: dict = {}
+        self.joined: dict[str, list[str]] = {}
         self.totals: Counter = Counter()
         self.towns: dict[str, Counter] = {}
         self.taskforces: dict = {}
@@ -51,23 +50,19 @@ class Index:
             self.towns.setdefault(plain[0], Counter())[plain[1]] += sign
 
     def add_batch(self, b) -> None:
-        if b.state in LIVE:
-            for code, (v, on) in b.members.items():
-                self.live.setdefault(code, []).append((b.key, v, on))
-        for v, on, members in b.submitted:
-            for code in members:
-                self.submitted.setdefault(code, []).append((b.key, v, on))
+        self.batches[b.key] = b
+        for code in b.ever:
+            self.joined.setdefault(code, []).append(b.key)
 
     # --- what rules call ------------------------------------------------------
 
-    def live_batches(self, code: str) -> list[tuple[str, int, date]]:
-        return sorted(self.live.get(code, ()))
+    def batches_of(self, code: str) -> list:
+        """Every batch the parcel was ever a member of, by batch key."""
+        return [self.batches[key] for key in sorted(set(self.joined.get(code, ())))]
 
-    def submissions(self, code: str) -> list[tuple[str, int, date]]:
-        return sorted(self.submitted.get(code, ()))
-
-    def first_registration(self, verification_id: str) -> tuple[str, int]:
-        return self.first[verification_id]
+    def first_registration(self, verification_id: str) -> tuple[str, int] | None:
+        """The parcel that registered this verification id first, if more than one parcel did."""
+        return self.first.get(verification_id)
 
     def accepted_area(self, programme: str, year: int):
         return self.totals[(programme, year)]
@@ -116,8 +111,10 @@ class Checks:
 
         def emit(subject: str, on: date | None, key: str, evidence: Iterable[tuple] = (), values: tuple = (),
                  severity_override: str | None = None) -> None:
-            zh, en = (template.format(*values) for template in FINDINGS[key])
-            self.found.append(Finding(rule.id, severity_override or severity, subject, zh, en, tuple(evidence), on))
+            if key not in FINDINGS:
+                raise KeyError(f"{rule.id}: no message {key} in workflow.vocabulary.FINDINGS")
+            self.found.append(Finding(rule.id, severity_override or severity, subject, key, tuple(values),
+                                      tuple(evidence), on))
 
         return emit
 
@@ -194,14 +191,15 @@ class Audit:
             self.subjects[kind][dossier.key] = dossier
 
     def index(self) -> Index:
-        index, registrations = Index(self.config), []
+        index = Index(self.config)
         for s in self.parcels.values():
             index.add_parcel(s)
-            vid = s.attrs.get("verification_id")
-            if vid and s.registered:
-                registrations.append((s.registered_at or 0, vid, s.code, s.registered[0]))
-        for _nid, vid, code, v in sorted(registrations, reverse=True):
-            index.first[vid] = (code, v)
+        registered = Counter(s.attrs.get("verification_id") for s in self.parcels.values())
+        twice = sorted((s.registered_at or 0, s.attrs["verification_id"], s.code, s.registered[0])
+                       for s in self.parcels.values() if registered[s.attrs.get("verification_id")] > 1
+                       and s.attrs.get("verification_id") and s.registered)
+        for _nid, vid, code, v in twice:
+            index.first.setdefault(vid, (code, v))
         for b in self.subjects["batch"].values():
             index.add_batch(b)
         index.taskforces = self.subjects["taskforce"]

@@ -24,6 +24,14 @@ def names(values) -> tuple:
     return tuple(sys.intern(v) for v in values or ())
 
 
+_SHARED: dict[tuple, tuple] = {}
+
+
+def shared(group: tuple) -> tuple:
+    """One tuple object for an acceptance group however many parcels it accepted."""
+    return _SHARED.setdefault(group, group)
+
+
 ATTRS = ("category", "subclass", "direction", "area_ha", "verified_area_ha", "verification_id", "township",
          "near_road", "near_settlement", "pit_depth_m")
 KEPT_ATTRS = ("area_ha", "verification_id", "township", "near_road", "near_settlement", "pit_depth_m")
@@ -83,13 +91,18 @@ class ParcelDossier(ParcelSummary):
         kept = ParcelSummary(self.code)
         for slot in ParcelSummary.__slots__:
             setattr(kept, slot, getattr(self, slot))
-        kept.attrs = {k: self.attrs[k] for k in KEPT_ATTRS if self.attrs.get(k) is not None}
+        kept.attrs = {k: self.attrs[k] for k in KEPT_ATTRS if self.attrs.get(k)}
+        if self.acceptance:
+            v, on, group, _experts, measured, _sheet, _photos = self.acceptance
+            kept.acceptance = (v, on, shared(group), (), measured, None, ())
         return kept
 
 
 def _register(d, v, on, data, dest):
     d.registered = (v, on)
-    d.attrs = {k: name(typed(data.get(k))) for k in ATTRS}
+    d.attrs = {k: typed(data.get(k)) for k in ATTRS}
+    for k in ("category", "subclass", "direction", "township"):
+        d.attrs[k] = name(d.attrs[k])
 
 
 def _plan(d, v, on, data, dest):
@@ -253,7 +266,7 @@ class BatchDossier:
         elif event == "remove_from_batch":
             self.members.pop(data["parcel"], None)
         elif event == "submit_batch":
-            self.submitted.append((v, on, tuple(self.members)))
+            self.submitted.append((v, on, frozenset(self.members)))
 
 
 class ProgrammeDossier:
