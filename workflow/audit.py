@@ -28,6 +28,11 @@ CONTEXT = ("register", "plan")
 """What an audit of one parcel still reads of the others: rules compare registrations and plans across parcels."""
 
 
+def kind_of(topic: str) -> str:
+    """'workflow.parcel:Parcel.Opened' -> 'parcel'."""
+    return KINDS[topic[topic.index(":") + 1:topic.rindex(".")]]
+
+
 class Index:
     """What rules across subjects look up, built from every summary once the pass is over."""
 
@@ -124,9 +129,14 @@ class Checks:
             for _rule, ctx, _emit in checks:
                 ctx.index = index
 
-    def check(self, kind: str, subject, across: bool) -> None:
+    def check(self, kind: str, subject, across: bool) -> list[Finding]:
+        """Run the rules of one phase over one subject; its findings are added to `found` and returned."""
+        found, self.found = self.found, []
         for rule, ctx, emit in (self.across if across else self.local)[kind]:
             rule.check(subject, ctx, emit)
+        new, self.found = self.found, found
+        found.extend(new)
+        return new
 
 
 class Audit:
@@ -135,8 +145,8 @@ class Audit:
     def __init__(self, as_of: date, config: Config | None = None, rules: Iterable[str] | None = None,
                  focus: str | None = None):
         self.config = config or load_config()
-        self.as_of, self.focus = as_of, focus
-        self.checks = Checks(as_of, self.config, rules)
+        self.as_of, self.focus, self.chosen = as_of, focus, list(rules) if rules else None
+        self.checks = Checks(as_of, self.config, self.chosen)
         self.late_days = self.config["R18"]["late_days"]
         self.parcels: dict[str, ParcelSummary] = {}
         self.subjects: dict[str, dict] = {kind: {} for kind in DOSSIERS if kind != "parcel"}
@@ -144,51 +154,55 @@ class Audit:
 
     def read(self, rows: Iterator[tuple], tick=None) -> None:
         """Rows (originator_id, version, notification_id, topic, state JSON) in aggregate order."""
-        loads, as_of, focus, late_days = json.loads, self.as_of, self.focus, self.late_days
-        counts = self.counts
-        current = dossier = kind = key = None
+        loads, observe = json.loads, self.observe
+        current = dossier = kind = None
         for oid, version, nid, topic, raw in rows:
             if tick:
                 tick()
             state = loads(raw)
             if oid != current:
                 if dossier is not None:
-                    self.close(kind, dossier)
-                current = oid
-                kind = KINDS[topic[topic.index(":") + 1:topic.rindex(".")]]
-                key = state.get("key") or oid
-                dossier = DOSSIERS[kind](key)
-            on = day(state["on"]["_data_"])
-            if on > as_of:
-                continue
-            event = state.get("trigger") or state["fact"]
-            if focus is not None and kind == "parcel" and key != focus and event not in CONTEXT:
-                continue
-            self.observe(kind, dossier, event, version, on, state, nid, late_days, counts)
+                    self.close(kind, dossier, current)
+                current, kind = oid, kind_of(topic)
+                dossier = DOSSIERS[kind](state.get("key") or oid)
+            observe(kind, dossier, version, nid, state)
         if dossier is not None:
-            self.close(kind, dossier)
+            self.close(kind, dossier, current)
 
-    def observe(self, kind, dossier, event, version, on, state, nid, late_days, counts) -> None:
+    def observe(self, kind: str, dossier, version: int, nid: int, state: dict) -> bool:
+        """Fold one decoded event into its dossier; False when the audit does not count it (after the as-of date,
+        or another parcel's event that an audit of one parcel does not need)."""
+        on = day(state["on"]["_data_"])
+        if on > self.as_of:
+            return False
+        event = state.get("trigger") or state["fact"]
+        if self.focus is not None and kind == "parcel" and dossier.code != self.focus and event not in CONTEXT:
+            return False
+        counts = self.counts
         counts["events"] += 1
         if state["migrated"]:
             counts["migrated"] += 1
         else:
             late = (datetime.fromisoformat(state["timestamp"]["_data_"]).astimezone(CST).date() - on).days
-            if late > late_days:
+            if late > self.late_days:
                 dossier.late += ((kind, dossier.code if kind == "parcel" else dossier.key, version, on, late),)
         dossier.observe(event, version, on, state["data"], state.get("dest"))
         if event == "register" and kind == "parcel":
             dossier.registered_at = nid
+        return True
 
-    def close(self, kind: str, dossier) -> None:
+    def close(self, kind: str, dossier, oid: str | None = None) -> None:
         """The aggregate's events are all read: run the rules that read only it, keep what others need."""
+        key = dossier.code if kind == "parcel" else dossier.key
+        if kind != "parcel" or self.focus is None or key == self.focus:
+            self.checked(kind, key, False, self.checks.check(kind, dossier, across=False), dossier, oid)
         if kind == "parcel":
-            if self.focus is None or dossier.code == self.focus:
-                self.checks.check(kind, dossier, across=False)
-            self.parcels[dossier.code] = dossier.summary()
+            self.parcels[key] = dossier.summary()
         else:
-            self.checks.check(kind, dossier, across=False)
-            self.subjects[kind][dossier.key] = dossier
+            self.subjects[kind][key] = dossier
+
+    def checked(self, kind: str, key: str, across: bool, found: list[Finding], dossier=None, oid=None) -> None:
+        """Called with each subject's findings of each phase: workflow.reaudit keeps them."""
 
     def index(self) -> Index:
         index = Index(self.config)
@@ -212,10 +226,10 @@ class Audit:
                 self.parcels.setdefault(code, ParcelSummary(code))
         for code, s in self.parcels.items():
             if self.focus is None or code == self.focus:
-                self.checks.check("parcel", s, across=True)
+                self.checked("parcel", code, True, self.checks.check("parcel", s, across=True))
         for kind, subjects in self.subjects.items():
-            for dossier in subjects.values():
-                self.checks.check(kind, dossier, across=True)
+            for key, dossier in subjects.items():
+                self.checked(kind, key, True, self.checks.check(kind, dossier, across=True))
         found = self.checks.found
         if self.focus is not None:
             found = [f for f in found if f.subject == self.focus]
