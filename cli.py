@@ -760,14 +760,17 @@ def print_progress(result: dict, rows: list[dict]) -> None:
               help="Exit 1 when a finding is at or above this severity.")
 @click.option("--severity", "least", type=click.Choice(["high", "medium", "low"]), default="low", show_default=True,
               help="Show only findings at or above this severity.")
+@click.option("--state", "state_path", type=click.Path(dir_okay=False), metavar="FILE",
+              help="Keep the audit's state in FILE; the next audit with it reads only events recorded since.")
 @click.pass_context
-def audit(ctx, as_of, rule_ids, subject, config_path, fmt, as_json, fail_on, least):
+def audit(ctx, as_of, rule_ids, subject, config_path, fmt, as_json, fail_on, least, state_path):
     """Check every rule of DOMAIN.md §7 over the whole store in one pass (纪检监察).
 
     \b
     Example:
       minerehab audit --rule R03,R17 --format json
       minerehab audit --as-of 2024-12-31 --fail-on medium
+      minerehab audit --state audit-state.db      (again later: only new events are read)
     """
     from policies.rules import RULES, SEVERITIES, ConfigError, load_config
     from workflow import audit as auditing
@@ -784,9 +787,19 @@ def audit(ctx, as_of, rule_ids, subject, config_path, fmt, as_json, fail_on, lea
         unknown = [r for r in chosen if r not in RULES]
         if unknown:
             fail(f"--rule {unknown[0]}: unknown rule; allowed: {', '.join(sorted(RULES))}")
+    if state_path and subject:
+        fail("--state keeps the audit of the whole store; drop --subject (or --state)")
     ledger = open_ledger(ctx)
     with Ticker(ledger.recorder.max_notification_id() or 0, "auditing") as tick:
-        findings, summary = auditing.run(ledger, day, config, chosen, subject, tick=tick)
+        if state_path:
+            from workflow import reaudit
+
+            try:
+                findings, summary, _new = reaudit.run(ledger, day, state_path, config, chosen, tick=tick)
+            except reaudit.StateError as error:
+                fail(str(error))
+        else:
+            findings, summary = auditing.run(ledger, day, config, chosen, subject, tick=tick)
     if least != "low":
         findings = [f for f in findings if SEVERITIES.index(f.severity) >= SEVERITIES.index(least)]
         summary = {**summary, **auditing.counted(findings)}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import importlib.util
 import io
+import os
 import json
 from collections import defaultdict
 from decimal import Decimal
@@ -294,3 +295,17 @@ def test_audit_can_show_only_the_serious(loaded):
     assert high["findings"] == [f for f in everything["findings"] if f["severity"] == "high"]
     assert high["summary"]["findings"] == everything["summary"]["by_severity"]["high"]
     assert high["summary"]["events_read"] == everything["summary"]["events_read"]
+
+
+def test_audit_through_a_state_file_prints_what_a_full_audit_prints(loaded, tmp_path):
+    state = str(tmp_path / "audit-state.db")
+    full = loaded.invoke(cli, ["audit", "--json", "--as-of", "2026-11-29"])
+    first = loaded.invoke(cli, ["audit", "--json", "--as-of", "2026-11-29", "--state", state])
+    again = loaded.invoke(cli, ["audit", "--json", "--as-of", "2026-11-29", "--state", state])
+    assert full.exit_code == first.exit_code == again.exit_code == 1
+    assert full.output == first.output == again.output
+    if "://" not in os.environ["MINEREHAB_STORE"]:  # the SQLite store itself is no place for the state
+        store = loaded.invoke(cli, ["audit", "--state", os.environ["MINEREHAB_STORE"]])
+        assert store.exit_code == 2 and "holds other tables" in store.output and "\n" not in store.output.strip()
+    both = loaded.invoke(cli, ["audit", "--state", state, "--subject", "TL23-08"])
+    assert both.exit_code == 2 and "drop --subject" in both.output

@@ -57,13 +57,29 @@ def _dump(value) -> bytes:
     return pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
 
 
+TABLES = {"meta", "subject", "finding", "registration", "joined"}
+
+
+class StateError(ValueError):
+    """A --state path that is not (and cannot become) an audit state file."""
+
+
 class Kept:
     """The state file."""
 
     def __init__(self, path: str | Path):
         self.path = Path(path)
-        self.db = sqlite3.connect(self.path)
-        self.db.execute("PRAGMA journal_mode=WAL")
+        try:
+            self.db = sqlite3.connect(self.path)
+            tables = {name for (name,) in self.db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+            self.db.execute("PRAGMA journal_mode=WAL")
+        except sqlite3.Error as error:
+            raise StateError(f"{path}: cannot open it as an audit state file ({error}); "
+                             "allowed: a new file or one an earlier `audit --state` wrote") from None
+        if not tables <= TABLES:
+            self.db.close()
+            raise StateError(f"{path}: holds other tables ({', '.join(sorted(tables - TABLES))}); "
+                             "allowed: a new file or one an earlier `audit --state` wrote")
 
     def close(self) -> None:
         self.db.close()
