@@ -47,14 +47,14 @@ class RawLog:
     def events_by_aggregate(self) -> Iterator[tuple]:
         """(originator_id, version, notification_id, topic, state) ordered by aggregate and version."""
         nid = "rowid" if self.sqlite else "notification_id"
-        yield from self._fast(f"SELECT originator_id, originator_version, {nid}, topic, state FROM {self.events_table} "
-                              "ORDER BY originator_id, originator_version")
+        return self._fast(f"SELECT originator_id, originator_version, {nid}, topic, state FROM {self.events_table} "
+                          "ORDER BY originator_id, originator_version")
 
     def events_after(self, notification_id: int) -> Iterator[tuple]:
         """(originator_id, version, notification_id, topic, state) recorded after a notification id, in log order."""
         nid = "rowid" if self.sqlite else "notification_id"
-        yield from self._fast(f"SELECT originator_id, originator_version, {nid}, topic, state FROM {self.events_table} "
-                              f"WHERE {nid} > ? ORDER BY {nid}", (notification_id,))
+        return self._fast(f"SELECT originator_id, originator_version, {nid}, topic, state FROM {self.events_table} "
+                          f"WHERE {nid} > ? ORDER BY {nid}", (notification_id,))
 
     def last_id(self) -> int:
         nid = "rowid" if self.sqlite else "notification_id"
@@ -115,8 +115,8 @@ class RawLog:
 
     def events_in_log_order(self) -> Iterator[tuple]:
         nid = "rowid" if self.sqlite else "notification_id"
-        yield from self._fast(f"SELECT {nid}, originator_id, originator_version, topic, state FROM {self.events_table} "
-                              f"ORDER BY {nid}")
+        return self._fast(f"SELECT {nid}, originator_id, originator_version, topic, state FROM {self.events_table} "
+                          f"ORDER BY {nid}")
 
     def chain_rows(self) -> Iterator[tuple]:
         yield from self._rows(f"SELECT originator_id, originator_version, notification_id, content, hash, subject "

@@ -11,12 +11,12 @@ state between runs so that a re-audit reads only the new events.
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from datetime import date, datetime, timedelta, timezone
 from typing import Iterable, Iterator
 
 from events.ids import KINDS
+from events import logreader
 from events.logreader import day
 from policies.programme import accepted_area_of, plain_year_of
 from policies.rules import RULES, Config, Finding, Rule, load_config
@@ -150,11 +150,11 @@ class Audit:
         self.late_days = self.config["R18"]["late_days"]
         self.parcels: dict[str, ParcelSummary] = {}
         self.subjects: dict[str, dict] = {kind: {} for kind in DOSSIERS if kind != "parcel"}
-        self.counts: Counter = Counter()
+        self.events = self.migrated = 0
 
     def read(self, rows: Iterator[tuple], tick=None) -> None:
         """Rows (originator_id, version, notification_id, topic, state JSON) in aggregate order."""
-        loads, observe = json.loads, self.observe
+        loads, observe = logreader.loads, self.observe
         current = dossier = kind = None
         for oid, version, nid, topic, raw in rows:
             if tick:
@@ -178,10 +178,9 @@ class Audit:
         event = state.get("trigger") or state["fact"]
         if self.focus is not None and kind == "parcel" and dossier.code != self.focus and event not in CONTEXT:
             return False
-        counts = self.counts
-        counts["events"] += 1
+        self.events += 1
         if state["migrated"]:
-            counts["migrated"] += 1
+            self.migrated += 1
         else:
             late = (datetime.fromisoformat(state["timestamp"]["_data_"]).astimezone(CST).date() - on).days
             if late > self.late_days:
@@ -236,7 +235,7 @@ class Audit:
         return sorted(found, key=lambda f: f.sort_key)
 
     def summary(self, findings: list[Finding]) -> dict:
-        return {**counted(findings), "events_read": self.counts["events"], "migrated_events": self.counts["migrated"]}
+        return {**counted(findings), "events_read": self.events, "migrated_events": self.migrated}
 
 
 def counted(findings: list[Finding]) -> dict:

@@ -24,6 +24,7 @@ from datetime import date
 from pathlib import Path
 from typing import Iterable
 
+from events import logreader
 from events.ids import aggregate_id
 from policies.programme import accepted_area_of
 from policies.rules import Config, Finding, load_config
@@ -121,15 +122,16 @@ class Kept:
         self.add_findings(oid, across, found)
 
     def add_findings(self, oid: str, across: bool, found: list[Finding]) -> None:
+        """Findings as plain tuples: a dataclass unpickles ten times slower, and a national audit lists many."""
         if found:
             self.db.executemany("INSERT INTO finding VALUES (?, ?, ?, ?, ?, ?)",
-                                [(oid, across, f.subject, f.rule, f.severity, _dump(f)) for f in found])
+                                [(oid, across, f.subject, f.rule, f.severity, _dump((f.rule, f.severity, f.subject, f.message, f.values, f.evidence, f.on))) for f in found])
 
     def save_meta(self, **values) -> None:
         self.db.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", [(k, _dump(v)) for k, v in values.items()])
 
     def findings(self) -> list[Finding]:
-        found = [pickle.loads(body) for (body,) in self.db.execute("SELECT body FROM finding")]
+        found = [Finding(*pickle.loads(body)) for (body,) in self.db.execute("SELECT body FROM finding")]
         return sorted(found, key=lambda f: f.sort_key)
 
     def summary(self) -> dict:
@@ -139,10 +141,10 @@ class Kept:
             by_rule[rule] += n
             by_severity[severity] += n
         subjects = self.db.execute("SELECT count(DISTINCT subject) FROM finding").fetchone()[0]
-        counts = self.meta()["counts"]
+        events, migrated = self.meta()["counts"]
         return {"findings": sum(by_rule.values()), "by_severity": {s: by_severity.get(s, 0) for s in ("high", "medium", "low")},
                 "by_rule": dict(sorted(by_rule.items())), "subjects": subjects,
-                "events_read": counts["events"], "migrated_events": counts["migrated"]}
+                "events_read": events, "migrated_events": migrated}
 
 
 class KeepingAudit(Audit):
@@ -181,7 +183,7 @@ class KeepingAudit(Audit):
         index = self.checks.index
         self.kept.save_meta(format=FORMAT, origin=origin, last_id=last_id, as_of=self.as_of,
                             fingerprint=fingerprint(self.config, self.chosen), deferred=self.deferred,
-                            counts=self.counts, totals=index.totals, towns=index.towns,
+                            counts=(self.events, self.migrated), totals=index.totals, towns=index.towns,
                             taskforces=self.subjects["taskforce"])
 
 
@@ -262,7 +264,7 @@ class Refresh:
     def __init__(self, kept: Kept, meta: dict, as_of: date, config: Config, rules):
         self.kept, self.meta, self.rules = kept, meta, rules
         self.audit = Audit(as_of, config, rules)
-        self.audit.counts = meta["counts"]
+        self.audit.events, self.audit.migrated = meta["counts"]
         self.touched: dict[str, tuple] = {}  # oid -> (kind, dossier, summary before)
         self.index = KeptIndex(self.audit.config, kept, meta, self.touched)
         self.audit.checks.use(self.index)
@@ -282,7 +284,7 @@ class Refresh:
                 key = dossier.code if kind == "parcel" else dossier.key
                 self.load(oid_of(kind, key), kind, key)
         for oid, version, nid, topic, raw in rows:
-            state = json.loads(raw)
+            state = logreader.loads(raw)
             kind = kind_of(topic)
             dossier = self.load(oid, kind, state.get("key") or oid)
             if not self.audit.observe(kind, dossier, version, nid, state):
@@ -332,7 +334,8 @@ class Refresh:
                 self.kept.save_findings(oid_of(kind, key), True, self.audit.checks.check(kind, dossier, across=True))
         self.kept.save_subjects(subjects)
         self.kept.db.executemany("INSERT OR IGNORE INTO joined VALUES (?, ?)", self.index.joins)
-        self.kept.save_meta(last_id=last_id, as_of=self.audit.as_of, deferred=deferred, counts=self.audit.counts,
+        self.kept.save_meta(last_id=last_id, as_of=self.audit.as_of, deferred=deferred,
+                            counts=(self.audit.events, self.audit.migrated),
                             totals=self.index.totals, towns=self.index.towns, taskforces=self.index.taskforces)
 
     def register(self, dossier) -> None:
