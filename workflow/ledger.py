@@ -89,6 +89,11 @@ class Ledger(Application):
             self.recorder.create_table()
             self.raw.ensure_origin()
 
+    def construct_transcoder(self) -> codecs.StoredJSON:
+        transcoder = codecs.StoredJSON()
+        self.register_transcodings(transcoder)
+        return transcoder
+
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)
         codecs.register(transcoder)
