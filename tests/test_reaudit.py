@@ -144,3 +144,23 @@ def test_a_state_file_of_another_store_or_other_thresholds_means_a_full_audit(le
     finally:
         other.close()
         drop(other_url)
+
+
+def test_a_state_file_another_audit_is_writing_is_left_alone(ledger, tmp_path, monkeypatch):
+    import sqlite3
+
+    state = tmp_path / "state.db"
+    ledger.execute([cmd(x) for x in scenario.programme()])
+    assert same(ledger, date(2025, 6, 1), state) is None
+    before = state.read_bytes()
+    monkeypatch.setattr(reaudit, "LOCK_TIMEOUT", 0.05)
+    other = sqlite3.connect(state)
+    other.execute("BEGIN EXCLUSIVE")
+    try:
+        with pytest.raises(reaudit.StateError, match="locked; nothing in it was changed"):
+            reaudit.run(ledger, date(2025, 6, 2), state)
+    finally:
+        other.rollback()
+        other.close()
+    assert state.read_bytes() == before
+    assert same(ledger, date(2025, 6, 2), state) == 0

@@ -31,7 +31,7 @@ from policies.rules import Config, Finding, load_config
 from workflow.audit import Audit, Index, kind_of
 from workflow.dossiers import DOSSIERS, ParcelSummary
 
-FORMAT = 1
+FORMAT = 2
 SCHEMA = """
 CREATE TABLE meta (name TEXT PRIMARY KEY, value BLOB);
 CREATE TABLE subject (oid TEXT PRIMARY KEY, kind TEXT NOT NULL, key TEXT NOT NULL, town TEXT, dossier BLOB NOT NULL);
@@ -39,6 +39,8 @@ CREATE INDEX subject_town ON subject (town);
 CREATE TABLE finding (oid TEXT NOT NULL, across INTEGER NOT NULL, subject TEXT NOT NULL, rule TEXT NOT NULL,
                       severity TEXT NOT NULL, body BLOB NOT NULL);
 CREATE INDEX finding_oid ON finding (oid, across);
+CREATE INDEX finding_rule ON finding (rule, severity);
+CREATE INDEX finding_subject ON finding (subject);
 CREATE TABLE registration (verification_id TEXT PRIMARY KEY, code TEXT NOT NULL, version INTEGER NOT NULL);
 CREATE TABLE joined (code TEXT NOT NULL, batch TEXT NOT NULL, PRIMARY KEY (code, batch));
 """
@@ -59,6 +61,8 @@ def _dump(value) -> bytes:
 
 
 TABLES = {"meta", "subject", "finding", "registration", "joined"}
+LOCK_TIMEOUT = 10.0
+"""Seconds to wait for another audit that is writing the same state file."""
 
 
 class StateError(ValueError):
@@ -71,7 +75,7 @@ class Kept:
     def __init__(self, path: str | Path):
         self.path = Path(path)
         try:
-            self.db = sqlite3.connect(self.path)
+            self.db = sqlite3.connect(self.path, timeout=LOCK_TIMEOUT)
             tables = {name for (name,) in self.db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
             self.db.execute("PRAGMA journal_mode=WAL")
         except sqlite3.Error as error:
@@ -230,6 +234,8 @@ def run(ledger, as_of: date, path: str | Path, config: Config | None = None, rul
     try:
         new = update(ledger, kept, as_of, config, rules, tick)
         return kept.findings(), kept.summary(), new
+    except sqlite3.OperationalError as error:  # another audit holds the file, or the disk is full
+        raise StateError(f"{path}: {error}; nothing in it was changed, try again") from None
     finally:
         kept.close()
 
