@@ -184,7 +184,7 @@ class Audit:
         else:
             late = (datetime.fromisoformat(state["timestamp"]["_data_"]).astimezone(CST).date() - on).days
             if late > self.late_days:
-                dossier.late += ((kind, dossier.code if kind == "parcel" else dossier.key, version, on, late),)
+                dossier.late += ((kind, dossier.key, version, on, late),)
         dossier.observe(event, version, on, state["data"], state.get("dest"))
         if event == "register" and kind == "parcel":
             dossier.registered_at = nid
@@ -192,7 +192,7 @@ class Audit:
 
     def close(self, kind: str, dossier, oid: str | None = None) -> None:
         """The aggregate's events are all read: run the rules that read only it, keep what others need."""
-        key = dossier.code if kind == "parcel" else dossier.key
+        key = dossier.key
         if kind != "parcel" or self.focus is None or key == self.focus:
             self.checked(kind, key, False, self.checks.check(kind, dossier, across=False), dossier, oid)
         if kind == "parcel":

@@ -49,6 +49,11 @@ class ParcelSummary:
         self.registered = self.plan = self.acceptance = self.registered_at = None
         self.write_offs = self.batches = self.late = ()
 
+    @property
+    def key(self) -> str:
+        """Every dossier answers to `key`; the rules call a parcel's its code."""
+        return self.code
+
     def __getstate__(self):
         return tuple(getattr(self, s) for s in self.__slots__)
 

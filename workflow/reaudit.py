@@ -108,8 +108,8 @@ class Kept:
         return pickle.loads(row[0]) if row else None
 
     def all_subjects(self):
-        for kind, blob in self.db.execute("SELECT kind, dossier FROM subject"):
-            yield kind, pickle.loads(blob)
+        for oid, kind, blob in self.db.execute("SELECT oid, kind, dossier FROM subject"):
+            yield oid, kind, pickle.loads(blob)
 
     def parcels_in(self, town: str) -> list[str]:
         return [key for (key,) in self.db.execute("SELECT key FROM subject WHERE town = ? AND kind = 'parcel'", (town,))]
@@ -272,6 +272,7 @@ class Refresh:
         self.audit = Audit(as_of, config, rules)
         self.audit.events, self.audit.migrated = meta["counts"]
         self.touched: dict[str, tuple] = {}  # oid -> (kind, dossier, summary before)
+        self.folded: set[str] = set()  # the subjects new events changed: only their dossiers are written back
         self.index = KeptIndex(self.audit.config, kept, meta, self.touched)
         self.audit.checks.use(self.index)
 
@@ -284,22 +285,30 @@ class Refresh:
         return entry[1]
 
     def run(self, rows: list[tuple], everything: bool) -> None:
+        """Fold the new rows; with `everything` (a later as-of date) every kept subject is checked again too."""
         deferred, last_id = self.meta["deferred"], self.meta["last_id"]
         if everything:
-            for kind, dossier in self.kept.all_subjects():
-                key = dossier.code if kind == "parcel" else dossier.key
-                self.load(oid_of(kind, key), kind, key)
+            for oid, kind, dossier in self.kept.all_subjects():
+                self.touched[oid] = (kind, dossier, dossier.summary() if kind == "parcel" else None)
         for oid, version, nid, topic, raw in rows:
             state = logreader.loads(raw)
             kind = kind_of(topic)
             dossier = self.load(oid, kind, state.get("key") or oid)
+            self.folded.add(oid)
             if not self.audit.observe(kind, dossier, version, nid, state):
                 deferred = True
             last_id = max(last_id, nid)
+        self.recheck(everything)
+        self.kept.save_meta(last_id=last_id, as_of=self.audit.as_of, deferred=deferred,
+                            counts=(self.audit.events, self.audit.migrated),
+                            totals=self.index.totals, towns=self.index.towns, taskforces=self.index.taskforces)
+
+    def recheck(self, everything: bool) -> None:
+        """Both phases for the touched subjects; the cross-subject phase for those whose lookups moved."""
         parcels, programmes, others, taskforces = set(), set(), [], False
         subjects = []
         for oid, (kind, dossier, before) in self.touched.items():
-            key = dossier.code if kind == "parcel" else dossier.key
+            key = dossier.key
             self.kept.save_findings(oid, False, self.audit.checks.check(kind, dossier, across=False))
             town = None
             if kind == "parcel":
@@ -322,11 +331,10 @@ class Refresh:
                 else:
                     taskforces = True
                     self.index.taskforces[key] = dossier
-            subjects.append((oid, kind, key, town, _dump(dossier)))
+            if oid in self.folded:
+                subjects.append((oid, kind, key, town, _dump(dossier)))
         if taskforces or everything:
             parcels |= self.kept.parcel_codes()
-        if everything:
-            programmes |= {key for kind, key, _ in others if kind == "programme"}
         for code in parcels:
             summary = self.summary_of(code)
             self.kept.save_findings(oid_of("parcel", code), True, self.audit.checks.check("parcel", summary, across=True))
@@ -340,9 +348,6 @@ class Refresh:
                 self.kept.save_findings(oid_of(kind, key), True, self.audit.checks.check(kind, dossier, across=True))
         self.kept.save_subjects(subjects)
         self.kept.db.executemany("INSERT OR IGNORE INTO joined VALUES (?, ?)", self.index.joins)
-        self.kept.save_meta(last_id=last_id, as_of=self.audit.as_of, deferred=deferred,
-                            counts=(self.audit.events, self.audit.migrated),
-                            totals=self.index.totals, towns=self.index.towns, taskforces=self.index.taskforces)
 
     def register(self, dossier) -> None:
         """A new parcel's verification id: the first to register it is the one later parcels are compared with."""
