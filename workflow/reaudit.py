@@ -199,12 +199,17 @@ class KeptIndex(Index):
         self.kept, self.touched = kept, touched
         self.totals, self.towns, self.taskforces = meta["totals"], meta["towns"], meta["taskforces"]
         self.joins: list[tuple] = []
+        self.loaded: dict[str, object] = {}  # batches and programmes read once per run, however many parcels ask
 
     def subject(self, kind: str, key: str):
         oid = oid_of(kind, key)
         if oid in self.touched:
             return self.touched[oid][1]
-        return self.kept.dossier(oid)
+        if kind == "parcel":
+            return self.kept.dossier(oid)
+        if oid not in self.loaded:
+            self.loaded[oid] = self.kept.dossier(oid)
+        return self.loaded[oid]
 
     def batches_of(self, code: str) -> list:
         keys = {b for (b,) in self.kept.db.execute("SELECT batch FROM joined WHERE code = ?", (code,))}
