@@ -18,8 +18,8 @@ def business_today(now: datetime) -> date:
     return now.astimezone(BUSINESS_TZ).date()
 
 
-def check_on(on: date, now: datetime, kind: str, key: str, state: str | None, trigger: str) -> None:
-    today = business_today(now)
+def check_on(on: date, today: date, kind: str, key: str, state: str | None, trigger: str) -> None:
+    """`today` is the business day of the unit of work (business_today of its clock reading)."""
     if on > today:
         raise Refused(f"{subject(kind, key, state)}: {trigger} dated {on} is in the future; allowed: on or before {today}")
 

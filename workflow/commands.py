@@ -37,11 +37,6 @@ class Command:
     migrated: bool = False
     line: int | None = None
 
-    @property
-    def meta(self) -> dict:
-        return {"actor": self.actor, "role": self.role, "on": self.on, "reason": self.reason,
-                "documents": self.documents, "migrated": self.migrated}
-
 
 def document(value: Any) -> dict:
     """A document reference {title, ref, sha256?}; sha256 is 64 lowercase hex digits."""

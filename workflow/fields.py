@@ -70,6 +70,11 @@ def bounded(low: int, high: int) -> Callable[[Any], Decimal]:
 
 
 def text(value: Any) -> str:
+    if type(value) is str:  # the common case, first
+        stripped = value.strip()
+        if stripped:
+            return stripped
+        raise BadValue("non-empty text")
     if isinstance(value, (int, Decimal)) and not isinstance(value, bool):
         value = str(value)
     if not isinstance(value, str) or not value.strip():
@@ -200,9 +205,12 @@ def opt(name: str, parse: Callable[[Any], Any]) -> Field:
     return Field(name, parse, False)
 
 
+_DECIMAL_JSON = json.JSONDecoder(parse_float=Decimal)
+
+
 def loads(raw: str) -> Any:
-    """JSON with numbers read as exact decimals (integers stay integers)."""
-    return json.loads(raw, parse_float=Decimal)
+    """JSON with numbers read as exact decimals (integers stay integers); one decoder for every line."""
+    return _DECIMAL_JSON.decode(raw)
 
 
 def cli_value(raw: str) -> Any:

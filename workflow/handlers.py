@@ -69,7 +69,7 @@ def prepare(uow, command: Command) -> tuple:
     data = parse_fields(spec, command.data, where)
     if spec.reason_required and not command.reason:
         raise Refused(f"{where}: {spec.name} needs a reason (--reason)")
-    sequencing.check_on(command.on, uow.now, kind, command.target, state, spec.name)
+    sequencing.check_on(command.on, uow.today, kind, command.target, state, spec.name)
     if record is not None:
         sequencing.check_after_opening(command.on, record, kind, spec.name, spec.kind == "transition")
     return cls, record, spec, state, dest, data, where

@@ -15,6 +15,7 @@ from events import codecs
 from events.rawlog import RawLog
 from events.store import Store, resolve
 from workflow.commands import Command
+from policies.sequencing import business_today
 from workflow.errors import Refused
 from workflow.handlers import HANDLERS, TABLES
 from workflow.parcel import aggregate_id
@@ -34,6 +35,7 @@ class UnitOfWork:
     def __init__(self, ledger: "Ledger"):
         self.ledger = ledger
         self.now = ledger.clock()
+        self.today = business_today(self.now)
         self.loaded: dict = {}
 
     def load(self, kind: str, key: str):
@@ -43,7 +45,8 @@ class UnitOfWork:
         return self.loaded[ident]
 
     def _meta(self, command: Command) -> dict:
-        return {"timestamp": self.ledger.clock(), **command.meta}
+        return {"timestamp": self.ledger.clock(), "actor": command.actor, "role": command.role, "on": command.on,
+                "reason": command.reason, "documents": command.documents, "migrated": command.migrated}
 
     def open(self, cls: type[Record], kind: str, command: Command, dest: str, data: dict) -> Record:
         ident = aggregate_id(kind, command.target)

@@ -7,6 +7,7 @@ role table and the field lists of DOMAIN.md exist exactly once.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 from workflow import fields as f
 from workflow.fields import Field, opt, req
@@ -31,6 +32,10 @@ class Spec:
     @property
     def required(self) -> list[str]:
         return [field.name for field in self.fields if field.required]
+
+    @cached_property
+    def names(self) -> frozenset[str]:
+        return frozenset(field.name for field in self.fields)
 
 
 ATTRIBUTES = (
@@ -217,10 +222,9 @@ def parse_fields(spec: Spec, data: dict, where: str) -> dict:
     """The command's data as exact typed values; an unknown, missing or malformed field is refused."""
     from workflow.errors import Refused
 
-    known = {field.name: field for field in spec.fields}
-    unknown = sorted(set(data) - set(known))
+    unknown = sorted(data.keys() - spec.names)
     if unknown:
-        allowed = ", ".join(known) or "no fields"
+        allowed = ", ".join(field.name for field in spec.fields) or "no fields"
         raise Refused(f"{where}: {spec.name} has no field {unknown[0]!r}; allowed: {allowed}")
     parsed = {}
     for field in spec.fields:
