@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from cli import cli
-from conftest import store_bytes
+from conftest import cmd, store_bytes
 from workflow import scenario
 from datetime import date
 
@@ -220,3 +220,39 @@ def walk(group, path=()):
 def test_every_command_and_subcommand_help_has_an_example(runner):
     for path, _ in walk(cli):
         assert "Example:" in runner.invoke(cli, [*path, "--help"]).output, path
+
+
+IMPORTS = """
+import sys
+sys.argv = ["minerehab", *sys.argv[1:]]
+import cli
+try:
+    cli.main()
+except SystemExit:
+    pass
+print(" ".join(sorted({m.split(".")[0] for m in sys.modules})))
+"""
+
+
+def loaded_modules(*args: str, env: dict | None = None) -> set[str]:
+    """Top-level modules a fresh `minerehab ARGS` process has imported by the time it exits."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    done = subprocess.run([sys.executable, "-c", IMPORTS, *args], capture_output=True, text=True, cwd=root,
+                          env={**os.environ, **(env or {}), "PYTHONPATH": str(root)}, timeout=60)
+    return set(done.stdout.split())
+
+
+def test_help_and_history_start_without_what_they_do_not_need(fresh_url, ledger):
+    """--help imports click and the CLI only; history reads rows with the bare driver (issue 8: start-up)."""
+    heavy = {"eventsourcing", "transitions", "openpyxl", "psycopg", "cryptography", "graphviz", "policies"}
+    assert loaded_modules("--help") & (heavy | {"workflow", "events"}) == set()
+    if "://" in fresh_url:
+        pytest.skip("history on PostgreSQL needs psycopg, of course")
+    life = scenario.works_life("TL-1", date(2023, 3, 1), Decimal(3), Decimal(50))[:2]
+    ledger.execute([cmd(x) for x in scenario.programme() + life])
+    assert loaded_modules("--store", fresh_url, "history", "TL-1") & heavy == set()
