@@ -244,3 +244,27 @@ def test_stale_writes_are_reloaded_and_revalidated(store_url):
     assert b.get("parcel", "TL-1").version == 4
     a.close()
     b.close()
+
+
+@pytest.mark.skipif(bool(pg_unavailable()), reason=f"PostgreSQL: {pg_unavailable()}")
+def test_whole_log_scans_on_postgresql_page_through_a_server_side_cursor(tmp_path):
+    """A plain psycopg cursor copies the whole result into the process first: a national audit would not fit."""
+    url = new_url("postgresql", tmp_path)
+    Ledger(url, create=True).close()
+    ledger = Ledger(url)
+    try:
+        ledger.execute([cmd(x) for x in scenario.programme() + scenario.taskforce()])
+        rows = ledger.raw.events_by_aggregate()
+        first = next(rows)
+        with resolve(url).connect() as other:
+            running = [q for (q,) in other.execute("SELECT query FROM pg_stat_activity WHERE query LIKE %s",
+                                                   ("%minerehab_scan_%",))]
+        rest = list(rows)
+        assert any(q.startswith(("DECLARE", "FETCH")) for q in running), running
+        assert [first, *rest] == list(ledger.raw._rows(
+            f"SELECT originator_id, originator_version, notification_id, topic, state FROM {ledger.raw.events_table} "
+            "ORDER BY originator_id, originator_version"))
+        assert len(rest) + 1 == ledger.raw.last_id()
+    finally:
+        ledger.close()
+        drop(url)
