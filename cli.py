@@ -894,7 +894,7 @@ def checkpoint(ctx, key_path, out):
 
     key = key_or_fail(checkpoints.load_private, key_path)
     ledger = open_ledger(ctx)
-    leaves = [merkle.leaf_hash(h) for h, _, _ in ledger.raw.leaves()]
+    leaves = ledger.raw.leaf_hashes()
     signed = checkpoints.make(ledger.raw.origin(), len(leaves), merkle.root(leaves), key)
     ledger.raw.record_checkpoint(signed)
     text = json.dumps(signed, ensure_ascii=False, indent=2)

@@ -62,7 +62,7 @@ def check_inclusion(proof: dict, public_key=None) -> list[str]:
 
 
 def consistency(ledger, old: dict, new: dict, public_key=None) -> dict:
-    leaves = [merkle.leaf_hash(h) for h, _, _ in ledger.raw.leaves()]
+    leaves = ledger.raw.leaf_hashes()
     result = {"old_size": old["tree_size"], "new_size": new["tree_size"], "proof": [], "consistent": False,
               "problems": []}
     for name, cp in (("old", old), ("new", new)):

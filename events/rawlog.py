@@ -83,6 +83,13 @@ class RawLog:
         yield from self._rows(f"SELECT originator_id, originator_version, notification_id, content, hash "
                               f"FROM {self.chain_table} ORDER BY originator_id, originator_version", stream=True)
 
+    def leaf_hashes(self) -> list[bytes]:
+        """The Merkle tree's leaves as RFC 6962 leaf hashes, in log order, without keeping the rows they came from."""
+        from events.merkle import leaf_hash
+
+        return [leaf_hash(bytes(h)) for (h,) in self._rows(f"SELECT hash FROM {self.chain_table} ORDER BY notification_id",
+                                                             stream=True)]
+
     def leaves(self) -> list[tuple[bytes, str, int]]:
         """(chain hash, originator_id, version) in log order: the Merkle tree's leaves."""
         return [(bytes(h), str(o), v) for h, o, v in self._rows(

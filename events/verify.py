@@ -95,7 +95,7 @@ def verify(log, checkpoint: dict | None = None, public_key=None, tick=None) -> R
         report.events += len(stored)
         report.aggregates += 1
         _check_aggregate(oid, names.get(oid, oid), stored, links, report)
-    leaves = [merkle.leaf_hash(h) for h, _, _ in log.leaves()]
+    leaves = log.leaf_hashes()
     report.tree_size = len(leaves)
     report.root = merkle.root(leaves)
     if checkpoint is not None:
