@@ -695,7 +695,7 @@ def report_progress(ctx, as_of, programme_id, fmt, as_json, output):
         fail(f"several programmes; choose one with --programme: {', '.join(sorted(programmes))}")
     else:
         chosen = next(iter(programmes.values()), None)
-    result = progress(ledger.records("parcel", as_of=day), chosen, day)
+    result = progress(ledger.each("parcel", as_of=day), chosen, day)
     rows = [*result["years"], result["total"]]
     if fmt == "json":
         emit_json(result)

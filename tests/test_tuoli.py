@@ -8,6 +8,7 @@ import io
 import os
 import json
 from collections import defaultdict
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
@@ -236,7 +237,7 @@ money = st.decimals(min_value=Decimal("0.01"), max_value=Decimal("9999"), places
 @settings(max_examples=150, deadline=None)
 def test_per_year_sums_add_up_exactly_to_the_total(plan):
     parcels = {f"P{i}": FakeParcel(*row[:2], row[3], row[2]) for i, row in enumerate(plan)}
-    report = progress(parcels)
+    report = progress(parcels.values())
     total = report["total"]
     for key in ("parcels", "planned_ha", "planned_wan", "accepted_total_ha", "state_accepted_ha",
                 "state_written_off_parcels"):
@@ -309,3 +310,21 @@ def test_audit_through_a_state_file_prints_what_a_full_audit_prints(loaded, tmp_
         assert store.exit_code == 2 and "holds other tables" in store.output and "\n" not in store.output.strip()
     both = loaded.invoke(cli, ["audit", "--state", state, "--subject", "TL23-08"])
     assert both.exit_code == 2 and "drop --subject" in both.output
+
+
+@pytest.mark.parametrize("as_of", [date(2023, 6, 30), date(2024, 6, 30), None])
+def test_streamed_records_are_each_parcels_own_replay(loaded, as_of):
+    """`report progress` reads parcels one at a time (Ledger.each); each must be what a replay of it says."""
+    from workflow.ledger import Ledger
+
+    ledger = Ledger(os.environ["MINEREHAB_STORE"])
+    try:
+        streamed = {p.code: p.summary() for p in ledger.each("parcel", as_of=as_of)}
+        codes = {p.code for p in ledger.each("parcel")}
+        replayed = {code: view.summary() for code in codes
+                    if (view := ledger.view("parcel", code, as_of=as_of)) is not None}
+        assert streamed == replayed and len(codes) == 28
+        latest = {p.code: p.summary() for p in ledger.each("parcel")}
+        assert (streamed == latest) == (as_of is None)  # a past date shows parcels as they were then
+    finally:
+        ledger.close()

@@ -6,10 +6,11 @@ import random
 import time
 from datetime import date, datetime
 from typing import Callable, Iterable, Iterator
+from uuid import UUID
 
 from eventsourcing.application import Application
 from eventsourcing.domain import datetime_now_with_tzinfo
-from eventsourcing.persistence import IntegrityError, JSONTranscoder
+from eventsourcing.persistence import IntegrityError, JSONTranscoder, StoredEvent
 
 from events import codecs
 from events.rawlog import RawLog
@@ -204,15 +205,28 @@ class Ledger(Application):
                 return
             start = notifications[-1].id + 1
 
-    def records(self, kind: str, as_of: date | None = None) -> dict[str, Record]:
-        """Every aggregate of a kind (as of a business date), built in one pass over the log."""
+    def each(self, kind: str, as_of: date | None = None) -> Iterator[Record]:
+        """Every aggregate of a kind (as of a business date), one at a time in one pass over the log:
+        a national progress report holds one parcel in memory, not all of them."""
         cls = TABLES[kind][0]
-        topics = [f"{cls.__module__}:{cls.__qualname__}.{name}" for name in ("Opened", "Transitioned", "FactRecorded")]
-        found: dict = {}
-        for event in self.all_events(topics):
+        prefix = f"{cls.__module__}:{cls.__qualname__}."
+        current = record = ident = None
+        for oid, version, _nid, topic, state in self.raw.events_by_aggregate():
+            if not topic.startswith(prefix):
+                continue
+            if oid != current:
+                if record is not None:
+                    yield record
+                current, record, ident = oid, None, UUID(oid)
+            event = self.mapper.to_domain_event(StoredEvent(ident, version, topic, bytes(state)))
             if as_of is None or event.on <= as_of:
-                found[event.originator_id] = apply(found.get(event.originator_id), event)
-        return {record.key: record for record in found.values() if record is not None}
+                record = apply(record, event)
+        if record is not None:
+            yield record
+
+    def records(self, kind: str, as_of: date | None = None) -> dict[str, Record]:
+        """Every aggregate of a kind (as of a business date), by key."""
+        return {record.key: record for record in self.each(kind, as_of)}
 
 
 def apply(record: Record | None, event) -> Record | None:

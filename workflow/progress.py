@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Iterable
 
 
 GROUP_STATES = {
@@ -81,14 +82,15 @@ def finish(row: dict, target: Decimal) -> None:
                                                                                    ROUND_HALF_UP) if row["planned_ha"] else None
 
 
-def progress(parcels: dict, programme=None, as_of: date | None = None) -> dict:
-    """The progress report over parcel records (already taken as of the date) and their programme."""
+def progress(parcels: Iterable, programme=None, as_of: date | None = None) -> dict:
+    """The progress report over parcel records (already taken as of the date, one at a time will do)
+    and their programme."""
     on = as_of or date.today()
-    if programme is not None:
-        parcels = {code: p for code, p in parcels.items() if p.plan.get("programme") in (None, programme.key)}
     target = programme.plan["target_ha"] if programme is not None else ZERO
     years: dict[str, dict] = {}
-    for parcel in parcels.values():
+    for parcel in parcels:
+        if programme is not None and parcel.plan.get("programme") not in (None, programme.key):
+            continue
         year = str(parcel.plan.get("year", "unplanned"))
         add_parcel(years.setdefault(year, blank_row(year)), parcel)
     budgets = programme.budgets if programme is not None else {}

@@ -99,7 +99,7 @@ def page(ledger, as_of: date, lang: str = "en") -> str:
     parcels = ledger.records("parcel", as_of=as_of)
     programmes = ledger.records("programme", as_of=as_of)
     programme = next(iter(programmes.values()), None) if len(programmes) == 1 else None
-    report = progress(parcels, programme, as_of)
+    report = progress(parcels.values(), programme, as_of)
     findings, summary = auditing.run(ledger, as_of)
     total = report["total"]
     title = report.get("name", "minerehab")
