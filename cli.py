@@ -1124,13 +1124,14 @@ def list_cmd(ctx, state, year, township, as_json):
     """
     ledger = open_ledger(ctx)
     rows = []
-    for code, p in sorted(ledger.records("parcel").items()):
+    for p in ledger.each("parcel"):  # one parcel in memory at a time; the rows are small
         if state and p.state != state or township and p.attributes.get("township") != township:
             continue
         if year and p.plan.get("year") != year:
             continue
-        rows.append({"parcel": code, "name": p.attributes.get("name"), "township": p.attributes.get("township"),
+        rows.append({"parcel": p.code, "name": p.attributes.get("name"), "township": p.attributes.get("township"),
                      "state": p.state, "year": p.plan.get("year"), "area_ha": p.area_ha, "version": p.version})
+    rows.sort(key=lambda r: r["parcel"])
     if as_json:
         emit_json(rows)
         return
