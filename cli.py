@@ -647,6 +647,7 @@ def import_plan(ctx, file, programme, on, actor, role, migration):
     Example:
       minerehab import plan examples/tuoli-2023-2025/plan.csv --programme TL-2023-2025 --on 2023-03-01
     """
+    from functools import partial
     from pathlib import Path
 
     from workflow.inventory import plan_commands
@@ -654,7 +655,7 @@ def import_plan(ctx, file, programme, on, actor, role, migration):
     actor, role = who(actor, role)
     day = parse_date(on, "--on")
     run_imported(ctx, lambda ledger: plan_commands(Path(file), programme, actor, role, day,
-                                                   ledger.records("parcel")), "planning parcels", migration)
+                                                   partial(ledger.find, "parcel")), "planning parcels", migration)
 
 
 @cli.group()

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from workflow import fields as f
 from workflow.commands import Command
@@ -157,8 +157,10 @@ def parcel_commands(path: Path, actor: str, role: str, on: date | None) -> list[
                     data=r, line=number) for number, r in records]
 
 
-def plan_commands(path: Path, programme: str, actor: str, role: str, on: date, registered: dict) -> list[Command]:
-    """`plan` commands for a target decomposition table; each row's area must be its parcel's area."""
+def plan_commands(path: Path, programme: str, actor: str, role: str, on: date,
+                  parcel_of: Callable[[str], object | None]) -> list[Command]:
+    """`plan` commands for a target decomposition table; each row's area must be its parcel's area.
+    `parcel_of(code)` is the registered parcel or None: only the table's parcels are read, not the store's."""
     plan = PARCEL_SPECS["plan"]
     allowed = {"code": f.Field("code", f.text), "area_ha": f.Field("area_ha", f.positive),
                **{field.name: field for field in plan.fields if field.name != "programme"}}
@@ -167,7 +169,7 @@ def plan_commands(path: Path, programme: str, actor: str, role: str, on: date, r
     _no_repeats(table, records)
     problems = []
     for number, record in records:
-        parcel = registered.get(record["code"])
+        parcel = parcel_of(record["code"])
         if parcel is None:
             problems.append(f"row {number}, column code: parcel {record['code']} is not registered")
         elif "area_ha" in record and record["area_ha"] != parcel.area_ha:
