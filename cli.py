@@ -762,7 +762,8 @@ def print_progress(result: dict, rows: list[dict]) -> None:
 @click.option("--severity", "least", type=click.Choice(["high", "medium", "low"]), default="low", show_default=True,
               help="Show only findings at or above this severity.")
 @click.option("--state", "state_path", type=click.Path(dir_okay=False), metavar="FILE",
-              help="Keep the audit's state in FILE; the next audit with it reads only events recorded since.")
+              help="Keep the audit's state in FILE; the next audit with it reads only events recorded since "
+                   "(with --subject: that subject's findings from it, at once).")
 @click.pass_context
 def audit(ctx, as_of, rule_ids, subject, config_path, fmt, as_json, fail_on, least, state_path):
     """Check every rule of DOMAIN.md §7 over the whole store in one pass (纪检监察).
@@ -788,8 +789,6 @@ def audit(ctx, as_of, rule_ids, subject, config_path, fmt, as_json, fail_on, lea
         unknown = [r for r in chosen if r not in RULES]
         if unknown:
             fail(f"--rule {unknown[0]}: unknown rule; allowed: {', '.join(sorted(RULES))}")
-    if state_path and subject:
-        fail("--state keeps the audit of the whole store; drop --subject (or --state)")
     ledger = open_ledger(ctx)
     with Ticker(ledger.recorder.max_notification_id() or 0, "auditing") as tick:
         if state_path:
@@ -799,6 +798,9 @@ def audit(ctx, as_of, rule_ids, subject, config_path, fmt, as_json, fail_on, lea
                 findings, summary, _new = reaudit.run(ledger, day, state_path, config, chosen, tick=tick)
             except reaudit.StateError as error:
                 fail(str(error))
+            if subject:  # the kept audit of the whole store answers for one subject at once
+                findings = [f for f in findings if f.subject == subject]
+                summary = {**summary, **auditing.counted(findings)}
         else:
             findings, summary = auditing.run(ledger, day, config, chosen, subject, tick=tick)
     if least != "low":

@@ -308,8 +308,11 @@ def test_audit_through_a_state_file_prints_what_a_full_audit_prints(loaded, tmp_
     if "://" not in os.environ["MINEREHAB_STORE"]:  # the SQLite store itself is no place for the state
         store = loaded.invoke(cli, ["audit", "--state", os.environ["MINEREHAB_STORE"]])
         assert store.exit_code == 2 and "holds other tables" in store.output and "\n" not in store.output.strip()
-    both = loaded.invoke(cli, ["audit", "--state", state, "--subject", "TL23-08"])
-    assert both.exit_code == 2 and "drop --subject" in both.output
+    one = json.loads(loaded.invoke(cli, ["audit", "--json", "--as-of", "2026-11-29", "--subject", "TL23-08"]).output)
+    kept = json.loads(loaded.invoke(cli, ["audit", "--json", "--as-of", "2026-11-29", "--subject", "TL23-08",
+                                          "--state", state]).output)
+    assert kept["findings"] == one["findings"] and {f["subject"] for f in one["findings"]} == {"TL23-08"}
+    assert kept["summary"]["by_rule"] == one["summary"]["by_rule"]
 
 
 @pytest.mark.parametrize("as_of", [date(2023, 6, 30), date(2024, 6, 30), None])
