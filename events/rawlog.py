@@ -62,10 +62,6 @@ class RawLog:
         return self._fast(f"SELECT originator_id, originator_version, {nid}, topic, state FROM {self.events_table} "
                           f"WHERE {nid} > ? ORDER BY {nid}", (notification_id,))
 
-    def last_id(self) -> int:
-        nid = "rowid" if self.sqlite else "notification_id"
-        return next(self._rows(f"SELECT max({nid}) FROM {self.events_table}"))[0] or 0
-
     def _fast(self, sql: str, params: tuple = ()) -> Iterator[tuple]:
         """The audit's hot path: SQLite rows as they come (ids are already text); other backends through _rows."""
         if not self.sqlite:

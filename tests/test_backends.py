@@ -264,7 +264,7 @@ def test_whole_log_scans_on_postgresql_page_through_a_server_side_cursor(tmp_pat
         assert [first, *rest] == list(ledger.raw._rows(
             f"SELECT originator_id, originator_version, notification_id, topic, state FROM {ledger.raw.events_table} "
             "ORDER BY originator_id, originator_version"))
-        assert len(rest) + 1 == ledger.raw.last_id()
+        assert len(rest) + 1 == ledger.recorder.max_notification_id()
     finally:
         ledger.close()
         drop(url)

@@ -249,7 +249,7 @@ def update(ledger, kept: Kept, as_of: date, config: Config | None = None, rules:
            tick=None) -> int | None:
     """Bring the state file up to date; the number of new events read, or None after a full audit."""
     config = config or load_config()
-    meta, origin, last_id = kept.meta(), ledger.raw.origin(), ledger.raw.last_id()
+    meta, origin, last_id = kept.meta(), ledger.raw.origin(), ledger.recorder.max_notification_id() or 0
     reusable = (meta is not None and meta.get("format") == FORMAT and meta["origin"] == origin
                 and meta["fingerprint"] == fingerprint(config, rules) and meta["last_id"] <= last_id
                 and (as_of == meta["as_of"] or (as_of > meta["as_of"] and not meta["deferred"])))
