@@ -164,3 +164,21 @@ def test_a_state_file_another_audit_is_writing_is_left_alone(ledger, tmp_path, m
         other.close()
     assert state.read_bytes() == before
     assert same(ledger, date(2025, 6, 2), state) == 0
+
+
+def test_an_event_recorded_as_the_full_audit_starts_is_read_once(ledger, tmp_path, monkeypatch):
+    """The state remembers the newest event the audit read, not the newest there was when it was asked."""
+    state = tmp_path / "state.db"
+    ledger.execute([cmd(x) for x in scenario.programme() + synthetic.chunk(["A"], random.Random(2), "B", INSPECTED_UNTIL)])
+    scan = ledger.raw.events_by_aggregate
+
+    def recorded_just_before_the_scan():
+        ledger.execute([cmd(scenario.command("make_payment", "A", date(2025, 5, 20), ("张志坚", "finance"), {
+            "amount": "7", "payee": "x", "account": "other", "stage": "final"}))])
+        return scan()
+
+    monkeypatch.setattr(ledger.raw, "events_by_aggregate", recorded_just_before_the_scan)
+    kept, summary, new = reaudit.run(ledger, date(2025, 6, 1), state)
+    monkeypatch.undo()
+    assert new is None and any(f.rule == "R09" and f.on == date(2025, 5, 20) for f in kept)
+    assert same(ledger, date(2025, 6, 1), state) == 0  # the payment is not folded in a second time

@@ -157,10 +157,12 @@ class KeepingAudit(Audit):
     def __init__(self, kept: Kept, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.kept, self.rows, self.deferred = kept, [], False
+        self.last_id = 0  # the newest event this audit read: one recorded while it ran is the next one's
 
     def observe(self, kind, dossier, version, nid, state) -> bool:
         counted = super().observe(kind, dossier, version, nid, state)
         self.deferred = self.deferred or not counted
+        self.last_id = max(self.last_id, nid)
         return counted
 
     def checked(self, kind, key, across, found, dossier=None, oid=None) -> None:
@@ -173,7 +175,7 @@ class KeepingAudit(Audit):
                 self.rows = []
         self.kept.add_findings(oid, across, found)
 
-    def finish(self, origin: str, last_id: int) -> None:
+    def finish(self, origin: str) -> None:
         self.kept.save_subjects(self.rows)
         first: dict[str, tuple] = {}
         for s in self.parcels.values():
@@ -185,7 +187,7 @@ class KeepingAudit(Audit):
         self.kept.db.executemany("INSERT OR IGNORE INTO joined VALUES (?, ?)",
                                  [(code, b.key) for b in self.subjects["batch"].values() for code in b.ever])
         index = self.checks.index
-        self.kept.save_meta(format=FORMAT, origin=origin, last_id=last_id, as_of=self.as_of,
+        self.kept.save_meta(format=FORMAT, origin=origin, last_id=self.last_id, as_of=self.as_of,
                             fingerprint=fingerprint(self.config, self.chosen), deferred=self.deferred,
                             counts=(self.events, self.migrated), totals=index.totals, towns=index.towns,
                             taskforces=self.subjects["taskforce"])
@@ -259,7 +261,7 @@ def update(ledger, kept: Kept, as_of: date, config: Config | None = None, rules:
             audit = KeepingAudit(kept, as_of, config, rules)
             audit.read(ledger.raw.events_by_aggregate(), tick)
             audit.findings()
-            audit.finish(origin, last_id)
+            audit.finish(origin)
         return None
     rows = list(ledger.raw.events_after(meta["last_id"]))
     if not rows and as_of == meta["as_of"]:
