@@ -20,6 +20,7 @@ import json
 import pickle
 import sqlite3
 from collections import Counter
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 from typing import Iterable
@@ -97,11 +98,23 @@ class Kept:
         return {name: pickle.loads(value) for name, value in rows} or None
 
     def reset(self) -> None:
-        """Start over: a full audit writes everything again."""
-        with self.db:
-            for (table,) in self.db.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall():
-                self.db.execute(f"DROP TABLE {table}")
-            self.db.executescript(SCHEMA)
+        """Start over, inside the caller's transaction: a full audit writes everything again."""
+        for (table,) in self.db.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall():
+            self.db.execute(f"DROP TABLE {table}")
+        for statement in SCHEMA.split(";"):
+            if statement.strip():
+                self.db.execute(statement)
+
+    @contextmanager
+    def locked(self):
+        """One re-audit of this file at a time: what it reads, folds and writes is one transaction."""
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            self.db.rollback()
+            raise
+        self.db.commit()
 
     def dossier(self, oid: str):
         row = self.db.execute("SELECT dossier FROM subject WHERE oid = ?", (oid,)).fetchone()
@@ -251,24 +264,22 @@ def update(ledger, kept: Kept, as_of: date, config: Config | None = None, rules:
            tick=None) -> int | None:
     """Bring the state file up to date; the number of new events read, or None after a full audit."""
     config = config or load_config()
-    meta, origin, last_id = kept.meta(), ledger.raw.origin(), ledger.recorder.max_notification_id() or 0
-    reusable = (meta is not None and meta.get("format") == FORMAT and meta["origin"] == origin
-                and meta["fingerprint"] == fingerprint(config, rules) and meta["last_id"] <= last_id
-                and (as_of == meta["as_of"] or (as_of > meta["as_of"] and not meta["deferred"])))
-    if not reusable:
-        kept.reset()
-        with kept.db:
+    with kept.locked():
+        meta, origin, last_id = kept.meta(), ledger.raw.origin(), ledger.recorder.max_notification_id() or 0
+        reusable = (meta is not None and meta.get("format") == FORMAT and meta["origin"] == origin
+                    and meta["fingerprint"] == fingerprint(config, rules) and meta["last_id"] <= last_id
+                    and (as_of == meta["as_of"] or (as_of > meta["as_of"] and not meta["deferred"])))
+        if not reusable:
+            kept.reset()
             audit = KeepingAudit(kept, as_of, config, rules)
             audit.read(ledger.raw.events_by_aggregate(), tick)
             audit.findings()
             audit.finish(origin)
-        return None
-    rows = list(ledger.raw.events_after(meta["last_id"]))
-    if not rows and as_of == meta["as_of"]:
-        return 0
-    with kept.db:
-        Refresh(kept, meta, as_of, config, rules).run(rows, everything=as_of != meta["as_of"])
-    return len(rows)
+            return None
+        rows = list(ledger.raw.events_after(meta["last_id"]))
+        if rows or as_of != meta["as_of"]:
+            Refresh(kept, meta, as_of, config, rules).run(rows, everything=as_of != meta["as_of"])
+        return len(rows)
 
 
 class Refresh:
