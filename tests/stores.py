@@ -88,3 +88,16 @@ class OnStore:
         self.ledger.close()
         drop(self.path)
         shutil.rmtree(self.dir, ignore_errors=True)
+
+
+def on_both_backends(machine, examples: int, steps: int, pg_examples: int) -> tuple:
+    """A stateful machine's TestCase on SQLite and, when the test server answers, on PostgreSQL."""
+    import pytest
+    from hypothesis import HealthCheck, settings
+
+    machine.TestCase.settings = settings(max_examples=examples, stateful_step_count=steps, deadline=None,
+                                         suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+    on_pg = type(f"Postgres{machine.__name__}", (machine,), {"backend": "postgresql", "__module__": machine.__module__})
+    on_pg.TestCase.settings = settings(machine.TestCase.settings, max_examples=pg_examples)
+    reason = f"PostgreSQL: {pg_unavailable()}"
+    return machine.TestCase, pytest.mark.skipif(bool(pg_unavailable()), reason=reason)(on_pg.TestCase)

@@ -6,12 +6,11 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
-from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
 from conftest import cmd, run, store_bytes
-from stores import OnStore, pg_unavailable
+from stores import OnStore, on_both_backends
 from policies import stewardship, writeoff
 from workflow import scenario
 from workflow.errors import Refused
@@ -300,15 +299,4 @@ class BatchMachine(OnStore, RuleBasedStateMachine):
             assert batch.area_ha == sum(measured, Decimal(0))
 
 
-BatchMachine.TestCase.settings = settings(max_examples=25, stateful_step_count=30, deadline=None,
-                                          suppress_health_check=[HealthCheck.too_slow])
-TestBatchesSQLite = BatchMachine.TestCase
-
-
-class PostgresBatchMachine(BatchMachine):
-    backend = "postgresql"
-
-
-PostgresBatchMachine.TestCase.settings = settings(BatchMachine.TestCase.settings, max_examples=12)
-TestBatchesPostgres = pytest.mark.skipif(bool(pg_unavailable()), reason=f"PostgreSQL: {pg_unavailable()}")(
-    PostgresBatchMachine.TestCase)
+TestBatchesSQLite, TestBatchesPostgres = on_both_backends(BatchMachine, examples=25, steps=30, pg_examples=12)

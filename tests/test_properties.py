@@ -6,14 +6,12 @@ from __future__ import annotations
 import copy
 from datetime import date, timedelta
 
-from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
-import pytest
 
 from conftest import cmd, store_bytes
-from stores import OnStore, pg_unavailable
+from stores import OnStore, on_both_backends
 from samples import GUARDED, VALID_DATA
 from workflow import scenario
 from workflow.errors import Refused
@@ -118,16 +116,4 @@ class LedgerMachine(OnStore, RuleBasedStateMachine):
                     assert self.ledger.view("parcel", code, as_of=event.on).summary() == snapshot
 
 
-SETTINGS = settings(max_examples=40, stateful_step_count=25, deadline=None,
-                    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
-LedgerMachine.TestCase.settings = SETTINGS
-TestLedgerSQLite = LedgerMachine.TestCase
-
-
-class PostgresLedgerMachine(LedgerMachine):
-    backend = "postgresql"
-
-
-PostgresLedgerMachine.TestCase.settings = settings(SETTINGS, max_examples=20)
-TestLedgerPostgres = pytest.mark.skipif(bool(pg_unavailable()), reason=f"PostgreSQL: {pg_unavailable()}")(
-    PostgresLedgerMachine.TestCase)
+TestLedgerSQLite, TestLedgerPostgres = on_both_backends(LedgerMachine, examples=40, steps=25, pg_examples=20)

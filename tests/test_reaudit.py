@@ -7,12 +7,11 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
-from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
 
 from conftest import cmd
-from stores import OnStore, drop, new_url, pg_unavailable
+from stores import OnStore, drop, new_url, on_both_backends
 from workflow import audit, reaudit, scenario, synthetic
 
 INSPECTED_UNTIL = date(2025, 5, 1)
@@ -93,19 +92,7 @@ class ReauditMachine(OnStore, RuleBasedStateMachine):
             same(self.ledger, self.as_of, self.state)
 
 
-SETTINGS = settings(max_examples=25, stateful_step_count=12, deadline=None,
-                    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
-ReauditMachine.TestCase.settings = SETTINGS
-TestReauditSQLite = ReauditMachine.TestCase
-
-
-class PostgresReauditMachine(ReauditMachine):
-    backend = "postgresql"
-
-
-PostgresReauditMachine.TestCase.settings = settings(SETTINGS, max_examples=8)
-TestReauditPostgres = pytest.mark.skipif(bool(pg_unavailable()), reason=f"PostgreSQL: {pg_unavailable()}")(
-    PostgresReauditMachine.TestCase)
+TestReauditSQLite, TestReauditPostgres = on_both_backends(ReauditMachine, examples=25, steps=12, pg_examples=8)
 
 
 def test_a_new_event_is_all_a_re_audit_reads(ledger, tmp_path):
