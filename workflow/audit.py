@@ -207,16 +207,27 @@ class Audit:
         index = Index(self.config)
         for s in self.parcels.values():
             index.add_parcel(s)
-        registered = Counter(s.attrs.get("verification_id") for s in self.parcels.values())
-        twice = sorted((s.registered_at or 0, s.attrs["verification_id"], s.code, s.registered[0])
-                       for s in self.parcels.values() if registered[s.attrs.get("verification_id")] > 1
-                       and s.attrs.get("verification_id") and s.registered)
-        for _nid, vid, code, v in twice:
-            index.first.setdefault(vid, (code, v))
+        index.first = self.first_registrations(repeated_only=True)
         for b in self.subjects["batch"].values():
             index.add_batch(b)
         index.taskforces = self.subjects["taskforce"]
         return index
+
+    def first_registrations(self, repeated_only: bool = False) -> dict[str, tuple[str, int]]:
+        """verification id -> (code, version) of the parcel that registered it first in log order; with
+        `repeated_only`, just the ids registered more than once (all R05 needs, a fraction of the memory)."""
+
+        def registered():
+            for s in self.parcels.values():
+                vid = s.attrs.get("verification_id")
+                if vid and s.registered:
+                    yield s.registered_at or 0, vid, s.code, s.registered[0]
+
+        counts = Counter(vid for _, vid, _, _ in registered()) if repeated_only else None
+        first: dict[str, tuple[str, int]] = {}
+        for _nid, vid, code, v in sorted(r for r in registered() if counts is None or counts[r[1]] > 1):
+            first.setdefault(vid, (code, v))
+        return first
 
     def findings(self) -> list[Finding]:
         self.checks.use(self.index())

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import sys
 from datetime import date
+from functools import lru_cache
 
 from events.logreader import typed
 
@@ -38,6 +39,11 @@ KEPT_ATTRS = ("area_ha", "verification_id", "township", "near_road", "near_settl
 """Registration attributes the rules over many parcels read (R05, R19, R20)."""
 
 
+@lru_cache(maxsize=None)
+def slots(cls: type) -> tuple[str, ...]:
+    return tuple(s for c in reversed(cls.__mro__) for s in c.__dict__.get("__slots__", ()))
+
+
 class ParcelSummary:
     """What rules across parcels read of one parcel, kept for every parcel while the audit runs."""
 
@@ -55,10 +61,11 @@ class ParcelSummary:
         return self.code
 
     def __getstate__(self):
-        return tuple(getattr(self, s) for s in self.__slots__)
+        """A plain tuple in slot order (base class first): the state file keeps 100,000 of these."""
+        return tuple(getattr(self, s) for s in slots(type(self)))
 
     def __setstate__(self, values):
-        for slot, value in zip(self.__slots__, values):
+        for slot, value in zip(slots(type(self)), values):
             setattr(self, slot, value)
 
 
@@ -77,13 +84,6 @@ class ParcelDossier(ParcelSummary):
         self.appraisals = self.disclosures = self.sales = self.deposits = self.allocations = self.payments = ()
         self.progress = self.patrols = self.inspections = self.damages = ()
         self.elevation = {}
-
-    def __getstate__(self):
-        return tuple(getattr(self, s) for s in ParcelSummary.__slots__ + self.__slots__)
-
-    def __setstate__(self, values):
-        for slot, value in zip(ParcelSummary.__slots__ + self.__slots__, values):
-            setattr(self, slot, value)
 
     def observe(self, event: str, v: int, on: date, data: dict, dest: str | None) -> None:
         if dest:

@@ -190,13 +190,8 @@ class KeepingAudit(Audit):
 
     def finish(self, origin: str) -> None:
         self.kept.save_subjects(self.rows)
-        first: dict[str, tuple] = {}
-        for s in self.parcels.values():
-            vid = s.attrs.get("verification_id")
-            if vid and s.registered and (vid not in first or (s.registered_at or 0) < first[vid][0]):
-                first[vid] = (s.registered_at or 0, s.code, s.registered[0])
         self.kept.db.executemany("INSERT INTO registration VALUES (?, ?, ?)",
-                                 [(vid, code, v) for vid, (_, code, v) in first.items()])
+                                 [(vid, code, v) for vid, (code, v) in self.first_registrations().items()])
         self.kept.db.executemany("INSERT OR IGNORE INTO joined VALUES (?, ?)",
                                  [(code, b.key) for b in self.subjects["batch"].values() for code in b.ever])
         index = self.checks.index
