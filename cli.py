@@ -101,7 +101,7 @@ def parse_date(value: str | None, option: str) -> date | None:
 
 
 def business_today() -> date:
-    from policies.sequencing import business_today as today
+    from events.clock import business_today as today
 
     return today(datetime.now(timezone.utc))
 
@@ -145,7 +145,7 @@ def open_ledger(ctx: click.Context, create: bool = False):
 
 def refusals():
     """Turn refusals into one line on stderr and exit code 2."""
-    from workflow.errors import Refused
+    from policies.refusals import Refused
 
     class Guard:
         def __enter__(self):
@@ -296,7 +296,7 @@ def apply_cmd(ctx, file, each, migration, as_json):
       cat day.jsonl | minerehab apply --each -
     """
     from workflow.commands import read_jsonl
-    from workflow.errors import Refused
+    from policies.refusals import Refused
 
     ledger = open_ledger(ctx)
     commands = list(read_jsonl(file, migrated=migration))
@@ -682,7 +682,7 @@ def report_progress(ctx, as_of, programme_id, fmt, as_json, output):
     Example:
       minerehab report progress --format xlsx --output progress.xlsx
     """
-    from workflow.progress import progress
+    from reports.progress import progress
 
     fmt = "json" if as_json else fmt
     day = parse_date(as_of, "--as-of")
@@ -717,7 +717,7 @@ def report_html(ctx, out, as_of):
     Example:
       minerehab --lang zh report html 托里县进展.html --as-of 2024-12-31
     """
-    from workflow.report_html import page
+    from reports.html import page
 
     day = parse_date(as_of, "--as-of") or business_today()
     ledger = open_ledger(ctx)
@@ -727,7 +727,7 @@ def report_html(ctx, out, as_of):
 
 
 def print_progress(result: dict, rows: list[dict]) -> None:
-    from workflow.progress import GROUP_STATES
+    from reports.progress import GROUP_STATES
 
     if "programme" in result:
         click.echo(f"{result['name']} ({result['programme']})")
@@ -774,8 +774,9 @@ def audit(ctx, as_of, rule_ids, subject, config_path, fmt, as_json, fail_on, lea
       minerehab audit --as-of 2024-12-31 --fail-on medium
       minerehab audit --state audit-state.db      (again later: only new events are read)
     """
-    from policies.rules import RULES, SEVERITIES, ConfigError, load_config
-    from workflow import audit as auditing
+    from policies.catalogue import ConfigError, load_config
+    from policies.registry import RULES, SEVERITIES
+    from audit import engine as auditing
 
     fmt = "json" if as_json else fmt
     day = parse_date(as_of, "--as-of") or business_today()
@@ -792,7 +793,7 @@ def audit(ctx, as_of, rule_ids, subject, config_path, fmt, as_json, fail_on, lea
     ledger = open_ledger(ctx)
     with Ticker(ledger.recorder.max_notification_id() or 0, "auditing") as tick:
         if state_path:
-            from workflow import reaudit
+            from audit import kept as reaudit
 
             try:
                 findings, summary, _new = reaudit.run(ledger, day, state_path, config, chosen, tick=tick)
@@ -838,7 +839,7 @@ def rules(as_json):
     Example:
       minerehab rules --json
     """
-    from policies.rules import RULES, load_config
+    from policies.catalogue import RULES, load_config
 
     config = load_config()
     rows = [{"rule": r.id, "severity": r.severity, "title_zh": r.title_zh, "title_en": r.title_en,
@@ -1079,7 +1080,7 @@ def diagram(ctx, parcel, batch_id, fmt, output):
     Example:
       minerehab diagram --parcel TL23-05 --format svg --output TL23-05.svg
     """
-    from workflow.diagrams import DiagramError, mermaid, moves_of, rendered
+    from reports.diagrams import DiagramError, mermaid, moves_of, rendered
 
     if parcel and batch_id:
         fail("diagram: give --parcel or --batch, not both")

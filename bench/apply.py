@@ -25,7 +25,7 @@ from eventsourcing.application import Application  # noqa: E402
 from eventsourcing.domain import Aggregate  # noqa: E402
 
 from events import store as stores  # noqa: E402
-from workflow import scenario  # noqa: E402
+from samples import scenario  # noqa: E402
 from workflow.commands import read_jsonl, to_jsonl  # noqa: E402
 from workflow.ledger import Ledger  # noqa: E402
 

@@ -20,7 +20,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from workflow import scenario, synthetic  # noqa: E402
+from samples import scenario, synthetic  # noqa: E402
 from workflow.commands import from_json  # noqa: E402
 from workflow.ledger import Ledger  # noqa: E402
 

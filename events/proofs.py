@@ -7,7 +7,7 @@ import base64
 from events import checkpoint as checkpoints
 from events import merkle
 from events.chain import as_bytes, chain_hash
-from workflow.parcel import aggregate_id
+from events.ids import aggregate_id
 
 
 class ProofError(ValueError):

@@ -74,7 +74,7 @@ class OnStore:
     def open_store(self) -> None:
         import tempfile
 
-        from conftest import Clock
+        from tests.support import Clock
         from workflow.ledger import Ledger
 
         self.dir = Path(tempfile.mkdtemp())

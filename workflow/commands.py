@@ -17,7 +17,7 @@ from typing import Any, Iterable, Iterator
 
 from events.metadata import SHA256
 from workflow import fields as f
-from workflow.errors import Refused
+from policies.refusals import Refused
 
 TARGETS = ("parcel", "batch", "programme", "taskforce")
 KEYS = {"do", "actor", "role", "on", "data", "reason", "documents", *TARGETS}

@@ -7,12 +7,12 @@ one transaction (batch filing moves every member parcel at once).
 
 from __future__ import annotations
 
-from policies import programme as programme_rules
-from policies import roles, sequencing, stewardship, taskforce as taskforce_rules, writeoff
+from policies.guards import programme as programme_rules
+from policies.guards import dates, roles, stewardship, taskforce as taskforce_rules, writeoff
 from workflow import lifecycle
 from workflow.batch import WriteOffBatch
 from workflow.commands import Command
-from workflow.errors import Refused, subject
+from policies.refusals import Refused, subject
 from workflow.parcel import Parcel
 from workflow.programme import Programme
 from workflow.specs import BATCH_SPECS, PARCEL_SPECS, PROGRAMME_SPECS, TASKFORCE_SPECS, Spec, parse_fields
@@ -69,9 +69,9 @@ def prepare(uow, command: Command) -> tuple:
     data = parse_fields(spec, command.data, where)
     if spec.reason_required and not command.reason:
         raise Refused(f"{where}: {spec.name} needs a reason (--reason)")
-    sequencing.check_on(command.on, uow.today, kind, command.target, state, spec.name)
+    dates.check_on(command.on, uow.today, kind, command.target, state, spec.name)
     if record is not None:
-        sequencing.check_after_opening(command.on, record, kind, spec.name, spec.kind == "transition")
+        dates.check_after_opening(command.on, record, kind, spec.name, spec.kind == "transition")
     return cls, record, spec, state, dest, data, where
 
 

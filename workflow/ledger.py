@@ -16,10 +16,10 @@ from events import codecs
 from events.rawlog import RawLog
 from events.store import Store, resolve
 from workflow.commands import Command
-from policies.sequencing import business_today
-from workflow.errors import Refused
+from events.clock import business_today
+from policies.refusals import Refused
 from workflow.handlers import HANDLERS, TABLES
-from workflow.parcel import aggregate_id
+from events.ids import aggregate_id
 from workflow.record import Record
 
 

@@ -220,7 +220,7 @@ TASKFORCE_SPECS = _specs(
 
 def parse_fields(spec: Spec, data: dict, where: str) -> dict:
     """The command's data as exact typed values; an unknown, missing or malformed field is refused."""
-    from workflow.errors import Refused
+    from policies.refusals import Refused
 
     unknown = sorted(data.keys() - spec.names)
     if unknown:

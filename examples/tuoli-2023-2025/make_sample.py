@@ -18,7 +18,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent.parent))
 
-from workflow import scenario  # noqa: E402
+from samples import scenario  # noqa: E402
 from workflow.commands import to_jsonl  # noqa: E402
 
 INVESTMENT = Decimal("4647.75")

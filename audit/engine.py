@@ -1,0 +1,265 @@
+"""The compliance audit: one pass over the log, one aggregate at a time, rules as each closes.
+
+The log is read in aggregate order, so a parcel's full dossier is built, checked by every
+rule that reads only that parcel, and dropped; what is kept is its `ParcelSummary`. When
+the pass ends, the rules that look across subjects (a parcel in two batches, a programme's
+accepted area, key areas first in a township, the task force on a date) run over the
+summaries through an `Index`. Memory therefore grows with the number of subjects, by a few
+hundred bytes each, and not with the number of events. `audit.kept` keeps the same
+state between runs so that a re-audit reads only the new events.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import date, datetime
+from typing import Iterable, Iterator
+
+from events.ids import KINDS
+from events import logreader
+from events.clock import BUSINESS_TZ
+from events.logreader import day
+from policies.rules.programme import accepted_area_of, plain_year_of
+from policies.catalogue import Config, load_config
+from policies.registry import RULES, Finding, Rule
+from policies.dossiers import DOSSIERS, ParcelSummary
+from policies.texts import FINDINGS
+
+CONTEXT = ("register", "plan")
+"""What an audit of one parcel still reads of the others: rules compare registrations and plans across parcels."""
+
+
+def kind_of(topic: str) -> str:
+    """'workflow.parcel:Parcel.Opened' -> 'parcel'."""
+    return KINDS[topic[topic.index(":") + 1:topic.rindex(".")]]
+
+
+class Index:
+    """What rules across subjects look up, built from every summary once the pass is over."""
+
+    def __init__(self, config: Config):
+        self.r20 = config["R20"]
+        self.first: dict[str, tuple[str, int]] = {}
+        self.batches: dict = {}
+        self.joined: dict[str, list[str]] = {}
+        self.totals: Counter = Counter()
+        self.towns: dict[str, Counter] = {}
+        self.taskforces: dict = {}
+
+    def add_parcel(self, s: ParcelSummary, sign: int = 1) -> None:
+        """Add (or with sign -1 take back) a parcel's share of the programme totals and township plans."""
+        share = accepted_area_of(s)
+        if share:
+            self.totals[share[:2]] += sign * share[2]
+        plain = plain_year_of(s, self.r20)
+        if plain:
+            self.towns.setdefault(plain[0], Counter())[plain[1]] += sign
+
+    def add_batch(self, b) -> None:
+        self.batches[b.key] = b
+        for code in b.ever:
+            self.joined.setdefault(code, []).append(b.key)
+
+    # --- what rules call ------------------------------------------------------
+
+    def batches_of(self, code: str) -> list:
+        """Every batch the parcel was ever a member of, by batch key."""
+        return [self.batches[key] for key in sorted(set(self.joined.get(code, ())))]
+
+    def first_registration(self, verification_id: str) -> tuple[str, int] | None:
+        """The parcel that registered this verification id first, if more than one parcel did."""
+        return self.first.get(verification_id)
+
+    def accepted_area(self, programme: str, year: int):
+        return self.totals[(programme, year)]
+
+    def earliest_plain_year(self, town: str) -> int | None:
+        years = [y for y, n in self.towns.get(town, {}).items() if n > 0]
+        return min(years) if years else None
+
+    def members_on(self, on: date) -> set[str] | None:
+        """Names on any task force on a date, or None when no task force was ever recorded."""
+        if not self.taskforces:
+            return None
+        return {t[0] for tf in self.taskforces.values() for t in tf.terms
+                if t[2] <= on and (t[3] is None or t[3] > on)}
+
+
+class Context:
+    """What a rule sees besides its subject: the date, its thresholds, and (across subjects) the index."""
+
+    def __init__(self, as_of: date, settings: dict, index: Index | None = None):
+        self.as_of, self.settings, self.index = as_of, settings, index
+
+    def __getattr__(self, lookup: str):
+        if self.index is None:
+            raise AttributeError(f"{lookup}: only rules declared with others= may look across subjects")
+        return getattr(self.index, lookup)
+
+
+class Checks:
+    """Every chosen rule with its context and emitter; findings go to `found`, which callers may swap."""
+
+    def __init__(self, as_of: date, config: Config, rules: Iterable[str] | None):
+        self.as_of, self.config = as_of, config
+        self.found: list[Finding] = []
+        self.rules: list[Rule] = [RULES[r] for r in (rules or sorted(RULES))]
+        self.index: Index | None = None
+        self.local = {kind: self._of(kind, False) for kind in DOSSIERS}
+        self.across = {kind: self._of(kind, True) for kind in DOSSIERS}
+
+    def _of(self, kind: str, across: bool) -> list:
+        return [(r, Context(self.as_of, self.config[r.id]), self._emitter(r)) for r in self.rules
+                if r.subject_kind in (kind, "any") and bool(r.others) == across]
+
+    def _emitter(self, rule: Rule):
+        severity = self.config.severities[rule.id]
+
+        def emit(subject: str, on: date | None, key: str, evidence: Iterable[tuple] = (), values: tuple = (),
+                 severity_override: str | None = None) -> None:
+            if key not in FINDINGS:
+                raise KeyError(f"{rule.id}: no message {key} in workflow.vocabulary.FINDINGS")
+            self.found.append(Finding(rule.id, severity_override or severity, subject, key, tuple(values),
+                                      tuple(evidence), on))
+
+        return emit
+
+    def use(self, index: Index) -> None:
+        self.index = index
+        for checks in self.across.values():
+            for _rule, ctx, _emit in checks:
+                ctx.index = index
+
+    def check(self, kind: str, subject, across: bool) -> list[Finding]:
+        """Run the rules of one phase over one subject; its findings are added to `found` and returned."""
+        found, self.found = self.found, []
+        for rule, ctx, emit in (self.across if across else self.local)[kind]:
+            rule.check(subject, ctx, emit)
+        new, self.found = self.found, found
+        found.extend(new)
+        return new
+
+
+class Audit:
+    """Fold the log into dossiers one aggregate at a time; check each as it closes; then across subjects."""
+
+    def __init__(self, as_of: date, config: Config | None = None, rules: Iterable[str] | None = None,
+                 focus: str | None = None):
+        self.config = config or load_config()
+        self.as_of, self.focus, self.chosen = as_of, focus, list(rules) if rules else None
+        self.checks = Checks(as_of, self.config, self.chosen)
+        self.late_days = self.config["R18"]["late_days"]
+        self.parcels: dict[str, ParcelSummary] = {}
+        self.subjects: dict[str, dict] = {kind: {} for kind in DOSSIERS if kind != "parcel"}
+        self.events = self.migrated = 0
+
+    def read(self, rows: Iterator[tuple], tick=None) -> None:
+        """Rows (originator_id, version, notification_id, topic, state JSON) in aggregate order."""
+        loads, observe = logreader.loads, self.observe
+        current = dossier = kind = None
+        for oid, version, nid, topic, raw in rows:
+            if tick:
+                tick()
+            state = loads(raw)
+            if oid != current:
+                if dossier is not None:
+                    self.close(kind, dossier, current)
+                current, kind = oid, kind_of(topic)
+                dossier = DOSSIERS[kind](state.get("key") or oid)
+            observe(kind, dossier, version, nid, state)
+        if dossier is not None:
+            self.close(kind, dossier, current)
+
+    def observe(self, kind: str, dossier, version: int, nid: int, state: dict) -> bool:
+        """Fold one decoded event into its dossier; False when the audit does not count it (after the as-of date,
+        or another parcel's event that an audit of one parcel does not need)."""
+        on = day(state["on"]["_data_"])
+        if on > self.as_of:
+            return False
+        event = state.get("trigger") or state["fact"]
+        if self.focus is not None and kind == "parcel" and dossier.code != self.focus and event not in CONTEXT:
+            return False
+        self.events += 1
+        if state["migrated"]:
+            self.migrated += 1
+        else:
+            late = (datetime.fromisoformat(state["timestamp"]["_data_"]).astimezone(BUSINESS_TZ).date() - on).days
+            if late > self.late_days:
+                dossier.late += ((kind, dossier.key, version, on, late),)
+        dossier.observe(event, version, on, state["data"], state.get("dest"))
+        if event == "register" and kind == "parcel":
+            dossier.registered_at = nid
+        return True
+
+    def close(self, kind: str, dossier, oid: str | None = None) -> None:
+        """The aggregate's events are all read: run the rules that read only it, keep what others need."""
+        key = dossier.key
+        if kind != "parcel" or self.focus is None or key == self.focus:
+            self.checked(kind, key, False, self.checks.check(kind, dossier, across=False), dossier, oid)
+        if kind == "parcel":
+            self.parcels[key] = dossier.summary()
+        else:
+            self.subjects[kind][key] = dossier
+
+    def checked(self, kind: str, key: str, across: bool, found: list[Finding], dossier=None, oid=None) -> None:
+        """Called with each subject's findings of each phase: audit.kept keeps them."""
+
+    def index(self) -> Index:
+        index = Index(self.config)
+        for s in self.parcels.values():
+            index.add_parcel(s)
+        index.first = self.first_registrations(repeated_only=True)
+        for b in self.subjects["batch"].values():
+            index.add_batch(b)
+        index.taskforces = self.subjects["taskforce"]
+        return index
+
+    def first_registrations(self, repeated_only: bool = False) -> dict[str, tuple[str, int]]:
+        """verification id -> (code, version) of the parcel that registered it first in log order; with
+        `repeated_only`, just the ids registered more than once (all R05 needs, a fraction of the memory)."""
+
+        def registered():
+            for s in self.parcels.values():
+                vid = s.attrs.get("verification_id")
+                if vid and s.registered:
+                    yield s.registered_at or 0, vid, s.code, s.registered[0]
+
+        counts = Counter(vid for _, vid, _, _ in registered()) if repeated_only else None
+        first: dict[str, tuple[str, int]] = {}
+        for _nid, vid, code, v in sorted(r for r in registered() if counts is None or counts[r[1]] > 1):
+            first.setdefault(vid, (code, v))
+        return first
+
+    def findings(self) -> list[Finding]:
+        self.checks.use(self.index())
+        for b in self.subjects["batch"].values():  # members written into a batch by other means than the ledger
+            for code in b.members:
+                self.parcels.setdefault(code, ParcelSummary(code))
+        for code, s in self.parcels.items():
+            if self.focus is None or code == self.focus:
+                self.checked("parcel", code, True, self.checks.check("parcel", s, across=True))
+        for kind, subjects in self.subjects.items():
+            for key, dossier in subjects.items():
+                self.checked(kind, key, True, self.checks.check(kind, dossier, across=True))
+        found = self.checks.found
+        if self.focus is not None:
+            found = [f for f in found if f.subject == self.focus]
+        return sorted(found, key=lambda f: f.sort_key)
+
+    def summary(self, findings: list[Finding]) -> dict:
+        return {**counted(findings), "events_read": self.events, "migrated_events": self.migrated}
+
+
+def counted(findings: list[Finding]) -> dict:
+    """The summary's counts of a list of findings."""
+    by_severity = Counter(f.severity for f in findings)
+    return {"findings": len(findings), "by_severity": {s: by_severity.get(s, 0) for s in ("high", "medium", "low")},
+            "by_rule": dict(sorted(Counter(f.rule for f in findings).items())), "subjects": len({f.subject for f in findings})}
+
+
+def run(ledger, as_of: date, config: Config | None = None, rules: Iterable[str] | None = None,
+        subject: str | None = None, tick=None) -> tuple[list[Finding], dict]:
+    audit = Audit(as_of, config, rules, subject)
+    audit.read(ledger.raw.events_by_aggregate(), tick)
+    findings = audit.findings()
+    return findings, audit.summary(findings)

@@ -1,0 +1,374 @@
+"""Re-audit: the audit's per-subject state kept in a file, so that the next run reads only new events.
+
+A national store is audited again and again while counties keep recording. The state file
+(SQLite, local even when the store is PostgreSQL) keeps every subject's dossier, its
+findings of both phases, the cross-subject index (first registration of each verification
+id, batch memberships, programme totals, township plans, the task forces) and the last
+notification id read. A re-audit folds only the events recorded since into the dossiers
+they touch and re-runs the rules for those subjects and for the ones whose cross-subject
+facts moved. The result equals a full audit (tests/test_reaudit.py checks it with
+hypothesis); when it could not (another store, other thresholds or rules, an earlier as-of
+date, events dated after the last as-of date) the re-audit is a full audit that rewrites
+the state. A later as-of date re-runs every rule over the kept state without reading the log:
+time-based rules can change for any subject on any day.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import pickle
+import sqlite3
+from collections import Counter
+from contextlib import contextmanager
+from datetime import date
+from pathlib import Path
+from typing import Iterable
+
+from events import logreader
+from events.ids import aggregate_id
+from policies.rules.programme import accepted_area_of
+from policies.catalogue import Config, load_config
+from policies.registry import Finding
+from audit.engine import Audit, Index, kind_of
+from policies.dossiers import DOSSIERS, ParcelSummary
+
+FORMAT = 2
+SCHEMA = """
+CREATE TABLE meta (name TEXT PRIMARY KEY, value BLOB);
+CREATE TABLE subject (oid TEXT PRIMARY KEY, kind TEXT NOT NULL, key TEXT NOT NULL, town TEXT, dossier BLOB NOT NULL);
+CREATE INDEX subject_town ON subject (town);
+CREATE TABLE finding (oid TEXT NOT NULL, across INTEGER NOT NULL, subject TEXT NOT NULL, rule TEXT NOT NULL,
+                      severity TEXT NOT NULL, body BLOB NOT NULL);
+CREATE INDEX finding_oid ON finding (oid, across);
+CREATE INDEX finding_rule ON finding (rule, severity);
+CREATE INDEX finding_subject ON finding (subject);
+CREATE TABLE registration (verification_id TEXT PRIMARY KEY, code TEXT NOT NULL, version INTEGER NOT NULL);
+CREATE TABLE joined (code TEXT NOT NULL, batch TEXT NOT NULL, PRIMARY KEY (code, batch));
+"""
+
+
+def oid_of(kind: str, key: str) -> str:
+    return aggregate_id(kind, key).hex
+
+
+def fingerprint(config: Config, rules: Iterable[str] | None) -> str:
+    """What the kept findings depend on besides the log: thresholds, severities and the chosen rules."""
+    text = json.dumps([FORMAT, config.thresholds, config.severities, sorted(rules or [])], sort_keys=True, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _dump(value) -> bytes:
+    return pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+TABLES = {"meta", "subject", "finding", "registration", "joined"}
+LOCK_TIMEOUT = 10.0
+"""Seconds to wait for another audit that is writing the same state file."""
+
+
+class StateError(ValueError):
+    """A --state path that is not (and cannot become) an audit state file."""
+
+
+class Kept:
+    """The state file."""
+
+    def __init__(self, path: str | Path):
+        self.path = Path(path)
+        try:
+            self.db = sqlite3.connect(self.path, timeout=LOCK_TIMEOUT)
+            tables = {name for (name,) in self.db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+            self.db.execute("PRAGMA journal_mode=WAL")
+        except sqlite3.Error as error:
+            raise StateError(f"{path}: cannot open it as an audit state file ({error}); "
+                             "allowed: a new file or one an earlier `audit --state` wrote") from None
+        if not tables <= TABLES:
+            self.db.close()
+            raise StateError(f"{path}: holds other tables ({', '.join(sorted(tables - TABLES))}); "
+                             "allowed: a new file or one an earlier `audit --state` wrote")
+
+    def close(self) -> None:
+        self.db.close()
+
+    def meta(self) -> dict | None:
+        try:
+            rows = self.db.execute("SELECT name, value FROM meta").fetchall()
+        except sqlite3.DatabaseError:
+            return None
+        return {name: pickle.loads(value) for name, value in rows} or None
+
+    def reset(self) -> None:
+        """Start over, inside the caller's transaction: a full audit writes everything again."""
+        for (table,) in self.db.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall():
+            self.db.execute(f"DROP TABLE {table}")
+        for statement in SCHEMA.split(";"):
+            if statement.strip():
+                self.db.execute(statement)
+
+    @contextmanager
+    def locked(self):
+        """One re-audit of this file at a time: what it reads, folds and writes is one transaction."""
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            self.db.rollback()
+            raise
+        self.db.commit()
+
+    def dossier(self, oid: str):
+        row = self.db.execute("SELECT dossier FROM subject WHERE oid = ?", (oid,)).fetchone()
+        return pickle.loads(row[0]) if row else None
+
+    def all_subjects(self):
+        for oid, kind, blob in self.db.execute("SELECT oid, kind, dossier FROM subject"):
+            yield oid, kind, pickle.loads(blob)
+
+    def parcels_in(self, town: str) -> list[str]:
+        return [key for (key,) in self.db.execute("SELECT key FROM subject WHERE town = ? AND kind = 'parcel'", (town,))]
+
+    def parcel_codes(self) -> set[str]:
+        codes = {key for (key,) in self.db.execute("SELECT key FROM subject WHERE kind = 'parcel'")}
+        return codes | {code for (code,) in self.db.execute("SELECT code FROM joined")}
+
+    def save_subjects(self, rows: list[tuple]) -> None:
+        self.db.executemany("INSERT OR REPLACE INTO subject VALUES (?, ?, ?, ?, ?)", rows)
+
+    def save_findings(self, oid: str, across: bool, found: list[Finding]) -> None:
+        self.db.execute("DELETE FROM finding WHERE oid = ? AND across = ?", (oid, across))
+        self.add_findings(oid, across, found)
+
+    def add_findings(self, oid: str, across: bool, found: list[Finding]) -> None:
+        """Findings as plain tuples: a dataclass unpickles ten times slower, and a national audit lists many."""
+        if found:
+            self.db.executemany("INSERT INTO finding VALUES (?, ?, ?, ?, ?, ?)",
+                                [(oid, across, f.subject, f.rule, f.severity, _dump((f.rule, f.severity, f.subject, f.message, f.values, f.evidence, f.on))) for f in found])
+
+    def save_meta(self, **values) -> None:
+        self.db.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", [(k, _dump(v)) for k, v in values.items()])
+
+    def findings(self) -> list[Finding]:
+        found = [Finding(*pickle.loads(body)) for (body,) in self.db.execute("SELECT body FROM finding")]
+        return sorted(found, key=lambda f: f.sort_key)
+
+    def summary(self) -> dict:
+        """The audit's summary counted in the state file, without reading the findings themselves."""
+        by_rule, by_severity = Counter(), Counter()
+        for rule, severity, n in self.db.execute("SELECT rule, severity, count(*) FROM finding GROUP BY rule, severity"):
+            by_rule[rule] += n
+            by_severity[severity] += n
+        subjects = self.db.execute("SELECT count(DISTINCT subject) FROM finding").fetchone()[0]
+        events, migrated = self.meta()["counts"]
+        return {"findings": sum(by_rule.values()), "by_severity": {s: by_severity.get(s, 0) for s in ("high", "medium", "low")},
+                "by_rule": dict(sorted(by_rule.items())), "subjects": subjects,
+                "events_read": events, "migrated_events": migrated}
+
+
+class KeepingAudit(Audit):
+    """A full audit that writes its state as it goes."""
+
+    def __init__(self, kept: Kept, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.kept, self.rows, self.deferred = kept, [], False
+        self.last_id = 0  # the newest event this audit read: one recorded while it ran is the next one's
+
+    def observe(self, kind, dossier, version, nid, state) -> bool:
+        counted = super().observe(kind, dossier, version, nid, state)
+        self.deferred = self.deferred or not counted
+        self.last_id = max(self.last_id, nid)
+        return counted
+
+    def checked(self, kind, key, across, found, dossier=None, oid=None) -> None:
+        oid = oid or oid_of(kind, key)
+        if dossier is not None:
+            town = dossier.attrs.get("township") if kind == "parcel" else None
+            self.rows.append((oid, kind, key, town, _dump(dossier)))
+            if len(self.rows) >= 2000:
+                self.kept.save_subjects(self.rows)
+                self.rows = []
+        self.kept.add_findings(oid, across, found)
+
+    def finish(self, origin: str) -> None:
+        self.kept.save_subjects(self.rows)
+        self.kept.db.executemany("INSERT INTO registration VALUES (?, ?, ?)",
+                                 [(vid, code, v) for vid, (code, v) in self.first_registrations().items()])
+        self.kept.db.executemany("INSERT OR IGNORE INTO joined VALUES (?, ?)",
+                                 [(code, b.key) for b in self.subjects["batch"].values() for code in b.ever])
+        index = self.checks.index
+        self.kept.save_meta(format=FORMAT, origin=origin, last_id=self.last_id, as_of=self.as_of,
+                            fingerprint=fingerprint(self.config, self.chosen), deferred=self.deferred,
+                            counts=(self.events, self.migrated), totals=index.totals, towns=index.towns,
+                            taskforces=self.subjects["taskforce"])
+
+
+class KeptIndex(Index):
+    """The cross-subject index read from the state file as the rules ask, with this run's changes on top."""
+
+    def __init__(self, config: Config, kept: Kept, meta: dict, touched: dict):
+        super().__init__(config)
+        self.kept, self.touched = kept, touched
+        self.totals, self.towns, self.taskforces = meta["totals"], meta["towns"], meta["taskforces"]
+        self.joins: list[tuple] = []
+        self.loaded: dict[str, object] = {}  # batches and programmes read once per run, however many parcels ask
+
+    def subject(self, kind: str, key: str):
+        oid = oid_of(kind, key)
+        if oid in self.touched:
+            return self.touched[oid][1]
+        if kind == "parcel":
+            return self.kept.dossier(oid)
+        if oid not in self.loaded:
+            self.loaded[oid] = self.kept.dossier(oid)
+        return self.loaded[oid]
+
+    def batches_of(self, code: str) -> list:
+        keys = {b for (b,) in self.kept.db.execute("SELECT batch FROM joined WHERE code = ?", (code,))}
+        keys |= {batch for c, batch in self.joins if c == code}
+        return [b for b in (self.subject("batch", key) for key in sorted(keys)) if b is not None]
+
+    def first_registration(self, verification_id: str) -> tuple[str, int] | None:
+        row = self.kept.db.execute("SELECT code, version FROM registration WHERE verification_id = ?",
+                                   (verification_id,)).fetchone()
+        return tuple(row) if row else None
+
+    def move(self, old: ParcelSummary | None, new: ParcelSummary) -> tuple[set, set]:
+        """Replace a parcel's share of the totals; the programmes and townships whose figures moved."""
+        towns = {x.attrs.get("township") for x in (old, new) if x is not None} - {None}
+        before = {town: self.earliest_plain_year(town) for town in towns}
+        shares = {share[0] for share in (old and accepted_area_of(old), accepted_area_of(new)) if share}
+        if old is not None:
+            self.add_parcel(old, -1)
+        self.add_parcel(new)
+        return shares, {t for t in towns if self.earliest_plain_year(t) != before[t]}
+
+
+def run(ledger, as_of: date, path: str | Path, config: Config | None = None, rules: Iterable[str] | None = None,
+        tick=None) -> tuple[list[Finding], dict, int | None]:
+    """The audit through a state file: findings, summary, and how many new events were read (None: a full audit)."""
+    kept = Kept(path)
+    try:
+        new = update(ledger, kept, as_of, config, rules, tick)
+        return kept.findings(), kept.summary(), new
+    except sqlite3.OperationalError as error:  # another audit holds the file, or the disk is full
+        raise StateError(f"{path}: {error}; nothing in it was changed, try again") from None
+    finally:
+        kept.close()
+
+
+def update(ledger, kept: Kept, as_of: date, config: Config | None = None, rules: Iterable[str] | None = None,
+           tick=None) -> int | None:
+    """Bring the state file up to date; the number of new events read, or None after a full audit."""
+    config = config or load_config()
+    with kept.locked():
+        meta, origin, last_id = kept.meta(), ledger.raw.origin(), ledger.recorder.max_notification_id() or 0
+        reusable = (meta is not None and meta.get("format") == FORMAT and meta["origin"] == origin
+                    and meta["fingerprint"] == fingerprint(config, rules) and meta["last_id"] <= last_id
+                    and (as_of == meta["as_of"] or (as_of > meta["as_of"] and not meta["deferred"])))
+        if not reusable:
+            kept.reset()
+            audit = KeepingAudit(kept, as_of, config, rules)
+            audit.read(ledger.raw.events_by_aggregate(), tick)
+            audit.findings()
+            audit.finish(origin)
+            return None
+        rows = list(ledger.raw.events_after(meta["last_id"]))
+        if rows or as_of != meta["as_of"]:
+            Refresh(kept, meta, as_of, config, rules).run(rows, everything=as_of != meta["as_of"])
+        return len(rows)
+
+
+class Refresh:
+    """One re-audit: fold the new events, re-run the rules where something moved, write the changes back."""
+
+    def __init__(self, kept: Kept, meta: dict, as_of: date, config: Config, rules):
+        self.kept, self.meta, self.rules = kept, meta, rules
+        self.audit = Audit(as_of, config, rules)
+        self.audit.events, self.audit.migrated = meta["counts"]
+        self.touched: dict[str, tuple] = {}  # oid -> (kind, dossier, summary before)
+        self.folded: set[str] = set()  # the subjects new events changed: only their dossiers are written back
+        self.index = KeptIndex(self.audit.config, kept, meta, self.touched)
+        self.audit.checks.use(self.index)
+
+    def load(self, oid: str, kind: str, key: str):
+        entry = self.touched.get(oid)
+        if entry is None:
+            stored = self.kept.dossier(oid)
+            before = stored.summary() if kind == "parcel" and stored is not None else None
+            entry = self.touched[oid] = (kind, stored or DOSSIERS[kind](key), before)
+        return entry[1]
+
+    def run(self, rows: list[tuple], everything: bool) -> None:
+        """Fold the new rows; with `everything` (a later as-of date) every kept subject is checked again too."""
+        deferred, last_id = self.meta["deferred"], self.meta["last_id"]
+        if everything:
+            for oid, kind, dossier in self.kept.all_subjects():
+                self.touched[oid] = (kind, dossier, dossier.summary() if kind == "parcel" else None)
+        for oid, version, nid, topic, raw in rows:
+            state = logreader.loads(raw)
+            kind = kind_of(topic)
+            dossier = self.load(oid, kind, state.get("key") or oid)
+            self.folded.add(oid)
+            if not self.audit.observe(kind, dossier, version, nid, state):
+                deferred = True
+            last_id = max(last_id, nid)
+        self.recheck(everything)
+        self.kept.save_meta(last_id=last_id, as_of=self.audit.as_of, deferred=deferred,
+                            counts=(self.audit.events, self.audit.migrated),
+                            totals=self.index.totals, towns=self.index.towns, taskforces=self.index.taskforces)
+
+    def recheck(self, everything: bool) -> None:
+        """Both phases for the touched subjects; the cross-subject phase for those whose lookups moved."""
+        parcels, programmes, others, taskforces = set(), set(), [], False
+        subjects = []
+        for oid, (kind, dossier, before) in self.touched.items():
+            key = dossier.key
+            self.kept.save_findings(oid, False, self.audit.checks.check(kind, dossier, across=False))
+            town = None
+            if kind == "parcel":
+                town = dossier.attrs.get("township")
+                summary = dossier.summary()
+                moved_programmes, moved_towns = self.index.move(before, summary)
+                programmes |= moved_programmes
+                for t in moved_towns:
+                    parcels.update(self.kept.parcels_in(t))
+                parcels.add(key)
+                if dossier.registered and (before is None or before.registered is None):
+                    self.register(dossier)
+            else:
+                others.append((kind, key, dossier))
+                if kind == "batch":
+                    parcels |= dossier.ever
+                    self.index.joins += [(code, key) for code in dossier.ever]
+                elif kind == "programme":
+                    programmes.add(key)
+                else:
+                    taskforces = True
+                    self.index.taskforces[key] = dossier
+            if oid in self.folded:
+                subjects.append((oid, kind, key, town, _dump(dossier)))
+        if taskforces or everything:
+            parcels |= self.kept.parcel_codes()
+        for code in parcels:
+            summary = self.summary_of(code)
+            self.kept.save_findings(oid_of("parcel", code), True, self.audit.checks.check("parcel", summary, across=True))
+        for key in programmes:
+            programme = self.index.subject("programme", key)
+            if programme is not None:
+                self.kept.save_findings(oid_of("programme", key), True,
+                                        self.audit.checks.check("programme", programme, across=True))
+        for kind, key, dossier in others:
+            if kind != "programme":
+                self.kept.save_findings(oid_of(kind, key), True, self.audit.checks.check(kind, dossier, across=True))
+        self.kept.save_subjects(subjects)
+        self.kept.db.executemany("INSERT OR IGNORE INTO joined VALUES (?, ?)", self.index.joins)
+
+    def register(self, dossier) -> None:
+        """A new parcel's verification id: the first to register it is the one later parcels are compared with."""
+        vid = dossier.attrs.get("verification_id")
+        if vid and self.index.first_registration(vid) is None:
+            self.kept.db.execute("INSERT INTO registration VALUES (?, ?, ?)", (vid, dossier.code, dossier.registered[0]))
+
+    def summary_of(self, code: str) -> ParcelSummary:
+        dossier = self.index.subject("parcel", code)
+        return dossier.summary() if dossier is not None else ParcelSummary(code)

@@ -1,0 +1,1 @@
+"""The commands of the command line, grouped as the README groups them: parsing and printing only."""

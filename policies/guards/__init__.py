@@ -1,0 +1,1 @@
+"""Command-time guards: plain functions that refuse the impossible or unauthorised (`Refused`)."""

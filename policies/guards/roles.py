@@ -1,0 +1,12 @@
+"""Who may act: the role table of DOMAIN.md, held by the command specs."""
+
+from __future__ import annotations
+
+from policies.refusals import Refused, subject
+
+
+def check_role(spec, role: str, kind: str, key: str, state: str | None) -> None:
+    if spec.roles and role not in spec.roles:
+        raise Refused(
+            f"{subject(kind, key, state)}: role {role} may not {spec.name}; allowed roles: {', '.join(spec.roles)}"
+        )

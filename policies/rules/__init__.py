@@ -1,0 +1,1 @@
+"""Audit-time rule families: checks over stored histories, one module per family."""

@@ -1,0 +1,1 @@
+"""Generators of demo and test data (histories, synthetic national stores); not shipped with the package."""
