@@ -15,14 +15,14 @@ from collections import Counter
 from datetime import date, datetime
 from typing import Iterable, Iterator
 
-from events.ids import KINDS
 from events import logreader
 from events.clock import BUSINESS_TZ
+from events.ids import KINDS
 from events.logreader import day
-from policies.rules.programme import accepted_area_of, plain_year_of
 from policies.catalogue import Config, load_config
-from policies.registry import RULES, Finding, Rule
 from policies.dossiers import DOSSIERS, ParcelSummary
+from policies.registry import RULES, Finding, Rule
+from policies.rules.programme import accepted_area_of, plain_year_of
 from policies.texts import FINDINGS
 
 CONTEXT = ("register", "plan")

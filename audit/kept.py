@@ -25,13 +25,14 @@ from datetime import date
 from pathlib import Path
 from typing import Iterable
 
-from events import logreader
-from events.ids import aggregate_id
-from policies.rules.programme import accepted_area_of
-from policies.catalogue import Config, load_config
-from policies.registry import Finding
 from audit.engine import Audit, Index, kind_of
+from events import logreader
+from events.errors import BadInput
+from events.ids import aggregate_id
+from policies.catalogue import Config, load_config
 from policies.dossiers import DOSSIERS, ParcelSummary
+from policies.registry import Finding
+from policies.rules.programme import accepted_area_of
 
 FORMAT = 2
 SCHEMA = """
@@ -67,7 +68,7 @@ LOCK_TIMEOUT = 10.0
 """Seconds to wait for another audit that is writing the same state file."""
 
 
-class StateError(ValueError):
+class StateError(BadInput):
     """A --state path that is not (and cannot become) an audit state file."""
 
 

@@ -13,12 +13,17 @@ from pathlib import Path
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from cryptography.hazmat.primitives.asymmetric.ed25519 import (
+    Ed25519PrivateKey,
+    Ed25519PublicKey,
+)
+
+from events.errors import BadInput
 
 FIELDS = ("origin", "tree_size", "root", "timestamp")
 
 
-class KeyError_(ValueError):
+class KeyError_(BadInput):
     """A key file that is missing or not an Ed25519 key of the expected kind."""
 
 

@@ -31,6 +31,14 @@ def local(moment: datetime) -> datetime:
     return moment.astimezone(BUSINESS_TZ)
 
 
+class BadDate(BadInput):
+    """A date that cannot be read; `problem` says why without naming the field (en, zh)."""
+
+    def __init__(self, what: str, value, problem: tuple[str, str]):
+        self.problem = problem
+        super().__init__(f"{what} {value!r}: {problem[0]}", f"{what} {value!r}：{problem[1]}")
+
+
 def parse_date(value: str, what: str = "date") -> date:
     """A calendar date from any of the accepted spellings; a wrong month or day is named as such."""
     if isinstance(value, datetime):
@@ -40,17 +48,17 @@ def parse_date(value: str, what: str = "date") -> date:
     text = str(value).translate(_FULL_WIDTH)
     match = _DATE.fullmatch(text)
     if not match:
-        raise BadInput(f"{what} {value!r} is not a date; write it as 2023-02-20 (or 2023/2/20, 2023年2月20日)",
-                       f"{what} {value!r} 不是日期；请写作 2023-02-20（或 2023/2/20、2023年2月20日）")
+        raise BadDate(what, value, ("not a date; write it as 2023-02-20 (or 2023/2/20, 2023年2月20日)",
+                                    "不是日期，请写作 2023-02-20（或 2023/2/20、2023年2月20日）"))
     year, *parts = match.groups()
     month, day = [int(p) for p in parts if p is not None]
     year = int(year)
     if not 1 <= month <= 12:
-        raise BadInput(f"{what} {value!r}: month {month} is not 1–12", f"{what} {value!r}：月份 {month} 不在 1–12 之间")
+        raise BadDate(what, value, (f"month {month} is not 1–12", f"月份 {month} 不在 1–12 之间"))
     last = monthrange(year, month)[1] if year >= 1 else 31
     if not 1 <= day <= last or year < 1:
-        raise BadInput(f"{what} {value!r}: {year}-{month:02d} has no day {day} (1–{last})",
-                       f"{what} {value!r}：{year}年{month}月没有 {day} 日（1–{last}）")
+        raise BadDate(what, value, (f"{year}-{month:02d} has no day {day} (1–{last})",
+                                    f"{year}年{month}月没有 {day} 日（1–{last}）"))
     return date(year, month, day)
 
 

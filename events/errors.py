@@ -23,6 +23,10 @@ class MinerehabError(Exception):
     def text(self, lang: str = "en") -> str:
         return self.zh if lang == "zh" else self.en
 
+    def rendered(self, lang: str = "en") -> str:
+        """The whole line the user reads after `minerehab: `."""
+        return self.text(lang)
+
     def __str__(self) -> str:
         return self.en
 

@@ -7,10 +7,11 @@ import base64
 from events import checkpoint as checkpoints
 from events import merkle
 from events.chain import as_bytes, chain_hash
+from events.errors import BadInput
 from events.ids import aggregate_id
 
 
-class ProofError(ValueError):
+class ProofError(BadInput):
     """The proof asked for cannot be made (unknown event, not covered by the checkpoint, store differs)."""
 
 

@@ -14,13 +14,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
+from events.errors import BadInput
+
 DEFAULT_STORE = "./minerehab.db"
 ENV_VAR = "MINEREHAB_STORE"
 TABLE = "stored_events"
 TABLE_PG = "minerehab_events"
 
 
-class StoreError(Exception):
+class StoreError(BadInput):
     """The store named cannot be used as asked (missing, not initialised, unknown scheme)."""
 
 

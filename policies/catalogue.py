@@ -13,8 +13,18 @@ from pathlib import Path
 from events.errors import BadInput
 from policies.registry import RULES, SEVERITIES
 from policies.rules import (  # noqa: F401  (each registers its checks)
-    acceptance, design, earthworks, funds, patrols, procurement, programme, stewardship, timing, writeoff,
+    acceptance,
+    design,
+    earthworks,
+    funds,
+    patrols,
+    procurement,
+    programme,
+    stewardship,
+    timing,
+    writeoff,
 )
+
 
 class ConfigError(BadInput):
     """A TOML config that names an unknown rule or setting, or gives a value of the wrong kind."""

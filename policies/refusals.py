@@ -22,6 +22,9 @@ class Refused(MinerehabError):
             return body
         return f"第 {self.line} 行：{body}" if lang == "zh" else f"line {self.line}: {body}"
 
+    def rendered(self, lang: str = "en") -> str:
+        return ("拒绝：" if lang == "zh" else "refused: ") + self.text(lang)
+
     def __str__(self) -> str:
         return self.text("en")
 

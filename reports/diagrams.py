@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import shutil
 
+from events.errors import BadInput
 from workflow import lifecycle
 from workflow.vocabulary import STATES, TRIGGERS, label
 
@@ -17,7 +18,7 @@ TABLES = {"parcel": (lifecycle.PARCEL_STATES, lifecycle.PARCEL_TRANSITIONS),
           "batch": (lifecycle.BATCH_STATES, lifecycle.BATCH_TRANSITIONS)}
 
 
-class DiagramError(Exception):
+class DiagramError(BadInput):
     """A drawing that cannot be made here (no Graphviz for svg/png)."""
 
 

@@ -10,7 +10,6 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Iterable
 
-
 GROUP_STATES = {
     "unplanned": ("identified",),
     "planned": ("planned",),

@@ -9,15 +9,15 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from decimal import Decimal
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
 from events.metadata import SHA256
-from workflow import fields as f
 from policies.refusals import Refused
+from workflow import fields as f
 
 TARGETS = ("parcel", "batch", "programme", "taskforce")
 KEYS = {"do", "actor", "role", "on", "data", "reason", "documents", *TARGETS}

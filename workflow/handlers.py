@@ -7,15 +7,23 @@ one transaction (batch filing moves every member parcel at once).
 
 from __future__ import annotations
 
+from policies.guards import dates, roles, stewardship, writeoff
 from policies.guards import programme as programme_rules
-from policies.guards import dates, roles, stewardship, taskforce as taskforce_rules, writeoff
+from policies.guards import taskforce as taskforce_rules
+from policies.refusals import Refused, subject
 from workflow import lifecycle
 from workflow.batch import WriteOffBatch
 from workflow.commands import Command
-from policies.refusals import Refused, subject
 from workflow.parcel import Parcel
 from workflow.programme import Programme
-from workflow.specs import BATCH_SPECS, PARCEL_SPECS, PROGRAMME_SPECS, TASKFORCE_SPECS, Spec, parse_fields
+from workflow.specs import (
+    BATCH_SPECS,
+    PARCEL_SPECS,
+    PROGRAMME_SPECS,
+    TASKFORCE_SPECS,
+    Spec,
+    parse_fields,
+)
 from workflow.taskforce import TaskForce
 
 TABLES = {

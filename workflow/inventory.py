@@ -13,6 +13,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, Callable
 
+from events.errors import BadInput
 from workflow import fields as f
 from workflow.commands import Command
 from workflow.specs import PARCEL_SPECS
@@ -21,7 +22,7 @@ from workflow.vocabulary import ATTRIBUTES, VALUE_LABELS, header_key
 MAX_PROBLEMS = 20
 
 
-class ImportProblems(Exception):
+class ImportProblems(BadInput):
     """Everything wrong with a table, one line per problem."""
 
     def __init__(self, path: Path, problems: list[str]):

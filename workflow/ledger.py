@@ -13,15 +13,14 @@ from eventsourcing.domain import datetime_now_with_tzinfo
 from eventsourcing.persistence import IntegrityError, JSONTranscoder, StoredEvent
 
 from events import codecs
+from events.clock import business_today
+from events.ids import aggregate_id
 from events.rawlog import RawLog
 from events.store import Store, resolve
-from workflow.commands import Command
-from events.clock import business_today
 from policies.refusals import Refused
+from workflow.commands import Command
 from workflow.handlers import HANDLERS, TABLES
-from events.ids import aggregate_id
 from workflow.record import Record
-
 
 RETRIES = 25
 

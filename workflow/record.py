@@ -12,7 +12,6 @@ from eventsourcing.domain import Aggregate
 
 from events.metadata import Meta
 
-
 EVENTS = ("Opened", "Transitioned", "FactRecorded")
 
 

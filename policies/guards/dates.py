@@ -10,6 +10,7 @@ from datetime import date
 
 from policies.refusals import Refused, subject
 
+
 def check_on(on: date, today: date, kind: str, key: str, state: str | None, trigger: str) -> None:
     """`today` is the business day of the unit of work (business_today of its clock reading)."""
     if on > today:

@@ -5,8 +5,8 @@ Fake acceptance is what discipline inspectors look for first.
 
 from __future__ import annotations
 
-from policies.rules.evidence import P
 from policies.registry import rule
+from policies.rules.evidence import P
 
 TASKFORCE_UNITS = ("county_gov", "eeb", "drc", "wrb", "finance")
 INTERESTED_UNITS = ("contractor", "supervisor", "design_unit")

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from policies.rules.evidence import P, design_basis, pct
 from policies.registry import rule
+from policies.rules.evidence import P, design_basis, pct
 
 
 @rule("R11", "medium", reads=("complete_works", "submit_design", "approve_design_change", "log_stewardship_inspection"),

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from policies.rules.evidence import P, after, approved_design, design_basis
 from policies.registry import rule
+from policies.rules.evidence import P, after, approved_design, design_basis
 
 
 @rule("R01", "high", reads=("move_material", "submit_design", "approve_design"), surplus_tolerance_pct=0)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from policies.rules.evidence import P, after
 from policies.registry import rule
+from policies.rules.evidence import P, after
 
 
 @rule("R04", "high", reads=("register", "allocate_funds"), eligible_categories=["10"], eligible_subclasses=["11", "12"],

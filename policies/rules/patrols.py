@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from policies.rules.evidence import P
 from policies.registry import rule
+from policies.rules.evidence import P
 
 
 @rule("R16", "low", reads=("start_construction", "complete_works", "log_patrol"), max_gap_days=7)

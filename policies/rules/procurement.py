@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from policies.rules.evidence import P
 from policies.registry import rule
+from policies.rules.evidence import P
 
 
 @rule("R08", "medium", reads=("award_contract", "commission_survey", "submit_design"), works_tender_wan=400, services_tender_wan=100)

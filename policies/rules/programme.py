@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from policies.rules.evidence import year_end
 from policies.registry import rule
+from policies.rules.evidence import year_end
 
 
 def accepted_area_of(s) -> tuple | None:

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from policies.rules.evidence import P, after
 from policies.registry import rule
+from policies.rules.evidence import P, after
 
 
 @rule("R13", "medium", reads=("accept", "designate_steward", "hand_over", "log_stewardship_inspection", "report_damage",

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from policies.rules.evidence import P, year_end
 from policies.registry import rule
+from policies.rules.evidence import P, year_end
 
 
 @rule("R07", "high", reads=("start_construction", "complete_works", "make_payment", "move_material", "approve_design", "award_contract"))

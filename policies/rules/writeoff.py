@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from policies.rules.evidence import P, after
 from policies.registry import rule
+from policies.rules.evidence import P, after
 
 LIVE = ("open", "submitted", "filed")
 

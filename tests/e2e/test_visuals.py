@@ -9,7 +9,8 @@ from decimal import Decimal
 import pytest
 from click.testing import CliRunner
 
-from cli import cli, width
+from cli import cli
+from console.common import width
 from reports import diagrams
 from samples import scenario
 from workflow.commands import to_jsonl
@@ -101,7 +102,7 @@ def test_progress_bars_show_only_on_a_terminal(monkeypatch):
     import io
     import sys
 
-    from cli import Ticker
+    from console.common import Ticker
 
     class Terminal(io.StringIO):
         def isatty(self):

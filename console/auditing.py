@@ -1,0 +1,123 @@
+"""The compliance audit (纪检监察) and the rules it checks."""
+
+from __future__ import annotations
+
+import click
+
+from console.common import (
+    Ticker,
+    business_today,
+    emit_json,
+    fail,
+    headers,
+    lang,
+    open_ledger,
+    parse_date,
+    say,
+    table,
+    write_rows,
+)
+
+
+@click.command()
+@click.option("--as-of", "as_of", metavar="DATE", help="Audit the ledger as it stood on this business date (default today).")
+@click.option("--rule", "rule_ids", metavar="R07,R10", help="Only these rules.")
+@click.option("--subject", metavar="CODE", help="Only findings about this parcel (or batch, programme).")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False), help="TOML thresholds (see `minerehab rules`).")
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv", "md"]), default="table")
+@click.option("--json", "as_json", is_flag=True, help="Same as --format json.")
+@click.option("--fail-on", "fail_on", type=click.Choice(["high", "medium", "low"]), default="high", show_default=True,
+              help="Exit 1 when a finding is at or above this severity.")
+@click.option("--severity", "least", type=click.Choice(["high", "medium", "low"]), default="low", show_default=True,
+              help="Show only findings at or above this severity.")
+@click.option("--state", "state_path", type=click.Path(dir_okay=False), metavar="FILE",
+              help="Keep the audit's state in FILE; the next audit with it reads only events recorded since "
+                   "(with --subject: that subject's findings from it, at once).")
+@click.pass_context
+def audit(ctx, as_of, rule_ids, subject, config_path, fmt, as_json, fail_on, least, state_path):
+    """Check every rule of DOMAIN.md §7 over the whole store in one pass (纪检监察).
+
+    \b
+    Example:
+      minerehab audit --rule R03,R17 --format json
+      minerehab audit --as-of 2024-12-31 --fail-on medium
+      minerehab audit --state audit-state.db      (again later: only new events are read)
+    """
+    from audit import engine as auditing
+    from policies.catalogue import ConfigError, load_config
+    from policies.registry import RULES, SEVERITIES
+
+    fmt = "json" if as_json else fmt
+    day = parse_date(as_of, "--as-of") or business_today()
+    try:
+        config = load_config(config_path)
+    except ConfigError as error:
+        fail(str(error))
+    chosen = None
+    if rule_ids:
+        chosen = [r.strip().upper() for r in rule_ids.split(",") if r.strip()]
+        unknown = [r for r in chosen if r not in RULES]
+        if unknown:
+            fail(f"--rule {unknown[0]}: unknown rule; allowed: {', '.join(sorted(RULES))}")
+    ledger = open_ledger(ctx)
+    with Ticker(ledger.recorder.max_notification_id() or 0, "auditing") as tick:
+        if state_path:
+            from audit import kept as reaudit
+
+            try:
+                findings, summary, _new = reaudit.run(ledger, day, state_path, config, chosen, tick=tick)
+            except reaudit.StateError as error:
+                fail(str(error))
+            if subject:  # the kept audit of the whole store answers for one subject at once
+                findings = [f for f in findings if f.subject == subject]
+                summary = {**summary, **auditing.counted(findings)}
+        else:
+            findings, summary = auditing.run(ledger, day, config, chosen, subject, tick=tick)
+    if least != "low":
+        findings = [f for f in findings if SEVERITIES.index(f.severity) >= SEVERITIES.index(least)]
+        summary = {**summary, **auditing.counted(findings)}
+    rows = [f.as_dict() for f in findings]
+    if fmt == "json":
+        emit_json({"as_of": day, "findings": rows, "summary": summary})
+    elif fmt in ("csv", "md"):
+        flat = [{"rule": r["rule"], "severity": r["severity"], "subject": r["subject"], "on": r["on"],
+                 "message_zh": r["message"]["zh"], "message_en": r["message"]["en"],
+                 "evidence": " ".join(f"{e['aggregate']}@{e['version']}" for e in r["evidence"])} for r in rows]
+        if flat:
+            write_rows(flat, fmt, None)
+    else:
+        table(headers("rule", "severity", "subject", "on", "message", "evidence"),
+              [[r["rule"], say("SEVERITY", r["severity"]), r["subject"], r["on"], r["message"][lang()],
+                " ".join(f"{e['aggregate']}@{e['version']}" for e in r["evidence"])] for r in rows])
+        by = summary["by_severity"]
+        click.echo(f"{summary['findings']} {say('COLUMNS', 'findings')} ("
+                   + ", ".join(f"{say('SEVERITY', s)} {by[s]}" for s in ("high", "medium", "low"))
+                   + f"); {summary['events_read']} {say('COLUMNS', 'events read')} ({summary['migrated_events']} "
+                   f"{say('COLUMNS', 'migrated')}), {say('COLUMNS', 'as of')} {day}")
+    threshold = SEVERITIES.index(fail_on)
+    if any(SEVERITIES.index(f.severity) >= threshold for f in findings):
+        ctx.exit(1)
+
+
+@click.command()
+@click.option("--json", "as_json", is_flag=True)
+def rules(as_json):
+    """The compliance rules: id, severity, Chinese and English title, the events each reads, its thresholds.
+
+    \b
+    Example:
+      minerehab rules --json
+    """
+    from policies.catalogue import RULES, load_config
+
+    config = load_config()
+    rows = [{"rule": r.id, "severity": r.severity, "title_zh": r.title_zh, "title_en": r.title_en,
+             "reads": list(r.reads), "thresholds": config[r.id]} for r in sorted(RULES.values(), key=lambda r: r.id)]
+    if as_json:
+        emit_json(rows)
+        return
+    for r in rows:
+        click.echo(f"{r['rule']} [{r['severity']}] {r['title_zh']}")
+        click.echo(f"    {r['title_en']}")
+        click.echo(f"    reads: {', '.join(r['reads'])}" + (
+            f"; thresholds: {', '.join(f'{k}={v}' for k, v in r['thresholds'].items())}" if r["thresholds"] else ""))

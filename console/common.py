@@ -1,0 +1,190 @@
+"""What every command shares: the chosen language, tables and JSON for people and scripts, the store.
+
+Kept free of the domain's heavy imports at module level so that `--help` and `history` start fast.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import unicodedata
+from datetime import date, datetime
+from decimal import Decimal
+
+import click
+
+
+def fail(message: str, zh: str | None = None):
+    """Bad input found while parsing: one line in the user's language, exit 2 (rendered by the root group)."""
+    from events.errors import BadInput
+
+    raise BadInput(message, zh)
+
+
+def to_jsonable(value):
+    if isinstance(value, (Decimal, date, datetime)):
+        return str(value) if isinstance(value, Decimal) else value.isoformat()
+    if isinstance(value, dict):
+        return {str(k): to_jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [to_jsonable(v) for v in value]
+    return value
+
+
+def emit_json(value) -> None:
+    click.echo(json.dumps(to_jsonable(value), ensure_ascii=False, indent=2))
+
+
+def width(text: str) -> int:
+    """Display width: CJK characters take two columns."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def table(headers: list[str], rows: list[list]) -> None:
+    cells = [[cell_text(c) for c in row] for row in rows]
+    widths = [max([width(h)] + [width(r[i]) for r in cells]) for i, h in enumerate(headers)]
+
+    def line(values):
+        return "  ".join(v + " " * (w - width(v)) for v, w in zip(values, widths)).rstrip()
+
+    click.echo(line(headers))
+    click.echo(line(["-" * w for w in widths]))
+    for row in cells:
+        click.echo(line(row))
+
+
+def lang() -> str:
+    ctx = click.get_current_context(silent=True)
+    return (ctx.find_root().obj or {}).get("lang", "en") if ctx else "en"
+
+
+def say(table_name: str, key) -> str:
+    """A label from the vocabulary in the chosen language."""
+    from workflow import vocabulary
+
+    return vocabulary.label(getattr(vocabulary, table_name), key, lang()) if key is not None else ""
+
+
+def named(table_name: str, key: str) -> str:
+    """`id label`, or the id alone where the label only restates it."""
+    text = say(table_name, key)
+    return key if text.replace(" ", "_") == key else f"{key} {text}"
+
+
+def headers(*names: str) -> list[str]:
+    return [say("COLUMNS", n) for n in names]
+
+
+def cell_text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, (dict, list)):
+        return json.dumps(to_jsonable(value), ensure_ascii=False, separators=(",", ":"))
+    return str(value)
+
+
+def parse_date(value: str | None, option: str) -> date | None:
+    from events.clock import parse_date as parse
+
+    return None if value is None else parse(value, option)
+
+
+def business_today() -> date:
+    from events.clock import business_today as today
+
+    return today()
+
+
+def parse_timestamp(value: str | None, option: str = "--known-at") -> datetime | None:
+    from events.clock import parse_timestamp as parse
+
+    return None if value is None else parse(value, option)
+
+
+def open_store(ctx: click.Context):
+    """The store, checked to exist, for reads that need no application (a whole process should start fast)."""
+    from events.store import resolve
+
+    store = resolve(ctx.obj["store"])
+    store.check_ready()
+    return store
+
+
+def open_ledger(ctx: click.Context, create: bool = False):
+    from workflow.ledger import Ledger
+
+    ledger = Ledger(ctx.obj["store"], create=create)
+    ctx.call_on_close(ledger.close)
+    return ledger
+
+
+def write_rows(rows: list[dict], fmt: str, output: str | None) -> None:
+    """Rows as csv, md, json or xlsx; to a file with --output (xlsx needs one)."""
+    import csv
+    import io
+
+    if fmt == "xlsx":
+        if not output:
+            fail("--format xlsx needs --output FILE.xlsx")
+        from openpyxl import Workbook
+
+        book = Workbook()
+        sheet = book.active
+        sheet.append(list(rows[0]))
+        for row in rows:
+            sheet.append([float(v) if isinstance(v, Decimal) else v for v in row.values()])
+        book.save(output)
+        click.echo(f"wrote {output}")
+        return
+    buffer = io.StringIO()
+    if fmt == "csv":
+        writer = csv.writer(buffer, lineterminator="\n")
+        writer.writerow(list(rows[0]))
+        writer.writerows([cell_text(v) for v in row.values()] for row in rows)
+    elif fmt == "md":
+        buffer.write("| " + " | ".join(rows[0]) + " |\n|" + "---|" * len(rows[0]) + "\n")
+        for row in rows:
+            buffer.write("| " + " | ".join(cell_text(v) for v in row.values()) + " |\n")
+    if output:
+        with open(output, "w", encoding="utf-8") as handle:
+            handle.write(buffer.getvalue())
+        click.echo(f"wrote {output}")
+    else:
+        click.echo(buffer.getvalue(), nl=False)
+
+
+class Ticker:
+    """A progress bar on stderr when it is a terminal; `tick()` advances it. Silent otherwise."""
+
+    def __init__(self, length: int, label: str):
+        self.bar = click.progressbar(length=length, label=label, file=sys.stderr) if sys.stderr.isatty() else None
+
+    def __enter__(self):
+        if self.bar is None:
+            return None
+        self.bar.__enter__()
+        return lambda n=1: self.bar.update(n)
+
+    def __exit__(self, *exc):
+        if self.bar is not None:
+            self.bar.__exit__(*exc)
+        return False
+
+
+def view_options(func):
+    """--as-of, --known-at, --version and --json: the ways to look at a record in the past."""
+    for option in reversed([
+        click.option("--as-of", "as_of", metavar="DATE", help="Business view: events dated on or before DATE."),
+        click.option("--known-at", "known_at", metavar="TIMESTAMP",
+                     help="What the ledger said at that moment (ISO; no offset means UTC+8)."),
+        click.option("--version", "version", type=click.IntRange(min=1), help="The record at this version."),
+        click.option("--json", "as_json", is_flag=True, help="Print JSON."),
+    ]):
+        func = option(func)
+    return func
+
+
+def who(actor: str | None, role: str | None) -> tuple[str, str]:
+    if not actor or not role:
+        fail("give --actor and --role (or MINEREHAB_ACTOR and MINEREHAB_ROLE)")
+    return actor, role

@@ -1,0 +1,222 @@
+"""Tamper evidence: keys, signed checkpoints, verification, proofs, and copies between stores."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import click
+
+from console.common import Ticker, emit_json, fail, open_ledger
+
+
+def key_or_fail(loader, path):
+    from events.checkpoint import KeyError_
+
+    try:
+        return loader(path)
+    except KeyError_ as error:
+        fail(str(error))
+
+
+@click.command()
+@click.option("--out", "out", required=True, type=click.Path(dir_okay=False), help="Private key file; KEY.pub is written too.")
+def keygen(out):
+    """Write an Ed25519 key pair for signing checkpoints.
+
+    \b
+    Example:
+      minerehab keygen --out auditor.key     # writes auditor.key and auditor.key.pub
+    """
+    from pathlib import Path
+
+    from events.checkpoint import keygen as make_keys
+
+    private, public = make_keys(Path(out))
+    click.echo(f"wrote {private} (keep it secret) and {public}")
+
+
+@click.command()
+@click.option("--key", "key_path", required=True, type=click.Path(dir_okay=False), help="Ed25519 private key.")
+@click.option("--out", "out", type=click.Path(dir_okay=False), help="Write the checkpoint here (default: stdout).")
+@click.pass_context
+def checkpoint(ctx, key_path, out):
+    """Sign the log's Merkle root; keep the checkpoint outside the store.
+
+    \b
+    Example:
+      minerehab checkpoint --key auditor.key --out 2024-12-31.checkpoint.json
+    """
+    from events import checkpoint as checkpoints
+    from events import merkle
+
+    key = key_or_fail(checkpoints.load_private, key_path)
+    ledger = open_ledger(ctx)
+    leaves = ledger.raw.leaf_hashes()
+    signed = checkpoints.make(ledger.raw.origin(), len(leaves), merkle.root(leaves), key)
+    ledger.raw.record_checkpoint(signed)
+    text = json.dumps(signed, ensure_ascii=False, indent=2)
+    if out:
+        with open(out, "w", encoding="utf-8") as handle:
+            handle.write(text + "\n")
+        click.echo(f"wrote {out}: {signed['tree_size']} events, root {signed['root']}")
+    else:
+        click.echo(text)
+
+
+@click.command()
+@click.option("--checkpoint", "checkpoint_path", type=click.Path(dir_okay=False), help="A checkpoint kept outside the store.")
+@click.option("--pubkey", "pubkey_path", type=click.Path(dir_okay=False), help="The public key that signed it.")
+@click.option("--documents", "documents", type=click.Path(file_okay=False), help="Recheck document files against their sha256.")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def verify(ctx, checkpoint_path, pubkey_path, documents, as_json):
+    """Recompute every hash chain (and the root against a checkpoint); exit 1 on any tampering.
+
+    \b
+    Example:
+      minerehab verify --checkpoint 2024-12-31.checkpoint.json --pubkey auditor.key.pub
+    """
+    from pathlib import Path
+
+    from events import checkpoint as checkpoints
+    from events.verify import verify as check
+    from events.verify import verify_documents
+
+    signed = key_or_fail(checkpoints.read, checkpoint_path) if checkpoint_path else None
+    public = key_or_fail(checkpoints.load_public, pubkey_path) if pubkey_path else None
+    if public is not None and signed is None:
+        fail("--pubkey needs --checkpoint")
+    ledger = open_ledger(ctx)
+    with Ticker(ledger.recorder.max_notification_id() or 0, "verifying") as tick:
+        report = check(ledger.raw, signed, public, tick=tick)
+    if documents:
+        report.problems += verify_documents(ledger, ledger.raw.keys(), Path(documents))
+    if as_json:
+        emit_json({"ok": report.ok, "events": report.events, "aggregates": report.aggregates,
+                   "tree_size": report.tree_size, "root": report.root.hex(),
+                   "problems": [vars(p) for p in report.problems]})
+    else:
+        for problem in report.problems:
+            click.echo(str(problem))
+        verdict = "ok" if report.ok else f"TAMPERED: {len(report.problems)} problems"
+        click.echo(f"{verdict}: {report.events} events in {report.aggregates} aggregates; tree size {report.tree_size}, "
+                   f"root {report.root.hex()}" + (" ; checkpoint checked" if signed else ""))
+    if not report.ok:
+        ctx.exit(1)
+
+
+@click.command()
+@click.argument("parcel")
+@click.argument("version", type=click.IntRange(min=1))
+@click.option("--checkpoint", "checkpoint_path", required=True, type=click.Path(dir_okay=False))
+@click.option("--kind", default="parcel", type=click.Choice(["parcel", "batch", "programme", "taskforce"]))
+@click.pass_context
+def prove(ctx, parcel, version, checkpoint_path, kind):
+    """Print an inclusion proof of one event under a checkpoint; `check-proof` checks it without the store.
+
+    \b
+    Example:
+      minerehab prove TL23-01 14 --checkpoint 2024-12-31.checkpoint.json > TL23-01-v14.proof.json
+    """
+    from events import checkpoint as checkpoints
+    from events.proofs import ProofError, inclusion
+
+    signed = key_or_fail(checkpoints.read, checkpoint_path)
+    ledger = open_ledger(ctx)
+    try:
+        emit_json(inclusion(ledger, kind, parcel, version, signed))
+    except ProofError as error:
+        fail(str(error))
+
+
+@click.command("check-proof")
+@click.argument("proof_file", type=click.File("r", encoding="utf-8"))
+@click.option("--pubkey", "pubkey_path", type=click.Path(dir_okay=False), help="Also check the checkpoint's signature.")
+def check_proof(proof_file, pubkey_path):
+    """Check an inclusion proof on its own: event bytes → chain hash → Merkle path → signed root.
+
+    \b
+    Example:
+      minerehab check-proof TL23-01-v14.proof.json --pubkey auditor.key.pub
+    """
+    from events import checkpoint as checkpoints
+    from events.proofs import check_inclusion
+
+    try:
+        proof = json.load(proof_file)
+    except ValueError as error:
+        fail(f"{proof_file.name}: not a JSON proof ({error})")
+    public = key_or_fail(checkpoints.load_public, pubkey_path) if pubkey_path else None
+    problems = check_inclusion(proof, public)
+    if problems:
+        for problem in problems:
+            click.echo(f"INVALID: {problem}")
+        sys.exit(1)
+    click.echo(f"valid: {proof['aggregate']} version {proof['version']} is leaf {proof['leaf_index']} of "
+               f"{proof['checkpoint']['tree_size']} under root {proof['checkpoint']['root']}"
+               + (" (signature checked)" if public else ""))
+
+
+@click.command()
+@click.argument("old", type=click.Path(dir_okay=False))
+@click.argument("new", type=click.Path(dir_okay=False))
+@click.option("--pubkey", "pubkey_path", type=click.Path(dir_okay=False), help="Check both signatures too.")
+@click.pass_context
+def consistency(ctx, old, new, pubkey_path):
+    """Prove from the store that the log only grew between two checkpoints (RFC 6962).
+
+    \b
+    Example:
+      minerehab consistency 2024-06-30.checkpoint.json 2024-12-31.checkpoint.json
+    """
+    from events import checkpoint as checkpoints
+    from events.proofs import consistency as prove_consistency
+
+    first, second = key_or_fail(checkpoints.read, old), key_or_fail(checkpoints.read, new)
+    public = key_or_fail(checkpoints.load_public, pubkey_path) if pubkey_path else None
+    ledger = open_ledger(ctx)
+    result = prove_consistency(ledger, first, second, public)
+    emit_json(result)
+    if not result["consistent"]:
+        ctx.exit(1)
+
+
+@click.command()
+@click.option("--from", "source", required=True, metavar="URL", help="The store to copy.")
+@click.option("--to", "target", required=True, metavar="URL", help="An empty store (created if it does not exist).")
+def copy(source, target):
+    """Copy the whole log between stores (SQLite ⇄ PostgreSQL), keeping ids, versions, times and hashes; then verify.
+
+    \b
+    Example:
+      minerehab copy --from county.db --to postgresql://mr@db.example/province?schema=tuoli
+    """
+    from events.store import StoreError
+    from events.verify import verify as check
+    from workflow.ledger import Ledger
+
+    try:
+        origin = Ledger(source)
+        try:
+            destination = Ledger(target)
+        except StoreError:
+            destination = Ledger(target, create=True)
+    except StoreError as error:
+        fail(str(error))
+    try:
+        if not destination.raw.is_empty():
+            fail(f"copy: the target {target} already holds events; copy only into an empty store")
+        total = origin.recorder.max_notification_id() or 0
+        with Ticker(total, "copying") as tick:
+            count = destination.raw.load_copy(origin.raw, tick)
+        with Ticker(total, "verifying") as tick:
+            report = check(destination.raw, tick=tick)
+    finally:
+        origin.close()
+        destination.close()
+    for problem in report.problems:
+        click.echo(str(problem))
+    click.echo(f"copied {count} events; target verifies: {'ok' if report.ok else 'NO'}; root {report.root.hex()}")
+    if not report.ok:
+        sys.exit(1)

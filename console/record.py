@@ -1,0 +1,250 @@
+"""Recording: create the store, record commands one by one or from JSONL, what may come next, imports of county tables."""
+
+from __future__ import annotations
+
+import json
+
+import click
+
+from console.common import (
+    Ticker,
+    emit_json,
+    fail,
+    headers,
+    named,
+    open_ledger,
+    parse_date,
+    say,
+    table,
+    who,
+)
+
+
+@click.command()
+@click.pass_context
+def init(ctx: click.Context) -> None:
+    """Create the store (the only command that creates one).
+
+    \b
+    Example:
+      minerehab --store county.db init
+    """
+    ledger = open_ledger(ctx, create=True)
+    click.echo(f"store ready: {ledger.store.location}")
+
+
+@click.command("do")
+@click.argument("trigger")
+@click.argument("target", required=False)
+@click.option("--batch", "batch", metavar="ID", help="Target a write-off batch instead of a parcel.")
+@click.option("--programme", "programme", metavar="ID", help="Target a programme.")
+@click.option("--taskforce", "taskforce", metavar="ID", help="Target a task force.")
+@click.option("--on", "on", required=True, metavar="DATE", help="Business date (ISO).")
+@click.option("--actor", envvar="MINEREHAB_ACTOR", required=True, help="Person or unit (env MINEREHAB_ACTOR).")
+@click.option("--role", envvar="MINEREHAB_ROLE", required=True, help="Role id (env MINEREHAB_ROLE).")
+@click.option("--set", "sets", multiple=True, metavar="KEY=VALUE", help="A data field; repeatable.")
+@click.option("--data", "data_json", metavar="JSON", help="Data fields as a JSON object.")
+@click.option("--reason", help="Why.")
+@click.option("--doc", "docs", multiple=True, metavar="TITLE=REF[:SHA256]", help="A document; repeatable.")
+@click.option("--json", "as_json", is_flag=True, help="Print the outcome as JSON.")
+@click.pass_context
+def do(ctx, trigger, target, batch, programme, taskforce, on, actor, role, sets, data_json, reason, docs, as_json):
+    """Record one state change or fact on a parcel (or batch, programme, task force).
+
+    \b
+    Example:
+      minerehab do plan TL-2023-01 --on 2023-04-01 --actor 张玉峰 --role nrb \\
+          --set programme=TL-2023-2025 --set year=2023 --set mode=ecological_reconstruction \\
+          --set planned_investment=120.5
+    """
+    from workflow import commands, fields
+
+    named = {k: v for k, v in {"batch": batch, "programme": programme, "taskforce": taskforce}.items() if v}
+    if len(named) > 1 or (named and target):
+        fail("do: name one target: a parcel code, or one of --batch, --programme, --taskforce")
+    kind, key = next(iter(named.items())) if named else ("parcel", target)
+    if not key:
+        fail("do: missing target: a parcel code, or --batch/--programme/--taskforce ID")
+    data = {}
+    if data_json:
+        try:
+            data = fields.loads(data_json)
+        except json.JSONDecodeError as error:
+            fail(f"--data is not valid JSON ({error.msg} at column {error.colno})")
+        if not isinstance(data, dict):
+            fail("--data must be a JSON object")
+    for item in sets:
+        name, sep, value = item.partition("=")
+        if not sep or not name:
+            fail(f"--set {item!r} is not KEY=VALUE")
+        try:
+            data[name] = fields.cli_value(value)
+        except fields.BadValue as error:
+            fail(f"--set {name}: value is not {error}")
+    documents = []
+    for raw in docs:
+        try:
+            documents.append(commands.parse_doc_option(raw))
+        except fields.BadValue as error:
+            fail(f"--doc {raw!r}: expected {error}")
+    command = commands.build(trigger, kind, key, actor, role, on, data, reason, documents)
+    ledger = open_ledger(ctx)
+    [outcome] = ledger.execute([command])
+    if as_json:
+        emit_json(outcome)
+    else:
+        move = "recorded" if outcome["from"] == outcome["to"] else f"{outcome['from']} → {outcome['to']}"
+        click.echo(f"{kind} {key}: {trigger} {move} (version {outcome['version']})")
+
+
+@click.command("apply")
+@click.argument("file", type=click.File("r", encoding="utf-8"))
+@click.option("--each", is_flag=True, help="Commit line by line and report each failure (default: all or nothing).")
+@click.option("--migration", is_flag=True, help="Mark every event as migrated (backfilled history).")
+@click.option("--json", "as_json", is_flag=True, help="Print outcomes as JSON.")
+@click.pass_context
+def apply_cmd(ctx, file, each, migration, as_json):
+    """Run the commands of a JSONL file (`-` for stdin), one per line.
+
+    \b
+    Example:
+      minerehab apply examples/demo-parcel.jsonl
+      cat day.jsonl | minerehab apply --each -
+    """
+    from policies.refusals import Refused
+    from workflow.commands import read_jsonl
+
+    ledger = open_ledger(ctx)
+    commands = list(read_jsonl(file, migrated=migration))
+    with Ticker(len(commands), "applying") as tick:
+        ledger.tick = tick
+        if not each:
+            outcomes = ledger.execute(commands)
+    if not each:
+        if as_json:
+            emit_json({"applied": len(outcomes), "refused": 0, "outcomes": outcomes})
+        else:
+            click.echo(f"applied {len(outcomes)} commands")
+        return
+    applied, refused = [], []
+    for result in ledger.execute_each(commands):  # line by line: its own progress is the lines printed
+        if isinstance(result, Refused):
+            refused.append(result)
+            if not as_json:
+                click.echo(f"refused: {result}", err=True)
+        else:
+            applied.append(result)
+    if as_json:
+        emit_json({"applied": len(applied), "refused": len(refused),
+                   "refusals": [{"line": r.line, "message": r.message} for r in refused]})
+    else:
+        click.echo(f"applied {len(applied)} commands, refused {len(refused)}")
+    if refused:
+        ctx.exit(2)
+
+
+@click.command("next")
+@click.argument("parcel")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def next_cmd(ctx, parcel, as_json):
+    """What may be recorded on a parcel now: triggers and facts, their roles and required fields.
+
+    \b
+    Example:
+      minerehab next TL-2023-01
+    """
+    from workflow.handlers import allowed_now
+    from workflow.specs import PARCEL_SPECS
+
+    ledger = open_ledger(ctx)
+    record = ledger.find("parcel", parcel)
+    state = record.state if record else "new"
+    rows = []
+    for name in allowed_now(state):
+        spec = PARCEL_SPECS[name]
+        rows.append({"trigger": name, "kind": spec.kind, "roles": list(spec.roles) or ["any"],
+                     "required": [f"{f.name}:{f.kind}" for f in spec.fields if f.required]
+                     + (["reason"] if spec.reason_required else [])})
+    if as_json:
+        emit_json({"parcel": parcel, "state": state, "allowed": rows})
+        return
+    click.echo(f"{say('COLUMNS', 'parcel')} {parcel} ({say('STATES', state)})")
+    table(headers("trigger", "kind", "roles", "required"),
+          [[named("FACTS" if r["kind"] == "fact" else "TRIGGERS", r["trigger"]), say("COLUMNS", r["kind"]),
+            ",".join(r["roles"]), " ".join(r["required"])] for r in rows])
+
+
+@click.group("import")
+def import_group():
+    """Import the county's tables (.csv or .xlsx, English or Chinese headers).
+
+    \b
+    Example:
+      minerehab import parcels examples/tuoli-2023-2025/parcels.csv --on 2023-02-20
+    """
+
+
+def run_imported(ctx, make_commands, label: str, migration: bool) -> None:
+    from workflow.inventory import ImportProblems
+
+    ledger = open_ledger(ctx)
+    try:
+        commands = make_commands(ledger)
+    except ImportProblems as problems:
+        fail(str(problems))
+    for command in commands:
+        command.migrated = migration
+    with Ticker(len(commands), label) as tick:
+        ledger.tick = tick
+        outcomes = ledger.execute(commands)
+    click.echo(f"imported {len(outcomes)} rows")
+
+
+@import_group.command("parcels")
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("--on", "on", metavar="DATE", help="Registration date for rows without an on (登记日期) column.")
+@click.option("--actor", envvar="MINEREHAB_ACTOR")
+@click.option("--role", envvar="MINEREHAB_ROLE", default="nrb", show_default=True)
+@click.option("--migration", is_flag=True, help="Mark the events as migrated (backfilled history).")
+@click.pass_context
+def import_parcels(ctx, file, on, actor, role, migration):
+    """Register every parcel of an inventory table; one bad row writes nothing.
+
+    \b
+    Example:
+      minerehab import parcels 图斑清单.xlsx --on 2023-02-20 --actor 张玉峰
+    """
+    from pathlib import Path
+
+    from workflow.inventory import parcel_commands
+
+    actor, role = who(actor, role)
+    day = parse_date(on, "--on")
+    run_imported(ctx, lambda ledger: parcel_commands(Path(file), actor, role, day), "registering parcels", migration)
+
+
+@import_group.command("plan")
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("--programme", required=True, metavar="ID", help="The approved programme the plan belongs to.")
+@click.option("--on", "on", required=True, metavar="DATE", help="Date of the plan.")
+@click.option("--actor", envvar="MINEREHAB_ACTOR")
+@click.option("--role", envvar="MINEREHAB_ROLE", default="nrb", show_default=True)
+@click.option("--migration", is_flag=True, help="Mark the events as migrated (backfilled history).")
+@click.pass_context
+def import_plan(ctx, file, programme, on, actor, role, migration):
+    """Plan parcels from the target decomposition table (目标分解计划表): year, code, area, investment.
+
+    \b
+    Example:
+      minerehab import plan examples/tuoli-2023-2025/plan.csv --programme TL-2023-2025 --on 2023-03-01
+    """
+    from functools import partial
+    from pathlib import Path
+
+    from workflow.inventory import plan_commands
+
+    actor, role = who(actor, role)
+    day = parse_date(on, "--on")
+    run_imported(ctx, lambda ledger: plan_commands(Path(file), programme, actor, role, day,
+                                                   partial(ledger.find, "parcel")), "planning parcels", migration)
