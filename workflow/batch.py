@@ -8,6 +8,8 @@ from workflow.record import Record
 
 
 class WriteOffBatch(Record):
+    TOPIC = "workflow.batch:WriteOffBatch"  # pinned: every stored event names it
+
     def __init__(self) -> None:
         super().__init__()
         self.year: int | None = None

@@ -11,6 +11,8 @@ MONEY_FACTS = {"allocate_funds": "allocated", "make_payment": "paid"}
 
 
 class Parcel(Record):
+    TOPIC = "workflow.parcel:Parcel"  # pinned: every stored event names it
+
     def __init__(self) -> None:
         super().__init__()
         self.attributes: dict = {}

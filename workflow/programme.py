@@ -8,6 +8,8 @@ from workflow.record import Record
 
 
 class Programme(Record):
+    TOPIC = "workflow.programme:Programme"  # pinned: every stored event names it
+
     def __init__(self) -> None:
         super().__init__()
         self.plan: dict = {}

@@ -4,6 +4,9 @@ Each aggregate (Parcel, WriteOffBatch, Programme, TaskForce) gets its own copy o
 three events (see `__init_subclass__`), so that their stored topics name the aggregate:
 `workflow.parcel:Parcel.Opened`. `apply` methods never validate: a replay applies what was
 recorded, whatever today's guards would say.
+
+Stored topics are a contract with every store ever written: each aggregate pins its `TOPIC`
+(and so its events') explicitly, so that moving or renaming a module changes no topic.
 """
 
 from __future__ import annotations
@@ -16,13 +19,21 @@ EVENTS = ("Opened", "Transitioned", "FactRecorded")
 
 
 class Record(Aggregate):
+    TOPIC: str
+    """The aggregate's stored topic, e.g. "workflow.parcel:Parcel"; its events' are TOPIC + ".Opened" etc."""
+
     def __init_subclass__(cls, **kwargs) -> None:
-        """Give the subclass its own Opened, Transitioned and FactRecorded before eventsourcing looks for them."""
-        for name in EVENTS:
+        """Give the subclass its own Opened, Transitioned and FactRecorded, with pinned topics,
+        before eventsourcing looks for them (it registers explicit topics itself)."""
+        if "TOPIC" not in cls.__dict__:
+            raise TypeError(f"{cls.__qualname__} must pin its stored topic: TOPIC = \"module:{cls.__qualname__}\"")
+        for name in ("Event", "Created", *EVENTS):  # eventsourcing wants an explicit topic on each
             if name not in cls.__dict__:
                 base = getattr(Record, name)
-                setattr(cls, name, type(base)(name, (base,), {"__module__": cls.__module__,
-                                                               "__qualname__": f"{cls.__qualname__}.{name}"}))
+                topic = f"{cls.TOPIC}.{name}"
+                event = type(base)(name, (base,), {"__module__": cls.__module__, "TOPIC": topic,
+                                                   "__qualname__": f"{cls.__qualname__}.{name}"})
+                setattr(cls, name, event)
         super().__init_subclass__(**kwargs)
 
     def __init__(self) -> None:

@@ -8,6 +8,8 @@ from workflow.record import Record
 
 
 class TaskForce(Record):
+    TOPIC = "workflow.taskforce:TaskForce"  # pinned: every stored event names it
+
     def __init__(self) -> None:
         super().__init__()
         self.terms: list[dict] = []
