@@ -23,11 +23,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from apply import best, commands  # noqa: E402
 
-from events.store import resolve  # noqa: E402
 from audit import engine as audit  # noqa: E402
+from events.ids import aggregate_id  # noqa: E402
+from events.store import resolve  # noqa: E402
 from workflow.commands import read_jsonl  # noqa: E402
 from workflow.ledger import Ledger  # noqa: E402
-from events.ids import aggregate_id  # noqa: E402
 
 PG = "postgresql://127.0.0.1:5432/test"
 

@@ -24,7 +24,6 @@ from events.verify import verify  # noqa: E402
 from workflow.ledger import Ledger  # noqa: E402
 
 
-
 def floor(path: Path) -> float:
     started = time.perf_counter()
     with closing(sqlite3.connect(path)) as conn:

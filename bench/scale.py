@@ -26,7 +26,8 @@ sys.path.insert(0, str(ROOT / "bench"))
 from apply import best  # noqa: E402
 from generate import build  # noqa: E402
 
-from audit import engine as audit, kept as reaudit
+from audit import engine as audit
+from audit import kept as reaudit
 from samples import scenario  # noqa: E402
 from workflow.commands import from_json  # noqa: E402
 from workflow.ledger import Ledger  # noqa: E402

@@ -8,7 +8,6 @@ from console.common import (
     Ticker,
     business_today,
     emit_json,
-    fail,
     headers,
     lang,
     open_ledger,
@@ -35,7 +34,7 @@ from console.common import (
                    "(with --subject: that subject's findings from it, at once).")
 @click.pass_context
 def audit(ctx, as_of, rule_ids, subject, config_path, fmt, as_json, fail_on, least, state_path):
-    """Check every rule of DOMAIN.md §7 over the whole store in one pass (纪检监察).
+    """Check every compliance rule (`minerehab rules`) over the whole store in one pass (纪检监察).
 
     \b
     Example:
@@ -43,39 +42,14 @@ def audit(ctx, as_of, rule_ids, subject, config_path, fmt, as_json, fail_on, lea
       minerehab audit --as-of 2024-12-31 --fail-on medium
       minerehab audit --state audit-state.db      (again later: only new events are read)
     """
-    from audit import engine as auditing
-    from policies.catalogue import ConfigError, load_config
-    from policies.registry import RULES, SEVERITIES
+    from audit import service
 
     fmt = "json" if as_json else fmt
     day = parse_date(as_of, "--as-of") or business_today()
-    try:
-        config = load_config(config_path)
-    except ConfigError as error:
-        fail(str(error))
-    chosen = None
-    if rule_ids:
-        chosen = [r.strip().upper() for r in rule_ids.split(",") if r.strip()]
-        unknown = [r for r in chosen if r not in RULES]
-        if unknown:
-            fail(f"--rule {unknown[0]}: unknown rule; allowed: {', '.join(sorted(RULES))}")
     ledger = open_ledger(ctx)
     with Ticker(ledger.recorder.max_notification_id() or 0, "auditing") as tick:
-        if state_path:
-            from audit import kept as reaudit
-
-            try:
-                findings, summary, _new = reaudit.run(ledger, day, state_path, config, chosen, tick=tick)
-            except reaudit.StateError as error:
-                fail(str(error))
-            if subject:  # the kept audit of the whole store answers for one subject at once
-                findings = [f for f in findings if f.subject == subject]
-                summary = {**summary, **auditing.counted(findings)}
-        else:
-            findings, summary = auditing.run(ledger, day, config, chosen, subject, tick=tick)
-    if least != "low":
-        findings = [f for f in findings if SEVERITIES.index(f.severity) >= SEVERITIES.index(least)]
-        summary = {**summary, **auditing.counted(findings)}
+        outcome = service.run(ledger, day, rule_ids, subject, config_path, least, state_path, tick)
+    findings, summary = outcome.findings, outcome.summary
     rows = [f.as_dict() for f in findings]
     if fmt == "json":
         emit_json({"as_of": day, "findings": rows, "summary": summary})
@@ -94,8 +68,7 @@ def audit(ctx, as_of, rule_ids, subject, config_path, fmt, as_json, fail_on, lea
                    + ", ".join(f"{say('SEVERITY', s)} {by[s]}" for s in ("high", "medium", "low"))
                    + f"); {summary['events_read']} {say('COLUMNS', 'events read')} ({summary['migrated_events']} "
                    f"{say('COLUMNS', 'migrated')}), {say('COLUMNS', 'as of')} {day}")
-    threshold = SEVERITIES.index(fail_on)
-    if any(SEVERITIES.index(f.severity) >= threshold for f in findings):
+    if outcome.fails(fail_on):
         ctx.exit(1)
 
 

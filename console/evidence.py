@@ -48,13 +48,10 @@ def checkpoint(ctx, key_path, out):
       minerehab checkpoint --key auditor.key --out 2024-12-31.checkpoint.json
     """
     from events import checkpoint as checkpoints
-    from events import merkle
 
     key = key_or_fail(checkpoints.load_private, key_path)
     ledger = open_ledger(ctx)
-    leaves = ledger.raw.leaf_hashes()
-    signed = checkpoints.make(ledger.raw.origin(), len(leaves), merkle.root(leaves), key)
-    ledger.raw.record_checkpoint(signed)
+    signed = checkpoints.sign_log(ledger.raw, key)
     text = json.dumps(signed, ensure_ascii=False, indent=2)
     if out:
         with open(out, "w", encoding="utf-8") as handle:
@@ -192,29 +189,9 @@ def copy(source, target):
     Example:
       minerehab copy --from county.db --to postgresql://mr@db.example/province?schema=tuoli
     """
-    from events.store import StoreError
-    from events.verify import verify as check
-    from workflow.ledger import Ledger
+    from workflow.ledger import copy_store
 
-    try:
-        origin = Ledger(source)
-        try:
-            destination = Ledger(target)
-        except StoreError:
-            destination = Ledger(target, create=True)
-    except StoreError as error:
-        fail(str(error))
-    try:
-        if not destination.raw.is_empty():
-            fail(f"copy: the target {target} already holds events; copy only into an empty store")
-        total = origin.recorder.max_notification_id() or 0
-        with Ticker(total, "copying") as tick:
-            count = destination.raw.load_copy(origin.raw, tick)
-        with Ticker(total, "verifying") as tick:
-            report = check(destination.raw, tick=tick)
-    finally:
-        origin.close()
-        destination.close()
+    count, report = copy_store(source, target, Ticker)
     for problem in report.problems:
         click.echo(str(problem))
     click.echo(f"copied {count} events; target verifies: {'ok' if report.ok else 'NO'}; root {report.root.hex()}")

@@ -30,7 +30,7 @@ def init(ctx: click.Context) -> None:
       minerehab --store county.db init
     """
     ledger = open_ledger(ctx, create=True)
-    click.echo(f"store ready: {ledger.store.location}")
+    click.echo(f"store ready: {ledger.store.printable}")
 
 
 @click.command("do")

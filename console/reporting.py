@@ -42,20 +42,13 @@ def report_progress(ctx, as_of, programme_id, fmt, as_json, output):
     Example:
       minerehab report progress --format xlsx --output progress.xlsx
     """
-    from reports.progress import progress
+    from reports.progress import choose_programme, progress
 
     fmt = "json" if as_json else fmt
     day = parse_date(as_of, "--as-of")
     ledger = open_ledger(ctx)
     programmes = ledger.records("programme", as_of=day)
-    if programme_id:
-        if programme_id not in programmes:
-            fail(f"programme {programme_id}: unknown programme; known: {', '.join(programmes) or 'none'}")
-        chosen = programmes[programme_id]
-    elif len(programmes) > 1:
-        fail(f"several programmes; choose one with --programme: {', '.join(sorted(programmes))}")
-    else:
-        chosen = next(iter(programmes.values()), None)
+    chosen = choose_programme(programmes, programme_id)
     result = progress(ledger.each("parcel", as_of=day), chosen, day)
     rows = [*result["years"], result["total"]]
     if fmt == "json":

@@ -88,3 +88,13 @@ def read(path: Path) -> dict:
     if missing:
         raise KeyError_(f"{path}: a checkpoint needs {', '.join(sorted(missing))}")
     return checkpoint
+
+
+def sign_log(log, key: Ed25519PrivateKey) -> dict:
+    """Sign the log's current Merkle root and remember the checkpoint in the store."""
+    from events import merkle
+
+    leaves = log.leaf_hashes()
+    signed = make(log.origin(), len(leaves), merkle.root(leaves), key)
+    log.record_checkpoint(signed)
+    return signed

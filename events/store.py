@@ -81,10 +81,7 @@ class Store:
     @property
     def printable(self) -> str:
         """The location without its password."""
-        url = urlsplit(self.location)
-        if url.password:
-            return self.location.replace(f":{url.password}@", ":***@")
-        return self.location
+        return masked(self.location)
 
     def prepare(self) -> None:
         """Before `init` on PostgreSQL: make sure the schema exists."""
@@ -116,6 +113,22 @@ class Store:
                 raise StoreError(f"store {self.location} is not initialised; run `minerehab init`")
 
 
+def masked(url: str) -> str:
+    """A store URL as it may be shown: any password replaced by ***."""
+    try:
+        parts = urlsplit(url)
+        password = parts.password
+    except ValueError:
+        password = None
+    if "://" in url and (password or "@" in url.split("://", 1)[1].split("/", 1)[0]):
+        scheme, rest = url.split("://", 1)
+        netloc, slash, path = rest.partition("/")
+        user_info, _, host = netloc.rpartition("@")
+        user = user_info.split(":", 1)[0]
+        return f"{scheme}://{user}{':***' if ':' in user_info else ''}@{host}{slash}{path}"
+    return url
+
+
 def resolve(url: str | None = None) -> Store:
     """`--store URL`, else $MINEREHAB_STORE, else ./minerehab.db; plain paths and sqlite:/// URLs are SQLite."""
     url = url or os.environ.get(ENV_VAR) or DEFAULT_STORE
@@ -124,7 +137,8 @@ def resolve(url: str | None = None) -> Store:
     if url.startswith("sqlite:///"):
         url = url[len("sqlite:///"):] or DEFAULT_STORE
     elif "://" in url:
-        raise StoreError(f"store {url}: unknown scheme; use a file path, sqlite:///PATH or postgresql://…")
+        raise StoreError(f"store {masked(url)}: unknown scheme; use a file path, sqlite:///PATH or postgresql://…",
+                         f"存储 {masked(url)}：不认识的协议；请用文件路径、sqlite:///路径 或 postgresql://…")
     if ":memory:" in url or "mode=memory" in url:
         raise StoreError("store: an in-memory store would lose the ledger; name a file")
     return Store("sqlite", url)

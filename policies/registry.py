@@ -13,6 +13,11 @@ from typing import Callable, Iterable
 from policies.texts import FINDINGS, RULE_TITLES
 
 SEVERITIES = ("low", "medium", "high")
+"""In rising order: the one owner of how grave each severity is."""
+
+
+def at_least(severity: str, floor: str) -> bool:
+    return SEVERITIES.index(severity) >= SEVERITIES.index(floor)
 
 
 @dataclass(frozen=True, slots=True)

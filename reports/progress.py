@@ -117,3 +117,19 @@ def progress(parcels: Iterable, programme=None, as_of: date | None = None) -> di
                       programme_area_ha=programme.planned_area_ha,
                       programme_investment_wan=programme.plan["planned_investment"])
     return {**header, "years": ordered, "total": total}
+
+
+def choose_programme(programmes: dict, wanted: str | None):
+    """The programme a report is about: the one named, or the only one; several without a name is an error."""
+    from events.errors import BadInput
+
+    if wanted:
+        if wanted not in programmes:
+            known = ", ".join(sorted(programmes)) or "none"
+            raise BadInput(f"programme {wanted}: unknown programme; known: {known}",
+                           f"规划 {wanted}：没有这个规划；已有：{known if programmes else '无'}")
+        return programmes[wanted]
+    if len(programmes) > 1:
+        raise BadInput(f"several programmes; choose one with --programme: {', '.join(sorted(programmes))}",
+                       f"有多个规划，请用 --programme 选择：{', '.join(sorted(programmes))}")
+    return next(iter(programmes.values()), None)

@@ -12,7 +12,15 @@ from datetime import date, timedelta
 from decimal import Decimal
 from itertools import zip_longest
 
-from samples.scenario import NRB, command, contract_of, settlement, stewardship, works_life, write_off
+from samples.scenario import (
+    NRB,
+    command,
+    contract_of,
+    settlement,
+    stewardship,
+    works_life,
+    write_off,
+)
 
 TOWNSHIPS = ["托里镇", "庙尔沟镇", "铁厂沟镇", "多拉特乡", "乌雪特乡", "库甫乡", "阿克别里斗乡"]
 CONTRACTOR, SUPERVISOR, TOWNSHIP = ("托里县建安公司", "contractor"), ("塔城监理公司", "supervisor"), ("镇", "township")

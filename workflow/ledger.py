@@ -243,3 +243,35 @@ def project(events: Iterable) -> Record | None:
     for event in events:
         record = apply(record, event)
     return record
+
+
+def copy_store(source: str, target: str, progress=None):
+    """Copy every event, chain row and checkpoint into an empty store, then verify the copy.
+
+    `progress(total, label)` gives a context manager yielding a tick function (or None)."""
+    from contextlib import nullcontext
+
+    from events.store import StoreError, masked
+    from events.verify import verify
+
+    progress = progress or (lambda total, label: nullcontext())
+    origin = Ledger(source)
+    try:
+        try:
+            destination = Ledger(target)
+        except StoreError:
+            destination = Ledger(target, create=True)
+        try:
+            if not destination.raw.is_empty():
+                raise StoreError(f"copy: the target {masked(target)} already holds events; copy only into an empty store",
+                                 f"copy：目标 {masked(target)} 已有事件；只能复制到空的存储")
+            total = origin.recorder.max_notification_id() or 0
+            with progress(total, "copying") as tick:
+                count = destination.raw.load_copy(origin.raw, tick)
+            with progress(total, "verifying") as tick:
+                report = verify(destination.raw, tick=tick)
+        finally:
+            destination.close()
+    finally:
+        origin.close()
+    return count, report

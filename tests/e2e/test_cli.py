@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 from decimal import Decimal
 
 import pytest
 from click.testing import CliRunner
 
 from cli import cli
-from tests.support import cmd, store_bytes
 from samples import scenario
-from datetime import date
+from tests.support import cmd, store_bytes
 
 CODE = "TL-2023-01"
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import csv
 import importlib.util
 import io
-import os
 import json
+import os
 from collections import defaultdict
 from datetime import date
 from decimal import Decimal
@@ -19,8 +19,8 @@ from hypothesis import strategies as st
 from openpyxl import Workbook, load_workbook
 
 from cli import cli
-from tests.support import store_bytes
 from reports.progress import progress
+from tests.support import store_bytes
 from workflow.vocabulary import ATTRIBUTES
 
 SAMPLE = Path(__file__).resolve().parents[2] / "examples" / "tuoli-2023-2025"

@@ -8,12 +8,12 @@ from decimal import Decimal
 
 import pytest
 
-from tests.support import cmd
-from policies.catalogue import RULES, ConfigError, load_config
 from audit import engine as auditing
-from samples import scenario
 from audit.engine import Audit
+from policies.catalogue import RULES, ConfigError, load_config
 from policies.dossiers import DOSSIERS
+from samples import scenario
+from tests.support import cmd
 
 CODE = "TL-1"
 START = date(2023, 3, 1)
@@ -572,8 +572,8 @@ def test_bad_configs_are_named(tmp_path, text, message):
 from hypothesis import HealthCheck, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
-from tests.support import Clock  # noqa: E402
 from tests.stores import drop, new_url  # noqa: E402
+from tests.support import Clock  # noqa: E402
 from workflow.ledger import Ledger  # noqa: E402
 
 EXTRAS = [

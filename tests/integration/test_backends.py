@@ -18,11 +18,11 @@ import pytest
 from click.testing import CliRunner
 
 from cli import cli
-from tests.support import cmd
 from events.store import resolve
 from events.verify import verify
-from tests.stores import drop, new_url, pg_unavailable
 from samples import scenario
+from tests.stores import drop, new_url, pg_unavailable
+from tests.support import cmd
 from workflow.commands import to_jsonl
 from workflow.ledger import Ledger
 

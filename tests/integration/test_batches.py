@@ -9,11 +9,11 @@ import pytest
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
-from tests.support import cmd, run, store_bytes
-from tests.stores import OnStore, on_both_backends
 from policies.guards import stewardship, writeoff
-from samples import scenario
 from policies.refusals import Refused
+from samples import scenario
+from tests.stores import OnStore, on_both_backends
+from tests.support import cmd, run, store_bytes
 
 PREF = ("地区自然资源局", "prefecture_nrb")
 AREAS = [Decimal("6.1234"), Decimal("3.5"), Decimal("10.25"), Decimal("0.7")]

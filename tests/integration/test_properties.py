@@ -9,12 +9,11 @@ from datetime import date, timedelta
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
-
-from tests.support import cmd, store_bytes
-from tests.stores import OnStore, on_both_backends
-from tests.data import GUARDED, VALID_DATA
-from samples import scenario
 from policies.refusals import Refused
+from samples import scenario
+from tests.data import GUARDED, VALID_DATA
+from tests.stores import OnStore, on_both_backends
+from tests.support import cmd, store_bytes
 from workflow.handlers import allowed_now
 from workflow.ledger import UnitOfWork
 from workflow.specs import PARCEL_SPECS

@@ -8,12 +8,19 @@ from decimal import Decimal
 
 import pytest
 from hypothesis import strategies as st
-from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
+from hypothesis.stateful import (
+    RuleBasedStateMachine,
+    initialize,
+    invariant,
+    precondition,
+    rule,
+)
 
-from tests.support import cmd
-from tests.stores import OnStore, drop, new_url, on_both_backends
-from audit import engine as audit, kept as reaudit
+from audit import engine as audit
+from audit import kept as reaudit
 from samples import scenario, synthetic
+from tests.stores import OnStore, drop, new_url, on_both_backends
+from tests.support import cmd
 
 INSPECTED_UNTIL = date(2025, 5, 1)
 """Before the test clock's today (2025-06-01): nothing in the script is dated in the future."""

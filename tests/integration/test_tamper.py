@@ -16,14 +16,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cli import cli
-from tests.support import Clock, cmd
-from tests.stores import drop, new_url
 from events import checkpoint as checkpoints
 from events import merkle
 from events.verify import verify
 from samples import scenario
+from tests.stores import drop, new_url
+from tests.support import Clock, cmd
 from workflow.ledger import Ledger
-
 
 # --- an independent RFC 6962 construction ---------------------------------------
 

@@ -7,9 +7,9 @@ from decimal import Decimal
 
 import pytest
 
-from tests.support import cmd, run, store_bytes
-from samples import scenario
 from policies.refusals import Refused
+from samples import scenario
+from tests.support import cmd, run, store_bytes
 from workflow.specs import PARCEL_SPECS
 
 CODE = "TL-2023-01"

@@ -1,0 +1,60 @@
+"""What the command line asks of the audit: choose the rules, run a full or a kept audit, filter, judge.
+
+One call for `minerehab audit`, so that the console only parses options and prints.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from audit import engine, kept
+from events.errors import BadInput
+from policies.catalogue import load_config
+from policies.registry import RULES, Finding, at_least
+
+
+@dataclass
+class Outcome:
+    as_of: date
+    findings: list[Finding]
+    summary: dict
+
+    def fails(self, severity: str) -> bool:
+        """Whether any finding is at or above `severity` (the exit code 1 of `audit --fail-on`)."""
+        return any(at_least(f.severity, severity) for f in self.findings)
+
+
+def chosen_rules(text: str | None) -> list[str] | None:
+    """`R03,r17` as rule ids; an unknown one is an error naming the allowed ids."""
+    if not text:
+        return None
+    chosen = [r.strip().upper() for r in text.split(",") if r.strip()]
+    unknown = [r for r in chosen if r not in RULES]
+    if unknown:
+        from difflib import get_close_matches
+
+        near = get_close_matches(unknown[0], sorted(RULES), n=1)
+        hint = f" (did you mean {near[0]}?)" if near else ""
+        raise BadInput(f"--rule {unknown[0]}: unknown rule{hint}; allowed: {', '.join(sorted(RULES))}",
+                       f"--rule {unknown[0]}：没有这条规则{'（是否想输入 ' + near[0] + '？）' if near else ''}；"
+                       f"可选：{', '.join(sorted(RULES))}")
+    return chosen
+
+
+def run(ledger, as_of: date, rules: str | None = None, subject: str | None = None, config_path=None,
+        least: str = "low", state_path=None, tick=None) -> Outcome:
+    """A full audit, or a re-audit through the kept state in `state_path` (the same findings, faster)."""
+    config = load_config(config_path)
+    chosen = chosen_rules(rules)
+    if state_path:
+        findings, summary, _new = kept.run(ledger, as_of, state_path, config, chosen, tick=tick)
+        if subject:  # the kept audit of the whole store answers for one subject at once
+            findings = [f for f in findings if f.subject == subject]
+            summary = {**summary, **engine.counted(findings)}
+    else:
+        findings, summary = engine.run(ledger, as_of, config, chosen, subject, tick=tick)
+    if least != "low":
+        findings = [f for f in findings if at_least(f.severity, least)]
+        summary = {**summary, **engine.counted(findings)}
+    return Outcome(as_of, findings, summary)
