@@ -73,20 +73,29 @@ def audit(ctx, as_of, rule_ids, subject, config_path, fmt, as_json, fail_on, lea
 
 
 @click.command()
-@click.option("--json", "as_json", is_flag=True)
-def rules(as_json):
+@click.option("--json", "as_json", is_flag=True, help="Same as --format json.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "md"]), default="text", show_default=True,
+              help="md: the whole reference (lifecycles, roles, commands and fields, rules) as docs/reference.md.")
+def rules(as_json, fmt):
     """The compliance rules: id, severity, Chinese and English title, the events each reads, its thresholds.
 
     \b
     Example:
       minerehab rules --json
+      minerehab rules --format md > docs/reference.md
     """
     from policies.catalogue import RULES, load_config
 
     config = load_config()
+    fmt = "json" if as_json else fmt
+    if fmt == "md":
+        from reports.reference import markdown
+
+        click.echo(markdown(RULES, config), nl=False)
+        return
     rows = [{"rule": r.id, "severity": r.severity, "title_zh": r.title_zh, "title_en": r.title_en,
              "reads": list(r.reads), "thresholds": config[r.id]} for r in sorted(RULES.values(), key=lambda r: r.id)]
-    if as_json:
+    if fmt == "json":
         emit_json(rows)
         return
     for r in rows:

@@ -1,6 +1,6 @@
 """Lifecycles as data: one module-level `transitions` Machine per lifecycle, used as a table.
 
-The machines are never bound to aggregates (see DESIGN.md): a command asks for the
+The machines are never bound to aggregates (binding costs memory per aggregate and breaks snapshots): a command asks for the
 destination of its trigger from the current state and fails before any event exists
 when there is none. Conditions named here are flags of the command, never run by
 `transitions`; replay only applies recorded destinations.

@@ -1,7 +1,7 @@
-"""What every parcel command takes: who may give it and which fields it carries (DOMAIN.md §3–§5).
+"""What every parcel command takes: who may give it and which fields it carries (docs/reference.md).
 
 This table is data the CLI (`next`), the guards and the tests all read, so the
-role table and the field lists of DOMAIN.md exist exactly once.
+role table and the field lists exist exactly once.
 """
 
 from __future__ import annotations

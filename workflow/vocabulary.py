@@ -1,4 +1,4 @@
-"""The product's vocabulary: every id of DOMAIN.md with its Chinese and English name.
+"""The product's vocabulary: every id (roles, states, triggers, facts) with its Chinese and English name.
 
 Ids are a public interface (scripts and auditors depend on them); labels live here
 and nowhere else, so that output in either language reads from one table.

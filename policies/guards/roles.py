@@ -1,4 +1,4 @@
-"""Who may act: the role table of DOMAIN.md, held by the command specs."""
+"""Who may act: the role table, held by the command specs (docs/reference.md lists it)."""
 
 from __future__ import annotations
 

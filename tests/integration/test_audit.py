@@ -1,4 +1,4 @@
-"""Every rule of DOMAIN.md §7: a history that breaks it and one that keeps it by a narrow margin."""
+"""Every compliance rule: a history that breaks it and one that keeps it by a narrow margin."""
 
 from __future__ import annotations
 

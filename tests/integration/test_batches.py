@@ -1,4 +1,4 @@
-"""Write-off batches, stewardship, programme and task force (DOMAIN.md §5–§6)."""
+"""Write-off batches, stewardship, programme and task force."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The lifecycle table says exactly what DOMAIN.md §4 says, and is used as a table only."""
+"""The lifecycle table says exactly what the reference says, and is used as a table only."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from workflow import lifecycle
 from workflow.specs import PARCEL_SPECS
 from workflow.vocabulary import FACTS, ROLES, STATES, TRIGGERS
 
-DOMAIN_TABLE = [
+REFERENCE_TABLE = [
     ("register", "new", "identified"), ("plan", "identified", "planned"),
     ("commission_survey", "planned", "surveying"), ("deliver_survey", "surveying", "surveyed"),
     ("submit_design", "surveyed", "design_review"), ("approve_design", "design_review", "design_approved"),
@@ -22,7 +22,7 @@ DOMAIN_TABLE = [
 ]
 
 
-@pytest.mark.parametrize("trigger,source,dest", DOMAIN_TABLE)
+@pytest.mark.parametrize("trigger,source,dest", REFERENCE_TABLE)
 def test_every_row_of_the_domain_table_is_in_the_machine(trigger, source, dest):
     assert lifecycle.destination(lifecycle.PARCEL, trigger, source) == dest
 
@@ -32,7 +32,7 @@ def test_rejected_write_off_goes_back_to_rectifying():
 
 
 def test_nothing_else_is_allowed():
-    allowed = {(t, s) for t, s, _ in DOMAIN_TABLE}
+    allowed = {(t, s) for t, s, _ in REFERENCE_TABLE}
     for state in lifecycle.PARCEL_STATES:
         for trigger in TRIGGERS:
             if (trigger, state) not in allowed:
