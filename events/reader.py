@@ -25,7 +25,7 @@ def history_rows(store, kind: str, key: str) -> list[dict]:
                                  "ORDER BY originator_version", (oid.hex,)).fetchall()
     else:
         with store.connect() as conn:
-            found = conn.execute(f'SELECT originator_version, state FROM "{store.postgres["schema"]}".{TABLE_PG} '
+            found = conn.execute(f"SELECT originator_version, state FROM {store.table(TABLE_PG)} "
                                  "WHERE originator_id = %s ORDER BY originator_version", (oid,)).fetchall()
     rows = []
     for version, state in found:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import getpass
 import os
+import re
 import sqlite3
 from contextlib import closing
 from dataclasses import dataclass
@@ -66,6 +67,10 @@ class Store:
             "schema": query.get("schema", ["public"])[0],
         }
 
+    def table(self, name: str) -> str:
+        """A table's name as SQL for this backend: the one owner of schema qualification."""
+        return f'"{self.postgres["schema"]}".{name}' if self.kind == "postgresql" else name
+
     def connect(self):
         """A plain psycopg connection, for set-up and checks outside eventsourcing."""
         import psycopg
@@ -87,13 +92,13 @@ class Store:
         """Before `init` on PostgreSQL: make sure the schema exists."""
         if self.kind == "postgresql":
             with self.connect() as conn:
-                conn.execute(f'CREATE SCHEMA IF NOT EXISTS "{self.postgres["schema"]}"')
+                conn.execute(f'CREATE SCHEMA IF NOT EXISTS "{self.postgres["schema"]}"')  # checked by resolve()
 
     def check_ready(self) -> None:
         """Refuse to open a store that `init` has not created (a read must never create one)."""
         if self.kind == "postgresql":
             with self.connect() as conn:
-                found = conn.execute("SELECT to_regclass(%s)", (f'"{self.postgres["schema"]}".{TABLE_PG}',)).fetchone()
+                found = conn.execute("SELECT to_regclass(%s)", (self.table(TABLE_PG),)).fetchone()
             if not found or found[0] is None:
                 raise StoreError(f"store {self.printable} is not initialised; run `minerehab init`")
             return
@@ -111,6 +116,10 @@ class Store:
                 raise StoreError(f"store {self.location} is not a minerehab SQLite store ({error})") from None
             if not found:
                 raise StoreError(f"store {self.location} is not initialised; run `minerehab init`")
+
+
+SCHEMA_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,62}")
+"""Schema names are pasted into SQL by eventsourcing and us alike: only plain identifiers get that far."""
 
 
 def masked(url: str) -> str:
@@ -133,7 +142,17 @@ def resolve(url: str | None = None) -> Store:
     """`--store URL`, else $MINEREHAB_STORE, else ./minerehab.db; plain paths and sqlite:/// URLs are SQLite."""
     url = url or os.environ.get(ENV_VAR) or DEFAULT_STORE
     if url.startswith(("postgresql://", "postgres://")):
-        return Store("postgresql", url)
+        store = Store("postgresql", url)
+        try:
+            settings = store.postgres
+            int(settings["port"])
+        except ValueError as error:
+            raise StoreError(f"store {masked(url)}: {error}", f"存储 {masked(url)}：{error}") from None
+        if not SCHEMA_NAME.fullmatch(settings["schema"]):
+            raise StoreError(f"store {masked(url)}: schema {settings['schema']!r} is not a plain name "
+                             "(letters, digits, _; at most 63, not starting with a digit)",
+                             f"存储 {masked(url)}：schema {settings['schema']!r} 不是合法名称（字母、数字、下划线，至多 63 个，不以数字开头）")
+        return store
     if url.startswith("sqlite:///"):
         url = url[len("sqlite:///"):] or DEFAULT_STORE
     elif "://" in url:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from policies.guards.writeoff import LIVE_BATCH_STATES
 from workflow.record import Record
 
 
@@ -38,7 +39,7 @@ class WriteOffBatch(Record):
     @property
     def is_live(self) -> bool:
         """A batch still holds its parcels until the prefecture has confirmed it."""
-        return self.state in ("open", "submitted", "filed")
+        return self.state in LIVE_BATCH_STATES
 
     @property
     def area_ha(self) -> Decimal:

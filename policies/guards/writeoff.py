@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from policies.refusals import Refused, subject
 
+LIVE_BATCH_STATES = ("open", "submitted", "filed")
+"""A batch holds its parcels until the prefecture has confirmed it: no parcel may be in two such batches."""
+
 
 def check_not_direct(spec, parcel) -> None:
     if spec.batch_only:

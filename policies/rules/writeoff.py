@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
+from policies.guards.writeoff import LIVE_BATCH_STATES as LIVE
 from policies.registry import rule
 from policies.rules.evidence import P, after
-
-LIVE = ("open", "submitted", "filed")
 
 
 @rule("R05", "high", reads=("add_to_batch", "remove_from_batch", "confirm_write_off", "register"),
