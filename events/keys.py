@@ -18,7 +18,6 @@ import hashlib
 import os
 import shlex
 import subprocess
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
