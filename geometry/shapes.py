@@ -197,7 +197,7 @@ def _from_geojson(obj) -> tuple[Polygon | MultiPolygon, int | None]:
     if kind == "Polygon":
         return _polygon(coords, count, "polygon"), found
     if kind == "MultiPolygon":
-        if not isinstance(coords, list) or not coords:
+        if not isinstance(coords, (list, tuple)) or not coords:
             raise GeometryError("MultiPolygon has no polygons", "MultiPolygon 没有多边形")
         return MultiPolygon([_polygon(p, count, f"polygon {i + 1}") for i, p in enumerate(coords)]), found
     shown = str(kind)[:40]
@@ -206,14 +206,14 @@ def _from_geojson(obj) -> tuple[Polygon | MultiPolygon, int | None]:
 
 
 def _polygon(rings, count: list, where: str) -> Polygon:
-    if not isinstance(rings, list) or not rings:
+    if not isinstance(rings, (list, tuple)) or not rings:
         raise GeometryError(f"{where} has no rings", f"{_zh(where)}没有环")
     arrays = [_ring(r, count, f"{where} ring {i + 1}") for i, r in enumerate(rings)]
     return Polygon(arrays[0], arrays[1:])
 
 
 def _ring(ring, count: list, where: str) -> np.ndarray:
-    if not isinstance(ring, list) or len(ring) < 4:
+    if not isinstance(ring, (list, tuple)) or len(ring) < 4:
         raise GeometryError(f"{where} needs at least 4 points (first = last)",
                             f"{_zh(where)}至少需要 4 个点（首尾相同）")
     count[0] += len(ring)
@@ -221,7 +221,7 @@ def _ring(ring, count: list, where: str) -> np.ndarray:
         raise GeometryError(f"more than {MAX_VERTICES} vertices", f"顶点超过 {MAX_VERTICES} 个")
     out = np.empty((len(ring), 2))
     for i, p in enumerate(ring):
-        if not isinstance(p, list) or not 2 <= len(p) <= 3 or not all(_is_number(v) for v in p):
+        if not isinstance(p, (list, tuple)) or not 2 <= len(p) <= 3 or not all(_is_number(v) for v in p):
             raise GeometryError(f"{where} point {i + 1} is not [lon, lat] numbers",
                                 f"{_zh(where)}第 {i + 1} 个点不是 [经度, 纬度] 数值")
         x, y = float(p[0]), float(p[1])
