@@ -92,7 +92,7 @@ def overlaps(items: Iterable[tuple[Hashable, object]], min_m2: float = 0.0) -> l
         gb = np.array([plane[i] for i in right[sel].tolist()], dtype=object)
         overlap[sel] = shapely.area(shapely.intersection(ga, gb))
         small[sel] = np.minimum(shapely.area(ga), shapely.area(gb))
-    result = [(keys[i], keys[j], float(o), float(o / s) if s else 0.0)
+    result = [(keys[i], keys[j], float(o), min(1.0, float(o / s)) if s else 0.0)   # ≤ 1 despite rounding
               for i, j, o, s in zip(left.tolist(), right.tolist(), overlap, small) if o > min_m2]
     result.sort(key=lambda r: (_order(r[0]), _order(r[1])))
     return result
