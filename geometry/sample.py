@@ -20,11 +20,11 @@ _M_PER_DEG_LAT = 111_320.0
 
 
 def _outline(seed: int, vertices: int) -> list[tuple[float, float]]:
-    """A star-shaped (so simple, valid) irregular outline of unit mean radius, in metres × scale."""
+    """A star-shaped (so simple, valid) irregular outline: jittered angles keep every gap under π,
+    radii 0.65..1, so the centre is well inside (an inscribed circle of radius ≥ ~0.55)."""
     rng = random.Random(seed)
-    angles = sorted(rng.uniform(0, 2 * math.pi) for _ in range(vertices))
-    # keep angles apart so no two vertices almost coincide
-    angles = [a * 0.7 + 2 * math.pi * i / vertices * 0.3 for i, a in enumerate(angles)]
+    step = 2 * math.pi / vertices
+    angles = [step * (i + rng.uniform(-0.35, 0.35)) for i in range(vertices)]
     return [(math.cos(a) * r, math.sin(a) * r) for a, r in ((a, rng.uniform(0.65, 1.0)) for a in angles)]
 
 
@@ -53,18 +53,19 @@ def boundary(centre: tuple[float, float], area_ha, seed: int = 0, vertices: int 
 
 
 def radius_m(area_ha) -> float:
-    """Upper bound of a sample boundary's reach from its centre, in metres (mean radius ≥ 0.65)."""
-    return math.sqrt(float(area_ha) * 10_000 / math.pi) / 0.65 * 1.2
+    """Upper bound of a sample boundary's reach from its centre, in metres: the outline holds a
+    circle of radius ≥ 0.55 × its reach, so reach ≤ sqrt(area / π) / 0.55."""
+    return math.sqrt(float(area_ha) * 10_000 / math.pi) / 0.55
 
 
 def layout(areas: Iterable, centre: tuple[float, float], seed: int = 0,
            overlapping: Iterable[tuple[int, int]] = ()) -> list[Polygon]:
     """One boundary per area on a square grid around centre, none overlapping,
-    except each pair (i, j) in overlapping: j is drawn half a radius from i's centre."""
+    except each pair (i, j) in overlapping: j's centre is put well inside i, so they overlap."""
     areas = list(areas)
     if not areas:
         return []
-    cell = 2.2 * max(radius_m(a) for a in areas)
+    cell = 2.05 * max(radius_m(a) for a in areas)
     side = math.ceil(math.sqrt(len(areas)))
     lon0, lat0 = centre
     centres = []
@@ -75,6 +76,6 @@ def layout(areas: Iterable, centre: tuple[float, float], seed: int = 0,
         lon, lat, _ = GEOD.fwd(lon, lat, 0, dy)
         centres.append((lon, lat))
     for i, j in overlapping:
-        lon, lat, _ = GEOD.fwd(*centres[i], 45, radius_m(areas[i]) * 0.5)
+        lon, lat, _ = GEOD.fwd(*centres[i], 45, math.sqrt(float(areas[i]) * 10_000 / math.pi) * 0.25)
         centres[j] = (lon, lat)
     return [boundary(c, a, seed=seed * 1000 + k) for k, (c, a) in enumerate(zip(centres, areas))]

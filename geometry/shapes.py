@@ -58,7 +58,18 @@ def _lists(value):
 def ellipsoidal_area(shape) -> float:
     """Area in m² on the CGCS2000 ellipsoid; holes subtracted, parts summed, whatever the ring order."""
     oriented = shapely.orient_polygons(shape, exterior_cw=False)
-    return abs(GEOD.geometry_area_perimeter(oriented)[0])
+    return abs(_signed_area(oriented))
+
+
+def _signed_area(oriented) -> float:
+    """pyproj's Geod.geometry_area_perimeter area, ring by ring on numpy arrays (its shapely `.xy` path
+    is the slow part): counter-clockwise outer rings count positive, clockwise holes negative."""
+    total = 0.0
+    for polygon in getattr(oriented, "geoms", [oriented]):
+        for ring in (polygon.exterior, *polygon.interiors):
+            xy = shapely.get_coordinates(ring)
+            total += GEOD.polygon_area_perimeter(xy[:, 0], xy[:, 1])[0]
+    return total
 
 
 def hectares(area_m2: float) -> Decimal:
@@ -161,7 +172,7 @@ def _parse(value, crs, extent) -> Boundary:
         _check_extent(shape, tuple(float(v) for v in extent), "the expected extent", "预期范围")
     _check_valid(shape)
     shape = shapely.orient_polygons(shape, exterior_cw=False)
-    area = abs(GEOD.geometry_area_perimeter(shape)[0])
+    area = abs(_signed_area(shape))
     if not area > 0:
         raise GeometryError("boundary encloses no area", "边界面积为零")
     c = shape.centroid
