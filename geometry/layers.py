@@ -10,6 +10,7 @@ import codecs
 import math
 import os
 import re
+import struct
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -23,6 +24,7 @@ from geometry import jsontext, shapes, tbbh, zones
 from geometry.errors import GeometryError
 
 MAX_LAYER = 256 * 1024 * 1024     # bytes of one GeoJSON/KML/DBF file
+MAX_ROWS = 1_000_000
 KML_NS = "http://www.opengis.net/kml/2.2"
 
 
@@ -278,13 +280,29 @@ def _shp_crs(base: Path, crs) -> int:
     return _agree(shapes.crs_code(found), crs)
 
 
+def _check_counts(base: Path):
+    """Refuse a DBF whose header claims more records than the files can hold: a damaged count
+    would otherwise have the reader report billions of unreadable rows one by one."""
+    dbf, shp = base.with_suffix(".dbf"), base.with_suffix(".shp")
+    size = dbf.stat().st_size
+    if size > MAX_LAYER:
+        raise GeometryError(f"{dbf.name} is larger than {MAX_LAYER} bytes", f"{dbf.name} 超过 {MAX_LAYER} 字节")
+    with dbf.open("rb") as f:
+        head = f.read(12)
+    if len(head) < 12:
+        raise GeometryError(f"{dbf.name} has no header", f"{dbf.name} 缺少文件头")
+    count, header_len, record_len = struct.unpack("<IHH", head[4:12])
+    shapes_max = max(0, shp.stat().st_size - 100) // 12      # the smallest shape record is 12 bytes
+    if record_len == 0 or header_len + count * record_len > size + 1 or count > shapes_max or count > MAX_ROWS:
+        raise GeometryError(f"{dbf.name} declares {count} records, more than the files hold",
+                            f"{dbf.name} 声明 {count} 条记录，超过文件实际容量")
+
+
 def _read_shp(path: Path, crs, county_code, extent) -> list[Row]:
     base = path.with_suffix("")
     code = _shp_crs(base, crs)
     encoding = _shp_encoding(base)
-    dbf = base.with_suffix(".dbf")
-    if dbf.exists() and dbf.stat().st_size > MAX_LAYER:
-        raise GeometryError(f"{dbf.name} is larger than {MAX_LAYER} bytes", f"{dbf.name} 超过 {MAX_LAYER} 字节")
+    _check_counts(base)
     rows = []
     with shapefile.Reader(str(base), encoding=encoding) as reader:
         fields = [f for f in reader.fields if f[0] != "DeletionFlag"]

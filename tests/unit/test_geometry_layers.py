@@ -182,3 +182,16 @@ def test_write_refuses_what_it_cannot_store_exactly(tmp_path):
         layers.write(tmp_path / "t.shp", "shp", [({**row.attributes, "name": "🙂"}, row.boundary)])
     with pytest.raises(GeometryError):
         layers.write(tmp_path / "t.x", "gpkg", [row])
+
+
+def test_dbf_claiming_billions_of_records_is_refused_at_once(tmp_path):
+    import struct
+    import time
+    path = layers.write(tmp_path / "t.shp", "shp", _rows())
+    data = bytearray((tmp_path / "t.dbf").read_bytes())
+    data[4:8] = struct.pack("<I", 0x7F000003)
+    (tmp_path / "t.dbf").write_bytes(bytes(data))
+    start = time.perf_counter()
+    with pytest.raises(GeometryError, match="declares 2130706435 records"):
+        layers.read(path)
+    assert time.perf_counter() - start < 1
