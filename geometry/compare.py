@@ -6,7 +6,6 @@ zone they are m² (scale error ≤ ~3e-4 at a zone's edge), which is what a revi
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass
 from typing import Hashable, Iterable
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import codecs
 import math
-import os
 import re
 import struct
 import xml.etree.ElementTree as ET

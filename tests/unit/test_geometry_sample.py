@@ -2,7 +2,6 @@
 
 from decimal import Decimal
 
-import pytest
 import shapely
 from hypothesis import given, settings, strategies as st
 

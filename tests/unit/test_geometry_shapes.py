@@ -184,3 +184,13 @@ def test_hostile_input_only_raises_geometry_error(value):
        st.one_of(st.none(), st.tuples(*[st.floats()] * 4), st.just("abcd")))
 def test_hostile_options_only_raise_geometry_error(crs, extent):
     _only_geometry_error(SQUARE, crs=crs, extent=extent)
+
+
+@settings(max_examples=60, deadline=None)
+@given(polygons, st.booleans())
+def test_ring_by_ring_area_is_geometry_area_perimeter(poly, clockwise):
+    """The array-based sum gives pyproj's own geometry_area_perimeter on an oriented shape."""
+    hole = shapely.affinity.scale(poly, 0.2, 0.2)
+    holed = shapely.orient_polygons(Polygon(poly.exterior.coords, [hole.exterior.coords]), exterior_cw=False)
+    assert ellipsoidal_area(shapely.orient_polygons(holed, exterior_cw=clockwise)) == pytest.approx(
+        GEOD.geometry_area_perimeter(holed)[0], rel=1e-12)
