@@ -110,10 +110,10 @@ def open_store(ctx: click.Context):
     return store
 
 
-def open_ledger(ctx: click.Context, create: bool = False):
+def open_ledger(ctx: click.Context, create: bool = False, signing: str = "unsigned"):
     from workflow.ledger import Ledger
 
-    ledger = Ledger(ctx.obj["store"], create=create)
+    ledger = Ledger(ctx.obj["store"], create=create, signing=signing)
     ctx.call_on_close(ledger.close)
     return ledger
 
@@ -151,6 +151,27 @@ def write_rows(rows: list[dict], fmt: str, output: str | None) -> None:
         click.echo(f"wrote {output}")
     else:
         click.echo(buffer.getvalue(), nl=False)
+
+
+def load_signer(path: str):
+    """The official's signer: the private key in `path` (its passphrase from MINEREHAB_KEY_PASSPHRASE, or
+    asked for at a terminal), or, with MINEREHAB_SIGNER set, that command (a UKey or HSM) with `path`
+    naming the public key, so that the private key never reaches this process."""
+    import os
+
+    from events import keys
+
+    command = os.environ.get("MINEREHAB_SIGNER")
+    if command:
+        return keys.ExternalSigner(command, keys.load_public(path))
+    passphrase = os.environ.get("MINEREHAB_KEY_PASSPHRASE")
+    try:
+        return keys.load_private(path, passphrase.encode() if passphrase else None)
+    except keys.KeyFileError:
+        if passphrase is not None or not sys.stdin.isatty():
+            raise
+        asked = click.prompt(f"passphrase for {path}", hide_input=True, err=True)
+        return keys.load_private(path, asked.encode())
 
 
 class Ticker:

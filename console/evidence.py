@@ -20,23 +20,6 @@ def key_or_fail(loader, path):
 
 
 @click.command()
-@click.option("--out", "out", required=True, type=click.Path(dir_okay=False), help="Private key file; KEY.pub is written too.")
-def keygen(out):
-    """Write an Ed25519 key pair for signing checkpoints.
-
-    \b
-    Example:
-      minerehab keygen --out auditor.key     # writes auditor.key and auditor.key.pub
-    """
-    from pathlib import Path
-
-    from events.checkpoint import keygen as make_keys
-
-    private, public = make_keys(Path(out))
-    click.echo(f"wrote {private} (keep it secret) and {public}")
-
-
-@click.command()
 @click.option("--key", "key_path", required=True, type=click.Path(dir_okay=False), help="Ed25519 private key.")
 @click.option("--out", "out", type=click.Path(dir_okay=False), help="Write the checkpoint here (default: stdout).")
 @click.pass_context
@@ -68,7 +51,7 @@ def checkpoint(ctx, key_path, out):
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_context
 def verify(ctx, checkpoint_path, pubkey_path, documents, as_json):
-    """Recompute every hash chain (and the root against a checkpoint); exit 1 on any tampering.
+    """Recompute every hash chain, check every signature against the registry (and a checkpoint); exit 1 on tampering.
 
     \b
     Example:
@@ -79,6 +62,7 @@ def verify(ctx, checkpoint_path, pubkey_path, documents, as_json):
     from events import checkpoint as checkpoints
     from events.verify import verify as check
     from events.verify import verify_documents
+    from workflow import attestation
 
     signed = key_or_fail(checkpoints.read, checkpoint_path) if checkpoint_path else None
     public = key_or_fail(checkpoints.load_public, pubkey_path) if pubkey_path else None
@@ -87,10 +71,14 @@ def verify(ctx, checkpoint_path, pubkey_path, documents, as_json):
     ledger = open_ledger(ctx)
     with Ticker(ledger.recorder.max_notification_id() or 0, "verifying") as tick:
         report = check(ledger.raw, signed, public, tick=tick)
+    with Ticker(ledger.recorder.max_notification_id() or 0, "checking signatures") as tick:
+        signatures, problems = attestation.check(ledger, tick=tick)
+    report.problems += problems
     if documents:
         report.problems += verify_documents(ledger, ledger.raw.keys(), Path(documents))
     if as_json:
         emit_json({"ok": report.ok, "events": report.events, "aggregates": report.aggregates,
+                   "signed": ledger.signed, "signatures_checked": signatures,
                    "tree_size": report.tree_size, "root": report.root.hex(),
                    "problems": [vars(p) for p in report.problems]})
     else:
@@ -98,7 +86,8 @@ def verify(ctx, checkpoint_path, pubkey_path, documents, as_json):
             click.echo(str(problem))
         verdict = "ok" if report.ok else f"TAMPERED: {len(report.problems)} problems"
         click.echo(f"{verdict}: {report.events} events in {report.aggregates} aggregates; tree size {report.tree_size}, "
-                   f"root {report.root.hex()}" + (" ; checkpoint checked" if signed else ""))
+                   f"root {report.root.hex()}" + (" ; checkpoint checked" if signed else "")
+                   + (f"; {signatures} signatures checked" if ledger.signed else "; UNSIGNED store: nobody is accountable"))
     if not report.ok:
         ctx.exit(1)
 

@@ -1,4 +1,4 @@
-"""Recording: create the store, record commands one by one or from JSONL, what may come next, imports of county tables."""
+"""Recording: create the store (signed or trial), record commands one by one or from JSONL, what may come next, imports of county tables."""
 
 from __future__ import annotations
 
@@ -8,9 +8,11 @@ import click
 
 from console.common import (
     Ticker,
+    business_today,
     emit_json,
     fail,
     headers,
+    load_signer,
     named,
     open_ledger,
     parse_date,
@@ -18,19 +20,38 @@ from console.common import (
     table,
     who,
 )
+from workflow.registry import sign_with, signing_actor
 
 
 @click.command()
+@click.option("--admin", metavar="NAME", help="The store's first administrator, who registers everyone else.")
+@click.option("--unit", metavar="ROLE", help="The administrator's unit: nrb or county_gov.")
+@click.option("--pubkey", "pubkey", type=click.Path(dir_okay=False), metavar="FILE.pub",
+              help="The administrator's public key (from `minerehab keygen`).")
+@click.option("--on", "on", metavar="DATE", help="From when the administrator's key is valid (default today).")
+@click.option("--unsigned", is_flag=True, help="A trial store that accepts unsigned commands (every report says so).")
 @click.pass_context
-def init(ctx: click.Context) -> None:
-    """Create the store (the only command that creates one).
+def init(ctx: click.Context, admin, unit, pubkey, on, unsigned) -> None:
+    """Create the store (the only command that creates one): signed, naming its first administrator, or a trial.
 
     \b
     Example:
-      minerehab --store county.db init
+      minerehab keygen --out 张玉峰.key
+      minerehab init --admin 张玉峰 --unit nrb --pubkey 张玉峰.key.pub
+      minerehab --store trial.db init --unsigned
     """
-    ledger = open_ledger(ctx, create=True)
-    click.echo(f"store ready: {ledger.store.printable}")
+    from workflow.registry import found_store
+
+    if unsigned == bool(admin or unit or pubkey) or (not unsigned and not (admin and unit and pubkey)):
+        fail("init: name the first administrator (--admin NAME --unit nrb|county_gov --pubkey FILE.pub), "
+             "or make a trial store with --unsigned",
+             "init：请指定首位管理员（--admin 姓名 --unit nrb|county_gov --pubkey 公钥文件），或用 --unsigned 建立试用存储")
+    ledger = open_ledger(ctx, create=True, signing="unsigned" if unsigned else "required")
+    if not unsigned:
+        found_store(ledger, admin, unit, pubkey, parse_date(on, "--on") or business_today())
+        click.echo(f"store ready: {ledger.store.printable}; administrator {admin} ({unit}); every command must be signed")
+    else:
+        click.echo(f"store ready: {ledger.store.printable} (UNSIGNED trial store: commands are not attributable)")
 
 
 @click.command("do")
@@ -40,15 +61,19 @@ def init(ctx: click.Context) -> None:
 @click.option("--programme", "programme", metavar="ID", help="Target a programme.")
 @click.option("--taskforce", "taskforce", metavar="ID", help="Target a task force.")
 @click.option("--on", "on", required=True, metavar="DATE", help="Business date (ISO).")
-@click.option("--actor", envvar="MINEREHAB_ACTOR", required=True, help="Person or unit (env MINEREHAB_ACTOR).")
+@click.option("--actor", envvar="MINEREHAB_ACTOR",
+              help="Who acts (env MINEREHAB_ACTOR); with --key, the key's person by default.")
 @click.option("--role", envvar="MINEREHAB_ROLE", required=True, help="Role id (env MINEREHAB_ROLE).")
+@click.option("--key", "key_path", envvar="MINEREHAB_KEY", type=click.Path(dir_okay=False), metavar="FILE",
+              help="Sign with this private key (env MINEREHAB_KEY; with MINEREHAB_SIGNER, the public key).")
 @click.option("--set", "sets", multiple=True, metavar="KEY=VALUE", help="A data field; repeatable.")
 @click.option("--data", "data_json", metavar="JSON", help="Data fields as a JSON object.")
 @click.option("--reason", help="Why.")
 @click.option("--doc", "docs", multiple=True, metavar="TITLE=REF[:SHA256]", help="A document; repeatable.")
 @click.option("--json", "as_json", is_flag=True, help="Print the outcome as JSON.")
 @click.pass_context
-def do(ctx, trigger, target, batch, programme, taskforce, on, actor, role, sets, data_json, reason, docs, as_json):
+def do(ctx, trigger, target, batch, programme, taskforce, on, actor, role, key_path, sets, data_json, reason, docs,
+       as_json):
     """Record one state change or fact on a parcel (or batch, programme, task force).
 
     \b
@@ -62,6 +87,9 @@ def do(ctx, trigger, target, batch, programme, taskforce, on, actor, role, sets,
     named = {k: v for k, v in {"batch": batch, "programme": programme, "taskforce": taskforce}.items() if v}
     if len(named) > 1 or (named and target):
         fail("do: name one target: a parcel code, or one of --batch, --programme, --taskforce")
+    ledger = open_ledger(ctx)
+    signer = load_signer(key_path) if key_path else None
+    actor = signing_actor(ledger, signer, actor)
     kind, key = next(iter(named.items())) if named else ("parcel", target)
     if not key:
         fail("do: missing target: a parcel code, or --batch/--programme/--taskforce ID")
@@ -88,7 +116,7 @@ def do(ctx, trigger, target, batch, programme, taskforce, on, actor, role, sets,
         except fields.BadValue as error:
             fail(f"--doc {raw!r}: expected {error}")
     command = commands.build(trigger, kind, key, actor, role, on, data, reason, documents)
-    ledger = open_ledger(ctx)
+    command.signer = signer
     [outcome] = ledger.execute([command])
     if as_json:
         emit_json(outcome)
@@ -101,9 +129,11 @@ def do(ctx, trigger, target, batch, programme, taskforce, on, actor, role, sets,
 @click.argument("file", type=click.File("r", encoding="utf-8"))
 @click.option("--each", is_flag=True, help="Commit line by line and report each failure (default: all or nothing).")
 @click.option("--migration", is_flag=True, help="Mark every event as migrated (backfilled history).")
+@click.option("--key", "key_path", envvar="MINEREHAB_KEY", type=click.Path(dir_okay=False), metavar="FILE",
+              help="Sign each unsigned line as it is applied (lines must name the key's person as actor).")
 @click.option("--json", "as_json", is_flag=True, help="Print outcomes as JSON.")
 @click.pass_context
-def apply_cmd(ctx, file, each, migration, as_json):
+def apply_cmd(ctx, file, each, migration, key_path, as_json):
     """Run the commands of a JSONL file (`-` for stdin), one per line.
 
     \b
@@ -116,6 +146,8 @@ def apply_cmd(ctx, file, each, migration, as_json):
 
     ledger = open_ledger(ctx)
     commands = list(read_jsonl(file, migrated=migration))
+    if key_path:
+        commands = sign_with(ledger, load_signer(key_path), commands)
     with Ticker(len(commands), "applying") as tick:
         ledger.tick = tick
         if not each:

@@ -62,6 +62,11 @@ def print_history(ctx, kind, key, as_json) -> None:
             click.echo("     " + "  ".join(f"{k}={cell_text(v)}" for k, v in r["data"].items()))
         if r["reason"]:
             click.echo(f"     reason: {r['reason']}")
+        signature = r.get("signature")
+        if signature and "via" in signature:
+            click.echo(f"     {say('COLUMNS', 'signed')}: {signature['via']}")
+        elif signature:
+            click.echo(f"     {say('COLUMNS', 'signed')}: {signature.get('signer', r['actor'])} {signature['key']}")
         for d in r["documents"]:
             click.echo(f"     document: {d['title']} {d['ref']}" + (f" sha256:{d['sha256']}" if "sha256" in d else ""))
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import uuid
 from functools import lru_cache
 
-KINDS: dict[str, str] = {"Parcel": "parcel", "WriteOffBatch": "batch", "Programme": "programme", "TaskForce": "taskforce"}
+KINDS: dict[str, str] = {"Parcel": "parcel", "WriteOffBatch": "batch", "Programme": "programme", "TaskForce": "taskforce",
+                        "Person": "person"}
 """Aggregate class names as the kinds the CLI, topics and findings speak of."""
 
 NAMESPACE = uuid.UUID("8b0f4d52-6f57-4a55-9e39-5f0c3b1d2a61")

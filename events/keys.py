@@ -22,13 +22,18 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import gmssl_pyx
-from asn1crypto import algos, core, keys as asn1keys
+from asn1crypto import algos, core
+from asn1crypto import keys as asn1keys
 from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives import padding, serialization
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from cryptography.hazmat.primitives import hashes, padding, serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import (
+    Ed25519PrivateKey,
+    Ed25519PublicKey,
+)
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 from cryptography.hazmat.primitives.kdf.pbkdf2 import PBKDF2HMAC
-from cryptography.hazmat.primitives import hashes
+
+from events.errors import BadInput
 
 ALGORITHMS = ("ed25519", "sm2")
 SM2_USER_ID = b"1234567812345678"
@@ -55,7 +60,7 @@ if SM2_CURVE_OID not in asn1keys.NamedCurve._key_sizes:
     asn1keys.NamedCurve.register("sm2p256v1", SM2_CURVE_OID, 32)
 
 
-class KeyFileError(ValueError):
+class KeyFileError(BadInput, ValueError):
     """A key file or key that cannot be used; the message is one line naming it."""
 
 
@@ -328,17 +333,22 @@ def load_private(path: str | Path, passphrase: bytes | None = None) -> PrivateKe
         raise KeyFileError(f"{path}: not a usable private key ({_first_line(error)})") from None
 
 
+def public_from_text(text: str) -> PublicKey:
+    """A public key from SubjectPublicKeyInfo PEM text or a signed-note verifier key."""
+    text = text.strip()
+    if text.startswith("-----BEGIN"):
+        label, der = _unpem(text)
+        if label != "PUBLIC KEY":
+            raise ValueError(f"a PEM {label!r} block, not a public key")
+        return PublicKey.from_der(der)
+    return parse_verifier_key(text).public
+
+
 def load_public(path: str | Path) -> PublicKey:
     """A public key from a SubjectPublicKeyInfo PEM (.pub) or a signed-note verifier key (.vkey)."""
     path = Path(path)
     try:
-        text = _read(path).decode("utf-8").strip()
-        if text.startswith("-----BEGIN"):
-            label, der = _unpem(text)
-            if label != "PUBLIC KEY":
-                raise ValueError(f"a PEM {label!r} block, not a public key")
-            return PublicKey.from_der(der)
-        return parse_verifier_key(text).public
+        return public_from_text(_read(path).decode("utf-8"))
     except KeyFileError:
         raise
     except (ValueError, TypeError, UnicodeDecodeError) as error:

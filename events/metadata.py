@@ -7,7 +7,7 @@ is created; callers never supply it.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
 SHA256 = re.compile(r"[0-9a-f]{64}")
@@ -23,6 +23,9 @@ class Meta:
     reason: str | None
     documents: list
     migrated: bool
+    signature: dict | None = field(default=None, kw_only=True)
+    """{algorithm, key (fingerprint), sig (base64)} over the command's canonical bytes; for an event a
+    batch command caused on a member parcel, {via: "batch:KEY@VERSION"}; None in an unsigned store."""
 
     @property
     def recorded_at(self) -> datetime:

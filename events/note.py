@@ -17,8 +17,17 @@ import re
 from dataclasses import dataclass
 from typing import Iterable, Protocol
 
-from events.keys import PrivateKey, PublicKey, Verifier, key_id, note_type, parse_verifier_key, valid_name, verifier, \
-    verifier_key
+from events.keys import (
+    PrivateKey,
+    PublicKey,
+    Verifier,
+    key_id,
+    note_type,
+    parse_verifier_key,
+    valid_name,
+    verifier,
+    verifier_key,
+)
 
 __all__ = ["NoteError", "Note", "Signature", "Checkpoint", "checkpoint_body", "parse_checkpoint", "key_id",
            "verifier_key", "parse_verifier_key", "parse_signer_key", "signature_line",

@@ -98,8 +98,20 @@ class RawLog:
             f"SELECT originator_id, subject FROM {self.chain_table} WHERE originator_version = 1") if subject}
 
     def origin(self) -> str:
-        rows = list(self._rows(f"SELECT value FROM {self.info_table} WHERE name = ?", ("origin",)))
-        return rows[0][0] if rows else "minerehab"
+        return self.info("origin") or "minerehab"
+
+    def info(self, name: str) -> str | None:
+        """A fact about the store itself (its origin, whether commands must be signed)."""
+        rows = list(self._rows(f"SELECT value FROM {self.info_table} WHERE name = ?", (name,)))
+        return rows[0][0] if rows else None
+
+    def info_rows(self) -> list[tuple[str, str]]:
+        return list(self._rows(f"SELECT name, value FROM {self.info_table} ORDER BY name"))
+
+    def set_info(self, name: str, value: str) -> None:
+        with self.cursor(commit=True) as c:
+            c.execute(f"DELETE FROM {self.info_table} WHERE name = {self.mark}", (name,))
+            c.execute(f"INSERT INTO {self.info_table} VALUES ({self.mark}, {self.mark})", (name, value))
 
     def ensure_origin(self) -> None:
         """Give a new store its identity, which every checkpoint of it names."""
@@ -161,7 +173,9 @@ class RawLog:
             c.executemany(f"INSERT INTO {self.checkpoint_table} VALUES ({', '.join([m] * 5)})",
                           [(x["tree_size"], x["root"], x["timestamp"], x["origin"], x["signature"])
                            for x in source.checkpoints()])
-            c.execute(f"UPDATE {self.info_table} SET value = {m} WHERE name = {m}", (source.origin(), "origin"))
+            for name, value in source.info_rows():
+                c.execute(f"DELETE FROM {self.info_table} WHERE name = {m}", (name,))
+                c.execute(f"INSERT INTO {self.info_table} VALUES ({m}, {m})", (name, value))
             if not self.sqlite:
                 c.execute(f"SELECT setval(pg_get_serial_sequence('{self.events_table}', 'notification_id'), "
                           f"GREATEST((SELECT max(notification_id) FROM {self.events_table}), 1))")

@@ -35,6 +35,6 @@ def history_rows(store, kind: str, key: str) -> list[dict]:
             "recorded_at": event["timestamp"], "reason": event["reason"], "documents": event["documents"],
             "migrated": event["migrated"], "event": event.get("trigger") or event["fact"],
             "from": event.get("source") or ("new" if "dest" in event else None), "to": event.get("dest"),
-            "data": event["data"],
+            "data": event["data"], "signature": event.get("signature"),
         })
     return rows

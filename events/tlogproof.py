@@ -14,7 +14,16 @@ from typing import Iterable
 
 from events import merkle
 from events.keys import Verifier
-from events.note import Checkpoint, Note, NoteError, _b64, _unb64, parse_checkpoint, parse_note, verify_note
+from events.note import (
+    Checkpoint,
+    Note,
+    NoteError,
+    _b64,
+    _unb64,
+    parse_checkpoint,
+    parse_note,
+    verify_note,
+)
 
 HEADER = "c2sp.org/tlog-proof@v1"
 MAX_PATH = 64

@@ -19,8 +19,10 @@ from events.metadata import SHA256
 from policies.refusals import Refused
 from workflow import fields as f
 
-TARGETS = ("parcel", "batch", "programme", "taskforce")
-KEYS = {"do", "actor", "role", "on", "data", "reason", "documents", *TARGETS}
+TARGETS = ("parcel", "batch", "programme", "taskforce", "person")
+SIGNED = ("store", "version", "signature")
+"""What `minerehab sign` adds to a line: the store and version it was signed for, and the signature."""
+KEYS = {"do", "actor", "role", "on", "data", "reason", "documents", *TARGETS, *SIGNED}
 
 
 @dataclass
@@ -36,6 +38,12 @@ class Command:
     documents: list = field(default_factory=list)
     migrated: bool = False
     line: int | None = None
+    version: int | None = None  # the version its event takes, as signed
+    store: str | None = None  # the store it was signed for
+    signature: dict | None = None  # {algorithm, key, sig} from `minerehab sign`
+    signer: Any = None  # signs as it applies (`do --key`, `apply --key`); never stored
+    genesis: bool = False  # the store's first administrator, named at `init`: the root of trust
+    signed_by: str | None = None  # the signer's name when it is not the actor (backfilled history)
 
 
 def document(value: Any) -> dict:
@@ -103,8 +111,24 @@ def from_json(obj: Any, line: int | None = None, migrated: bool = False) -> Comm
     if len(named) != 1:
         raise Refused(f"name exactly one target: one of {', '.join(TARGETS)}", line)
     kind = named[0]
-    return build(obj.get("do"), kind, obj[kind], obj.get("actor"), obj.get("role"), obj.get("on"),
-                 obj.get("data"), obj.get("reason"), obj.get("documents"), migrated, line)
+    command = build(obj.get("do"), kind, obj[kind], obj.get("actor"), obj.get("role"), obj.get("on"),
+                    obj.get("data"), obj.get("reason"), obj.get("documents"), migrated, line)
+    if "signature" in obj:
+        command.signature = signature_block(obj["signature"], line)
+        command.version = obj.get("version")
+        command.store = obj.get("store")
+        if type(command.version) is not int or command.version < 1 or not isinstance(command.store, str):
+            raise Refused("a signed line needs the store and version it was signed for (minerehab sign)", line)
+    return command
+
+
+def signature_block(value: Any, line: int | None = None) -> dict:
+    """{algorithm, key, sig}: the shape only; whether it is right is the ledger's to check."""
+    if not isinstance(value, dict) or not {"algorithm", "key", "sig"} <= set(value) <= {"algorithm", "key", "sig",
+                                                                                       "signer"} or \
+            not all(isinstance(v, str) and 0 < len(v) <= 512 for v in value.values()):
+        raise Refused("signature must be {algorithm, key, sig} as written by minerehab sign", line)
+    return dict(value)
 
 
 def read_jsonl(lines: Iterable[str], migrated: bool = False) -> Iterator[Command | Refused]:

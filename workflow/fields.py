@@ -145,6 +145,29 @@ def role_id(value: Any) -> str:
     return choice(*ROLES)(value)
 
 
+def role_ids(value: Any) -> list[str]:
+    """Roles granted to a person; on the command line `nrb,expert`."""
+    return [role_id(v) for v in texts(value)]
+
+
+def public_key(value: Any) -> dict:
+    """A person's public key: {algorithm, public (base64 of the raw key)}, or its PEM or signed-note text."""
+    import base64
+
+    from events.keys import KeyFileError, PublicKey, public_from_text
+
+    try:
+        if isinstance(value, dict) and set(value) <= {"algorithm", "public", "fingerprint"}:
+            key = PublicKey(text(value["algorithm"]), base64.b64decode(text(value["public"]), validate=True))
+        elif isinstance(value, str):
+            key = public_from_text(value)
+        else:
+            raise BadValue("a public key {algorithm, public} (or its PEM text)")
+    except (KeyFileError, ValueError, KeyError) as error:
+        raise BadValue(f"a public key ({error})") from None
+    return {"algorithm": key.algorithm, "public": base64.b64encode(key.raw).decode(), "fingerprint": key.fingerprint}
+
+
 def quantities(value: Any) -> dict[str, Decimal]:
     """Work quantities {item: qty}; on the command line `item:qty,item:qty`."""
     if isinstance(value, str):

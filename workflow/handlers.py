@@ -15,10 +15,12 @@ from workflow import lifecycle
 from workflow.batch import WriteOffBatch
 from workflow.commands import Command
 from workflow.parcel import Parcel
+from workflow.person import Person
 from workflow.programme import Programme
 from workflow.specs import (
     BATCH_SPECS,
     PARCEL_SPECS,
+    PERSON_SPECS,
     PROGRAMME_SPECS,
     TASKFORCE_SPECS,
     Spec,
@@ -31,6 +33,7 @@ TABLES = {
     "batch": (WriteOffBatch, lifecycle.BATCH, BATCH_SPECS),
     "programme": (Programme, lifecycle.PROGRAMME, PROGRAMME_SPECS),
     "taskforce": (TaskForce, lifecycle.TASKFORCE, TASKFORCE_SPECS),
+    "person": (Person, lifecycle.PERSON, PERSON_SPECS),
 }
 
 
@@ -164,5 +167,11 @@ def handle_taskforce(uow, command: Command) -> dict:
     return {"from": state, "to": taskforce.state, "version": taskforce.version}
 
 
-HANDLERS = {"parcel": handle_parcel, "batch": handle_batch, "programme": handle_programme,
+def handle_person(uow, command: Command) -> dict:
+    cls, person, spec, state, dest, data, where = prepare(uow, command)
+    person = record_step(uow, cls, person, command, spec, state, dest, data)
+    return {"from": state, "to": person.state, "version": person.version}
+
+
+HANDLERS = {"person": handle_person, "parcel": handle_parcel, "batch": handle_batch, "programme": handle_programme,
             "taskforce": handle_taskforce}

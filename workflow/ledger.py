@@ -14,13 +14,14 @@ from eventsourcing.persistence import IntegrityError, JSONTranscoder, StoredEven
 
 from events import codecs
 from events.clock import business_today
-from events.ids import aggregate_id
+from events.ids import KINDS, aggregate_id
 from events.rawlog import RawLog
 from events.store import Store, resolve
 from policies.refusals import Refused
 from workflow.commands import Command
 from workflow.handlers import HANDLERS, TABLES
 from workflow.record import Record
+from workflow.signing import identity_check
 
 RETRIES = 25
 
@@ -44,23 +45,34 @@ class UnitOfWork:
             self.loaded[ident] = self.ledger.find(kind, key)
         return self.loaded[ident]
 
-    def _meta(self, command: Command) -> dict:
+    def _meta(self, command: Command, kind: str, key: str, version: int, trigger: str, data: dict) -> dict:
         return {"timestamp": self.ledger.clock(), "actor": command.actor, "role": command.role, "on": command.on,
-                "reason": command.reason, "documents": command.documents, "migrated": command.migrated}
+                "reason": command.reason, "documents": command.documents, "migrated": command.migrated,
+                "signature": self._signature(command, kind, key, version, trigger, data)}
+
+    def _signature(self, command: Command, kind: str, key: str, version: int, trigger: str, data: dict):
+        """The signature the event keeps, checked against the registry; None in an unsigned store."""
+        if not self.ledger.signed or command.genesis:
+            return None
+        if (kind, key) != (command.kind, command.target):  # caused on a member parcel by a batch command
+            return {"via": f"{command.kind}:{command.target}@{self.load(command.kind, command.target).version}"}
+        return identity_check(self, command, version, data)
 
     def open(self, cls: type[Record], kind: str, command: Command, dest: str, data: dict) -> Record:
         ident = aggregate_id(kind, command.target)
         record = cls._create(cls.Opened, id=ident, trigger=command.do, dest=dest, key=command.target,
-                             data=data, **self._meta(command))
+                             data=data, **self._meta(command, kind, command.target, 1, command.do, data))
         self.loaded[ident] = record
         return record
 
     def move(self, record: Record, command: Command, source: str, dest: str, data: dict) -> None:
-        record.trigger_event(record.Transitioned, trigger=command.do, source=source, dest=dest, data=data,
-                             **self._meta(command))
+        meta = self._meta(command, KINDS[type(record).__name__], record.key, record.version + 1, command.do, data)
+        record.trigger_event(record.Transitioned, trigger=command.do, source=source, dest=dest, data=data, **meta)
 
     def note(self, record: Record, command: Command, data: dict, fact: str | None = None) -> None:
-        record.trigger_event(record.FactRecorded, fact=fact or command.do, data=data, **self._meta(command))
+        fact = fact or command.do
+        meta = self._meta(command, KINDS[type(record).__name__], record.key, record.version + 1, fact, data)
+        record.trigger_event(record.FactRecorded, fact=fact, data=data, **meta)
 
     def changed(self) -> list[Record]:
         return [r for r in self.loaded.values() if r is not None and r.pending_events]
@@ -78,7 +90,9 @@ class Ledger(Application):
     name = "minerehab"
 
     def __init__(self, store: Store | str | None = None, *, create: bool = False,
-                 clock: Callable[[], datetime] = datetime_now_with_tzinfo):
+                 clock: Callable[[], datetime] = datetime_now_with_tzinfo, signing: str = "unsigned"):
+        """`signing` ("required" or "unsigned") is fixed when the store is created; a store made before
+        signatures existed counts as unsigned."""
         self.store = store if isinstance(store, Store) else resolve(store)
         if create:
             self.store.prepare()
@@ -91,6 +105,10 @@ class Ledger(Application):
         if create:
             self.recorder.create_table()
             self.raw.ensure_origin()
+            if self.raw.is_empty():
+                self.raw.set_info("signing", signing)
+        self.signed = self.raw.info("signing") == "required"
+        self.origin = self.raw.origin()
 
     def construct_transcoder(self) -> codecs.StoredJSON:
         transcoder = codecs.StoredJSON()
@@ -144,6 +162,11 @@ class Ledger(Application):
             return outcomes
         raise Refused(f"conflict: the records kept changing under {RETRIES} attempts; nothing was written",
                       commands[0].line if commands else None)
+
+    def dry_run(self, commands: list[Command]):
+        """Run commands in a unit of work and keep it uncommitted: (outcomes, the unit of work)."""
+        uow = UnitOfWork(self)
+        return [self.handle(uow, command) for command in commands], uow
 
     def execute_each(self, commands: Iterable[Command | Refused]) -> Iterator[dict | Refused]:
         """Line by line: each command commits on its own; a refusal is reported and the rest go on."""

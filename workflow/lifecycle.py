@@ -69,6 +69,13 @@ TASKFORCE_TRANSITIONS = [
     {"trigger": "remove_member", "source": "active", "dest": "active"},
 ]
 
+PERSON_STATES = ["new", "active", "revoked"]
+
+PERSON_TRANSITIONS = [
+    {"trigger": "add_person", "source": "new", "dest": "active"},
+    {"trigger": "revoke_person", "source": "active", "dest": "revoked"},
+]
+
 
 def _table(states: list[str], transitions: list[dict]) -> Machine:
     return Machine(model=None, states=states, transitions=transitions, initial="new",
@@ -79,6 +86,7 @@ PARCEL = _table(PARCEL_STATES, PARCEL_TRANSITIONS)
 BATCH = _table(BATCH_STATES, BATCH_TRANSITIONS)
 PROGRAMME = _table(PROGRAMME_STATES, PROGRAMME_TRANSITIONS)
 TASKFORCE = _table(TASKFORCE_STATES, TASKFORCE_TRANSITIONS)
+PERSON = _table(PERSON_STATES, PERSON_TRANSITIONS)
 
 
 @lru_cache(maxsize=None)

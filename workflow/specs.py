@@ -218,6 +218,19 @@ TASKFORCE_SPECS = _specs(
 )
 
 
+ADMINS = ("nrb", "county_gov")
+"""Who registers people, grants roles and revokes (their own signatures, like any command)."""
+
+PERSON_SPECS = _specs(
+    Spec("add_person", "transition", ADMINS, (
+        req("unit", f.role_id), req("roles", f.role_ids), req("public_key", f.public_key),
+    )),
+    Spec("grant_role", "fact", ADMINS, (req("roles", f.role_ids),), states=("active",)),
+    Spec("add_key", "fact", ADMINS, (req("public_key", f.public_key),), states=("active",)),
+    Spec("revoke_person", "transition", ADMINS, (), reason_required=True),
+)
+
+
 def parse_fields(spec: Spec, data: dict, where: str) -> dict:
     """The command's data as exact typed values; an unknown, missing or malformed field is refused."""
     from policies.refusals import Refused

@@ -46,6 +46,7 @@ STATES = {
     "drafted": ("已编制", "drafted"),
     "approved": ("已批准", "approved"),
     "active": ("在任", "active"),
+    "revoked": ("已撤销", "revoked"),
 }
 
 TRIGGERS = {
@@ -80,9 +81,13 @@ TRIGGERS = {
     "include_in_budget": ("纳入年度预算", "include in budget"),
     "appoint_member": ("任命专班成员", "appoint member"),
     "remove_member": ("调整专班成员", "remove member"),
+    "add_person": ("登记人员", "register person"),
+    "revoke_person": ("撤销人员", "revoke person"),
 }
 
 FACTS = {
+    "grant_role": ("授予角色", "grant role"),
+    "add_key": ("添加密钥", "add key"),
     "log_patrol": ("巡查记录", "hazard patrol"),
     "log_supervision": ("现场监督记录", "site supervision"),
     "allocate_funds": ("下达资金", "allocate funds"),
@@ -200,7 +205,7 @@ COLUMNS = {
     "as of": ("截至", "as of"), "target": ("地区下达目标", "prefecture target"),
     "by state": ("各状态图斑数 / 面积(公顷)", "parcels / ha by state"), "funds": ("资金（万元）", "funds (万元)"),
     "findings": ("条问题", "findings"), "events read": ("条事件", "events"), "migrated": ("条补录迁移", "migrated"),
-    "recorded": ("录入", "recorded"), "history": ("图斑履历", "parcel histories"),
+    "recorded": ("录入", "recorded"), "history": ("图斑履历", "parcel histories"), "signed": ("签名", "signed"),
     "audit findings": ("审计发现问题", "audit findings"),
     "fact": ("事实记录", "fact"), "transition": ("状态变更", "transition"), "register": ("登记", "register"),
 }

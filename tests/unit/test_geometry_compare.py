@@ -4,7 +4,8 @@ import random
 
 import pytest
 import shapely
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from shapely import affinity
 
 from geometry import GeometryError, parse, zones

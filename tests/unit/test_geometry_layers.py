@@ -7,7 +7,8 @@ import numpy as np
 import pyproj
 import pytest
 import shapely
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from shapely.geometry import MultiPolygon, Polygon
 
 from geometry import GeometryError, layers, parse, zones

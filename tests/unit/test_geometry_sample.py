@@ -3,7 +3,8 @@
 from decimal import Decimal
 
 import shapely
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from geometry import parse
 from geometry.compare import overlaps

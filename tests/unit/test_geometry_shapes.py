@@ -6,7 +6,8 @@ from decimal import Decimal
 
 import pytest
 import shapely
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from shapely.geometry import Polygon
 
 from geometry import GeometryError, parse, zones

@@ -1,7 +1,8 @@
 """TBBH patterns: C + 25 digits (licensed), CT + county + year + serial + sequence (unlicensed)."""
 
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
 from geometry import GeometryError
 from geometry.tbbh import check

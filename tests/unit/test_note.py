@@ -6,8 +6,11 @@ import base64
 import hashlib
 
 import pytest
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
-from hypothesis import given, settings, strategies as st
+from cryptography.hazmat.primitives.asymmetric.ed25519 import (
+    Ed25519PrivateKey,
+)
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from events import keys, note
 from events.note import NoteError

@@ -1,0 +1,84 @@
+"""Accountable identity: what a command's signature covers, and whether its signer could give it.
+
+A signature covers canonical bytes (RFC 8785) binding the store, the target and the version
+the new event takes, the trigger, actor, role, business date, data, reason and documents,
+so a signed command cannot be replayed at another position, into another store, or altered.
+The same bytes are rebuilt from a stored event alone, so `verify` checks every event later.
+"""
+
+from __future__ import annotations
+
+import base64
+from datetime import date, datetime
+from decimal import Decimal
+
+from events.canonical import canonical
+from events.keys import PublicKey
+
+CONTEXT = "minerehab/command/v1"
+ADMIN_ROLES = ("nrb", "county_gov")
+"""Administrators: they register people, grant roles and revoke."""
+
+DERIVED = {"add_to_batch": ("area_ha",)}
+"""Data a handler adds to what was signed (the batch keeps each member's area): not covered."""
+
+
+def plain(value):
+    """Exact values as JSON text: decimals as written, dates in ISO; the same from a command or a stored event."""
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {str(k): plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [plain(v) for v in value]
+    return value
+
+
+def command_bytes(store: str, kind: str, key: str, version: int, trigger: str, actor: str, role: str, on,
+                  data: dict, reason: str | None, documents: list) -> bytes:
+    covered = {k: v for k, v in data.items() if k not in DERIVED.get(trigger, ())}
+    return canonical({"context": CONTEXT, "store": store, "kind": kind, "key": key, "version": version,
+                      "do": trigger, "actor": actor, "role": role, "on": plain(on), "data": plain(covered),
+                      "reason": reason, "documents": plain(documents or [])})
+
+
+def encode(signature: bytes) -> str:
+    return base64.b64encode(signature).decode()
+
+
+def public_key(entry: dict) -> PublicKey:
+    return PublicKey(entry["algorithm"], base64.b64decode(entry["public"]))
+
+
+def who_signs(actor: str, role: str, on: date, migrated: bool, signer: str | None, recorded_on: date):
+    """(person, role, date) the signature is judged by. A command is signed by its actor, in its role, on its
+    business date; backfilled history (migrated) by the official who migrates it, as an administrator, on
+    the day it was entered, while the actor stays the one the old record names."""
+    if migrated:
+        return signer or actor, ADMIN_ROLES, recorded_on
+    return actor, (role,), on
+
+
+def signer_problem(person, fingerprint: str, roles, on: date) -> tuple[str, str] | None:
+    """Why `person` could not sign in one of `roles` on `on` with that key (en, zh); None when they could."""
+    roles = (roles,) if isinstance(roles, str) else tuple(roles)
+    role = "|".join(roles)
+    if person is None:
+        return "the signer is not a registered person", "签名人不是已登记人员"
+    entry = person.keys.get(fingerprint)
+    if entry is None:
+        return (f"key {fingerprint} is not a key of {person.key}", f"密钥 {fingerprint} 不属于 {person.key}")
+    if on < entry["valid_from"]:
+        return (f"key {fingerprint} of {person.key} is valid only from {entry['valid_from']}",
+                f"{person.key} 的密钥 {fingerprint} 自 {entry['valid_from']} 起才有效")
+    if person.revoked_on is not None and on >= person.revoked_on:
+        return (f"{person.key} was revoked on {person.revoked_on}", f"{person.key} 已于 {person.revoked_on} 撤销")
+    if not any(person.holds(r, on) for r in roles):
+        held = ", ".join(sorted(person.roles)) or "none"
+        return (f"{person.key} does not hold role {role} on {on}; holds: {held}",
+                f"{person.key} 在 {on} 不具有角色 {role}；具有：{held}")
+    return None

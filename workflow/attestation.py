@@ -1,0 +1,87 @@
+"""Every event's signature checked from the stored log alone, against the registry as it stood.
+
+Read in log order: a person's registration, roles and revocation count from where they stand in
+the log, and validity is judged by each event's business date. Nothing but the store is needed,
+so an insider who edits an event (and recomputes the hash chain) is named without any checkpoint.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+
+from eventsourcing.persistence import StoredEvent
+
+from events.clock import BUSINESS_TZ
+from events.ids import KINDS
+from events.logreader import typed
+from events.verify import Problem
+from policies.identity import command_bytes, public_key, signer_problem, who_signs
+from workflow.ledger import apply
+
+
+def _kind(topic: str) -> str:
+    return KINDS.get(topic[topic.index(":") + 1:topic.rindex(".")], "?")
+
+
+def check(ledger, tick=None) -> tuple[int, list[Problem]]:
+    """(events whose signature was checked, problems): each problem names the event and why."""
+    if not ledger.signed:
+        return 0, []
+    registry: dict[str, object] = {}
+    names = ledger.raw.keys()
+    signed_batches: dict[str, dict] = {}  # "batch:KEY@V" -> (actor, role, on) of signed batch events
+    problems, checked, first = [], 0, True
+    for nid, oid, version, topic, state in ledger.raw.events_in_log_order():
+        oid = str(oid).replace("-", "")
+        event = typed(json.loads(bytes(state)))
+        kind = _kind(topic)
+        key = event.get("key") or names.get(oid, "?:?").split(":", 1)[1]
+        trigger = event.get("trigger") or event.get("fact")
+        block = event.get("signature")
+        where = f"{kind}:{key}"
+        if tick:
+            tick(1)
+        if block is None:
+            if not (first and kind == "person" and trigger == "add_person"):  # the genesis administrator
+                problems.append(Problem("signature", where, version, f"event {nid} ({trigger}) is not signed"))
+        elif "via" in block:
+            cause = signed_batches.get(block["via"])
+            if cause is None or cause != (event["actor"], event["role"], event["on"]):
+                problems.append(Problem("signature", where, version,
+                                        f"event {nid} ({trigger}) claims to follow {block['via']}, which did not sign it"))
+        else:
+            checked += 1
+            problem = _signature_problem(registry, ledger.origin, kind, key, version, trigger, event, block)
+            if problem:
+                problems.append(Problem("signature", where, version, f"event {nid} ({trigger}): {problem}"))
+            elif kind == "batch":
+                signed_batches[f"batch:{key}@{version}"] = (event["actor"], event["role"], event["on"])
+        if kind == "person":
+            stored = StoredEvent(oid, version, topic, bytes(state))
+            registry[key] = apply(registry.get(key), ledger.mapper.to_domain_event(stored))
+        first = False
+    return checked, problems
+
+
+def _signature_problem(registry, store, kind, key, version, trigger, event, block) -> str | None:
+    recorded_on = event["timestamp"].astimezone(BUSINESS_TZ).date()
+    name, roles, on = who_signs(event["actor"], event["role"], event["on"], event["migrated"], block.get("signer"),
+                                recorded_on)
+    if not event["migrated"] and block.get("signer", name) != name:
+        return f"signed by {block['signer']}, not by its actor {name}"
+    person = registry.get(name)
+    problem = signer_problem(person, block.get("key", ""), roles, on)
+    if problem:
+        return problem[0]
+    message = command_bytes(store, kind, key, version, trigger, event["actor"], event["role"], event["on"],
+                            event["data"], event["reason"], event["documents"])
+    entry = person.keys[block["key"]]
+    try:
+        signature = base64.b64decode(block.get("sig", ""), validate=True)
+    except (binascii.Error, ValueError):
+        return "the signature is not base64"
+    if entry["algorithm"] != block.get("algorithm") or not public_key(entry).verify(message, signature):
+        return "the signature does not match the stored event (altered after signing?)"
+    return None
