@@ -226,7 +226,7 @@ class SignedCommands(OnStore, RuleBasedStateMachine):
         code = data.draw(st.sampled_from(self.codes))
         role = "nrb" if who == "张玉峰" else "expert"
         fact = "log_patrol" if role == "nrb" else "log_supervision"
-        command = build(fact, "parcel", code, who, role, date(2024, 1, 1), {"findings": "无"} if role == "nrb" else {})
+        command = build(fact, "parcel", code, who, role, date(2024, 1, 1), {"findings": "无"})
         command.signer = self.made[who]
         self.ledger.execute([command])
 
