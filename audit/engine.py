@@ -20,7 +20,7 @@ from events.clock import BUSINESS_TZ
 from events.ids import KINDS
 from events.logreader import day
 from policies.catalogue import Config, load_config
-from policies.dossiers import DOSSIERS, ParcelSummary
+from policies.dossiers import DOSSIERS, Late, ParcelSummary, Registration
 from policies.registry import RULES, Finding, Rule
 from policies.rules.programme import accepted_area_of, plain_year_of
 from policies.texts import FINDINGS
@@ -39,7 +39,7 @@ class Index:
 
     def __init__(self, config: Config):
         self.r20 = config["R20"]
-        self.first: dict[str, tuple[str, int]] = {}
+        self.first: dict[str, Registration] = {}
         self.batches: dict = {}
         self.joined: dict[str, list[str]] = {}
         self.totals: Counter = Counter()
@@ -50,10 +50,10 @@ class Index:
         """Add (or with sign -1 take back) a parcel's share of the programme totals and township plans."""
         share = accepted_area_of(s)
         if share:
-            self.totals[share[:2]] += sign * share[2]
+            self.totals[(share.programme, share.year)] += sign * share.area_ha
         plain = plain_year_of(s, self.r20)
         if plain:
-            self.towns.setdefault(plain[0], Counter())[plain[1]] += sign
+            self.towns.setdefault(plain.township, Counter())[plain.year] += sign
 
     def add_batch(self, b) -> None:
         self.batches[b.key] = b
@@ -66,7 +66,7 @@ class Index:
         """Every batch the parcel was ever a member of, by batch key."""
         return [self.batches[key] for key in sorted(set(self.joined.get(code, ())))]
 
-    def first_registration(self, verification_id: str) -> tuple[str, int] | None:
+    def first_registration(self, verification_id: str) -> Registration | None:
         """The parcel that registered this verification id first, if more than one parcel did."""
         return self.first.get(verification_id)
 
@@ -81,8 +81,8 @@ class Index:
         """Names on any task force on a date, or None when no task force was ever recorded."""
         if not self.taskforces:
             return None
-        return {t[0] for tf in self.taskforces.values() for t in tf.terms
-                if t[2] <= on and (t[3] is None or t[3] > on)}
+        return {t.person for tf in self.taskforces.values() for t in tf.terms
+                if t.since <= on and (t.until is None or t.until > on)}
 
 
 class Context:
@@ -185,7 +185,7 @@ class Audit:
         else:
             late = (datetime.fromisoformat(state["timestamp"]["_data_"]).astimezone(BUSINESS_TZ).date() - on).days
             if late > self.late_days:
-                dossier.late += ((kind, dossier.key, version, on, late),)
+                dossier.late += (Late(kind, dossier.key, version, on, late),)
         dossier.observe(event, version, on, state["data"], state.get("dest"))
         if event == "register" and kind == "parcel":
             dossier.registered_at = nid
@@ -214,20 +214,21 @@ class Audit:
         index.taskforces = self.subjects["taskforce"]
         return index
 
-    def first_registrations(self, repeated_only: bool = False) -> dict[str, tuple[str, int]]:
-        """verification id -> (code, version) of the parcel that registered it first in log order; with
-        `repeated_only`, just the ids registered more than once (all R05 needs, a fraction of the memory)."""
+    def first_registrations(self, repeated_only: bool = False) -> dict[str, Registration]:
+        """verification id -> the parcel that registered it first in log order; with `repeated_only`, just the
+        ids registered more than once (all R05 needs, a fraction of the memory)."""
 
         def registered():
             for s in self.parcels.values():
                 vid = s.attrs.get("verification_id")
                 if vid and s.registered:
-                    yield s.registered_at or 0, vid, s.code, s.registered[0]
+                    yield s.registered_at or 0, vid, s.code, s.registered.v
 
         counts = Counter(vid for _, vid, _, _ in registered()) if repeated_only else None
-        first: dict[str, tuple[str, int]] = {}
-        for _nid, vid, code, v in sorted(r for r in registered() if counts is None or counts[r[1]] > 1):
-            first.setdefault(vid, (code, v))
+        first: dict[str, Registration] = {}
+        for _nid, vid, code, v in sorted((nid, vid, code, v) for nid, vid, code, v in registered()
+                                         if counts is None or counts[vid] > 1):
+            first.setdefault(vid, Registration(code, v))
         return first
 
     def findings(self) -> list[Finding]:

@@ -23,18 +23,18 @@ from collections import Counter
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, NamedTuple
 
 from audit.engine import Audit, Index, kind_of
 from events import logreader
 from events.errors import BadInput
 from events.ids import aggregate_id
 from policies.catalogue import Config, load_config
-from policies.dossiers import DOSSIERS, ParcelSummary
+from policies.dossiers import DOSSIERS, ParcelSummary, Registration
 from policies.registry import Finding
 from policies.rules.programme import accepted_area_of
 
-FORMAT = 2
+FORMAT = 3
 SCHEMA = """
 CREATE TABLE meta (name TEXT PRIMARY KEY, value BLOB);
 CREATE TABLE subject (oid TEXT PRIMARY KEY, kind TEXT NOT NULL, key TEXT NOT NULL, town TEXT, dossier BLOB NOT NULL);
@@ -193,7 +193,7 @@ class KeepingAudit(Audit):
     def finish(self, origin: str) -> None:
         self.kept.save_subjects(self.rows)
         self.kept.db.executemany("INSERT INTO registration VALUES (?, ?, ?)",
-                                 [(vid, code, v) for vid, (code, v) in self.first_registrations().items()])
+                                 [(vid, first.code, first.v) for vid, first in self.first_registrations().items()])
         self.kept.db.executemany("INSERT OR IGNORE INTO joined VALUES (?, ?)",
                                  [(code, b.key) for b in self.subjects["batch"].values() for code in b.ever])
         index = self.checks.index
@@ -216,7 +216,7 @@ class KeptIndex(Index):
     def subject(self, kind: str, key: str):
         oid = oid_of(kind, key)
         if oid in self.touched:
-            return self.touched[oid][1]
+            return self.touched[oid].dossier
         if kind == "parcel":
             return self.kept.dossier(oid)
         if oid not in self.loaded:
@@ -228,16 +228,16 @@ class KeptIndex(Index):
         keys |= {batch for c, batch in self.joins if c == code}
         return [b for b in (self.subject("batch", key) for key in sorted(keys)) if b is not None]
 
-    def first_registration(self, verification_id: str) -> tuple[str, int] | None:
+    def first_registration(self, verification_id: str) -> Registration | None:
         row = self.kept.db.execute("SELECT code, version FROM registration WHERE verification_id = ?",
                                    (verification_id,)).fetchone()
-        return tuple(row) if row else None
+        return Registration(*row) if row else None
 
     def move(self, old: ParcelSummary | None, new: ParcelSummary) -> tuple[set, set]:
         """Replace a parcel's share of the totals; the programmes and townships whose figures moved."""
         towns = {x.attrs.get("township") for x in (old, new) if x is not None} - {None}
         before = {town: self.earliest_plain_year(town) for town in towns}
-        shares = {share[0] for share in (old and accepted_area_of(old), accepted_area_of(new)) if share}
+        shares = {share.programme for share in (old and accepted_area_of(old), accepted_area_of(new)) if share}
         if old is not None:
             self.add_parcel(old, -1)
         self.add_parcel(new)
@@ -279,6 +279,13 @@ def update(ledger, kept: Kept, as_of: date, config: Config | None = None, rules:
         return len(rows)
 
 
+class Touched(NamedTuple):
+    """A subject a re-audit loaded: its dossier, and for a parcel its summary as the state file had it."""
+    kind: str
+    dossier: object
+    before: ParcelSummary | None
+
+
 class Refresh:
     """One re-audit: fold the new events, re-run the rules where something moved, write the changes back."""
 
@@ -286,7 +293,7 @@ class Refresh:
         self.kept, self.meta, self.rules = kept, meta, rules
         self.audit = Audit(as_of, config, rules)
         self.audit.events, self.audit.migrated = meta["counts"]
-        self.touched: dict[str, tuple] = {}  # oid -> (kind, dossier, summary before)
+        self.touched: dict[str, Touched] = {}
         self.folded: set[str] = set()  # the subjects new events changed: only their dossiers are written back
         self.index = KeptIndex(self.audit.config, kept, meta, self.touched)
         self.audit.checks.use(self.index)
@@ -296,15 +303,15 @@ class Refresh:
         if entry is None:
             stored = self.kept.dossier(oid)
             before = stored.summary() if kind == "parcel" and stored is not None else None
-            entry = self.touched[oid] = (kind, stored or DOSSIERS[kind](key), before)
-        return entry[1]
+            entry = self.touched[oid] = Touched(kind, stored or DOSSIERS[kind](key), before)
+        return entry.dossier
 
     def run(self, rows: list[tuple], everything: bool) -> None:
         """Fold the new rows; with `everything` (a later as-of date) every kept subject is checked again too."""
         deferred, last_id = self.meta["deferred"], self.meta["last_id"]
         if everything:
             for oid, kind, dossier in self.kept.all_subjects():
-                self.touched[oid] = (kind, dossier, dossier.summary() if kind == "parcel" else None)
+                self.touched[oid] = Touched(kind, dossier, dossier.summary() if kind == "parcel" else None)
         for oid, version, nid, topic, raw in rows:
             state = logreader.loads(raw)
             kind = kind_of(topic)
@@ -368,7 +375,7 @@ class Refresh:
         """A new parcel's verification id: the first to register it is the one later parcels are compared with."""
         vid = dossier.attrs.get("verification_id")
         if vid and self.index.first_registration(vid) is None:
-            self.kept.db.execute("INSERT INTO registration VALUES (?, ?, ?)", (vid, dossier.code, dossier.registered[0]))
+            self.kept.db.execute("INSERT INTO registration VALUES (?, ?, ?)", (vid, dossier.code, dossier.registered.v))
 
     def summary_of(self, code: str) -> ParcelSummary:
         dossier = self.index.subject("parcel", code)

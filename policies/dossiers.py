@@ -5,13 +5,21 @@ until its rules have run; what the rules over many subjects still need is its
 `ParcelSummary` (a few hundred bytes). Events arrive as plain `json.loads` output: a
 fold converts only the fields it keeps (`events.logreader.typed`, with one date object per
 day) and interns repeated names, which is what keeps the kept state small.
+
+Each fact a dossier keeps is a named record (`typing.NamedTuple`): a tuple in memory, read
+by field name (`d.plan.sponsor`, `d.acceptance.measured_ha`). Every record starts with the
+event's version `v` and business date `on`. In the state file a parcel's records are kept
+as plain tuples (`ParcelSummary.__getstate__`): a record pickles with a reference to its
+class, which would cost every one of 100,000 dossiers a few hundred bytes.
 """
 
 from __future__ import annotations
 
 import sys
 from datetime import date
+from decimal import Decimal
 from functools import lru_cache
+from typing import NamedTuple
 
 from events.logreader import typed
 
@@ -33,6 +41,280 @@ def shared(group: tuple) -> tuple:
     return _SHARED.setdefault(group, group)
 
 
+# --- the records ------------------------------------------------------------------------------------------------
+
+
+class Step(NamedTuple):
+    """An event that matters only by when it happened: registration, approval, start, hand-over, a patrol, a
+    disclosure, a rectification, a batch membership, a programme's creation."""
+    v: int
+    on: date
+
+
+class Plan(NamedTuple):
+    v: int
+    on: date
+    year: int
+    mode: str
+    programme: str
+    sponsor: str | None
+
+
+class ServiceContract(NamedTuple):
+    """A survey or design contract (`kind` is "survey" or "design")."""
+    v: int
+    on: date
+    kind: str
+    amount: Decimal
+    method: str | None
+
+
+class Design(NamedTuple):
+    v: int
+    on: date
+    design_date: date
+    boundary_ha: Decimal
+    quantities: dict
+    surplus: Decimal | None
+    authors: tuple[str, ...]
+
+
+class Review(NamedTuple):
+    """An approval or rejection of `design`, the design submitted at the time (None if none was)."""
+    v: int
+    on: date
+    experts: tuple[str, ...]
+    design: Design | None
+
+
+class Contract(NamedTuple):
+    v: int
+    on: date
+    amount: Decimal
+    method: str
+    contractor: str
+    supervisor: str
+
+
+class Completion(NamedTuple):
+    v: int
+    on: date
+    as_built_ha: Decimal
+    quantities: dict
+
+
+class Change(NamedTuple):
+    """An approved design change: a new boundary area (None: unchanged) and changed quantities."""
+    v: int
+    on: date
+    boundary_ha: Decimal | None
+    quantities: dict
+
+
+class Move(NamedTuple):
+    v: int
+    on: date
+    volume_m3: Decimal
+    destination: str
+
+
+class Elevation(NamedTuple):
+    v: int
+    on: date
+    level_m: Decimal
+
+
+class Acceptance(NamedTuple):
+    """`group` is a tuple of (name, unit) pairs."""
+    v: int
+    on: date
+    group: tuple[tuple[str, str], ...]
+    experts: tuple[str, ...]
+    measured_ha: Decimal | None
+    sign_in_sheet: object
+    photos: tuple
+
+
+class Failure(NamedTuple):
+    """A failed acceptance and the deadline to rectify by."""
+    v: int
+    on: date
+    deadline: date
+
+
+class Appraisal(NamedTuple):
+    v: int
+    on: date
+    material: str
+    unit_price: Decimal
+
+
+class Sale(NamedTuple):
+    v: int
+    on: date
+    volume_m3: Decimal
+    material: str
+    unit_price: Decimal
+    seller: str
+    platform_ref: str | None
+
+
+class Deposit(NamedTuple):
+    v: int
+    on: date
+    amount: Decimal
+    account: str
+
+
+class Allocation(NamedTuple):
+    v: int
+    on: date
+    amount: Decimal
+    source: str
+    line: str | None
+
+
+class Payment(NamedTuple):
+    v: int
+    on: date
+    amount: Decimal
+    account: str
+
+
+class Progress(NamedTuple):
+    """A certified percentage of the works done."""
+    v: int
+    on: date
+    percent: Decimal
+
+
+class Steward(NamedTuple):
+    v: int
+    on: date
+    steward: str
+    kind: str
+
+
+class Inspection(NamedTuple):
+    v: int
+    on: date
+    survival_rate: Decimal | None
+
+
+class Damage(NamedTuple):
+    """Reported damage and, once resolved, the resolving event's version and date."""
+    v: int
+    on: date
+    damage: str
+    resolved_v: int | None
+    resolved_on: date | None
+
+
+class Membership(NamedTuple):
+    """A parcel added to a batch, or written off with it."""
+    v: int
+    on: date
+    batch: str
+
+
+class Late(NamedTuple):
+    """An event recorded `days` after its business date (R18)."""
+    kind: str
+    key: str
+    v: int
+    on: date
+    days: int
+
+
+class Submission(NamedTuple):
+    """A batch submitted with these members."""
+    v: int
+    on: date
+    members: frozenset
+
+
+class Term(NamedTuple):
+    """A person's term on a task force; `until` is None while it lasts."""
+    person: str
+    unit: str
+    since: date
+    until: date | None
+
+
+class Registration(NamedTuple):
+    """The parcel that registered a verification id first."""
+    code: str
+    v: int
+
+
+# --- how a parcel's records are kept in the state file ----------------------------------------------------------
+
+ONE, MANY, BY_KEY = "one", "many", "by key"
+SHAPES = {
+    "registered": (ONE, Step), "plan": (ONE, Plan), "acceptance": (ONE, Acceptance), "write_offs": (MANY, Membership),
+    "batches": (MANY, Membership), "late": (MANY, Late), "design": (ONE, Design), "reviews": (MANY, Review),
+    "approval": (ONE, Step), "contract": (ONE, Contract), "service_contracts": (MANY, ServiceContract),
+    "started": (ONE, Step), "completed": (ONE, Completion), "changes": (MANY, Change), "moves": (MANY, Move),
+    "elevation": (BY_KEY, Elevation), "failures": (MANY, Failure), "rectifications": (MANY, Step),
+    "appraisals": (MANY, Appraisal), "disclosures": (MANY, Step), "sales": (MANY, Sale), "deposits": (MANY, Deposit),
+    "allocations": (MANY, Allocation), "payments": (MANY, Payment), "progress": (MANY, Progress),
+    "patrols": (MANY, Step), "steward": (ONE, Steward), "handover": (ONE, Step), "inspections": (MANY, Inspection),
+    "damages": (MANY, Damage),
+}
+"""Each parcel slot that holds records: one record (or None), a tuple of them, or a dict of them."""
+
+_new = tuple.__new__
+
+
+def _plain(record: tuple, cls: type, designs: dict) -> tuple:
+    """A record as a plain tuple. A design is referred to by the dossier and by its reviews: one plain tuple for
+    it, so that pickle keeps it once."""
+    if cls is Review:
+        return record[:3] + (record.design and _plain(record.design, Design, designs),)
+    if cls is Design:
+        plain = designs.get(id(record))
+        if plain is None:
+            plain = designs[id(record)] = tuple(record)
+        return plain
+    return tuple(record)
+
+
+def _record(plain: tuple, cls: type, designs: dict) -> tuple:
+    """A plain tuple from the state file as its record again, the designs shared as they were."""
+    if cls is Review:
+        return _new(Review, plain[:3] + (plain[3] and _record(plain[3], Design, designs),))
+    if cls is Design:
+        record = designs.get(id(plain))
+        if record is None:
+            record = designs[id(plain)] = _new(Design, plain)
+        return record
+    return _new(cls, plain)
+
+
+def _flatten(shape, value, designs: dict):
+    if shape is None or not value:
+        return value
+    kind, cls = shape
+    if kind is ONE:
+        return _plain(value, cls, designs)
+    if kind is MANY:
+        return tuple([_plain(x, cls, designs) for x in value])
+    return {k: _plain(x, cls, designs) for k, x in value.items()}
+
+
+def _unflatten(shape, value, designs: dict):
+    if shape is None or not value:
+        return value
+    kind, cls = shape
+    if kind is ONE:
+        return _record(value, cls, designs)
+    if kind is MANY:
+        return tuple([_record(x, cls, designs) for x in value])
+    return {k: _record(x, cls, designs) for k, x in value.items()}
+
+
+# --- the dossiers -----------------------------------------------------------------------------------------------
+
 ATTRS = ("category", "subclass", "direction", "area_ha", "verified_area_ha", "verification_id", "township",
          "near_road", "near_settlement", "pit_depth_m")
 KEPT_ATTRS = ("area_ha", "verification_id", "township", "near_road", "near_settlement", "pit_depth_m")
@@ -42,6 +324,11 @@ KEPT_ATTRS = ("area_ha", "verification_id", "township", "near_road", "near_settl
 @lru_cache(maxsize=None)
 def slots(cls: type) -> tuple[str, ...]:
     return tuple(s for c in reversed(cls.__mro__) for s in c.__dict__.get("__slots__", ()))
+
+
+@lru_cache(maxsize=None)
+def shapes(cls: type) -> tuple[tuple[str, tuple | None], ...]:
+    return tuple((s, SHAPES.get(s)) for s in slots(cls))
 
 
 class ParcelSummary:
@@ -61,16 +348,19 @@ class ParcelSummary:
         return self.code
 
     def __getstate__(self):
-        """A plain tuple in slot order (base class first): the state file keeps 100,000 of these."""
-        return tuple(getattr(self, s) for s in slots(type(self)))
+        """A plain tuple in slot order (base class first), its records as plain tuples: the state file keeps
+        100,000 of these."""
+        designs: dict = {}
+        return tuple([_flatten(shape, getattr(self, slot), designs) for slot, shape in shapes(type(self))])
 
     def __setstate__(self, values):
-        for slot, value in zip(slots(type(self)), values):
-            setattr(self, slot, value)
+        designs: dict = {}
+        for (slot, shape), value in zip(shapes(type(self)), values):
+            setattr(self, slot, _unflatten(shape, value, designs))
 
 
 class ParcelDossier(ParcelSummary):
-    """Everything the per-parcel rules read: (version, on, …) tuples, nothing more."""
+    """Everything the per-parcel rules read: records of its events, nothing more."""
 
     __slots__ = ("design", "reviews", "approval", "contract", "service_contracts", "started", "completed", "changes",
                  "moves", "elevation", "failures", "rectifications", "appraisals", "disclosures", "sales", "deposits",
@@ -97,148 +387,150 @@ class ParcelDossier(ParcelSummary):
         for slot in ParcelSummary.__slots__:
             setattr(kept, slot, getattr(self, slot))
         kept.attrs = {k: self.attrs[k] for k in KEPT_ATTRS if self.attrs.get(k)}
-        if self.acceptance:
-            v, on, group, _experts, measured, _sheet, _photos = self.acceptance
-            kept.acceptance = (v, on, shared(group), (), measured, None, ())
+        a = self.acceptance
+        if a:
+            kept.acceptance = Acceptance(a.v, a.on, shared(a.group), (), a.measured_ha, None, ())
         return kept
 
 
 def _register(d, v, on, data, dest):
-    d.registered = (v, on)
+    d.registered = Step(v, on)
     d.attrs = {k: typed(data.get(k)) for k in ATTRS}
     for k in ("category", "subclass", "direction", "township"):
         d.attrs[k] = name(d.attrs[k])
 
 
 def _plan(d, v, on, data, dest):
-    d.plan = (v, on, data["year"], name(data["mode"]), name(data["programme"]), name(data.get("sponsor")))
+    d.plan = Plan(v, on, data["year"], name(data["mode"]), name(data["programme"]), name(data.get("sponsor")))
 
 
 def _commission_survey(d, v, on, data, dest):
     if "contract_amount" in data:
-        d.service_contracts += ((v, on, "survey", typed(data["contract_amount"]), name(data.get("method"))),)
+        d.service_contracts += (ServiceContract(v, on, "survey", typed(data["contract_amount"]), name(data.get("method"))),)
 
 
 def _submit_design(d, v, on, data, dest):
-    d.design = (v, on, typed(data["design_date"]), typed(data["boundary_area_ha"]), typed(data.get("quantities") or {}),
-                typed((data.get("earth_balance") or {}).get("surplus")), names(data["authors"]))
+    d.design = Design(v, on, typed(data["design_date"]), typed(data["boundary_area_ha"]),
+                      typed(data.get("quantities") or {}), typed((data.get("earth_balance") or {}).get("surplus")),
+                      names(data["authors"]))
     if "contract_amount" in data:
-        d.service_contracts += ((v, on, "design", typed(data["contract_amount"]), name(data.get("method"))),)
+        d.service_contracts += (ServiceContract(v, on, "design", typed(data["contract_amount"]), name(data.get("method"))),)
 
 
 def _review(d, v, on, data, dest):
-    d.reviews += ((v, on, names(data["experts"]), d.design),)
+    d.reviews += (Review(v, on, names(data["experts"]), d.design),)
 
 
 def _approve_design(d, v, on, data, dest):
     _review(d, v, on, data, dest)
-    d.approval = (v, on)
+    d.approval = Step(v, on)
 
 
 def _award_contract(d, v, on, data, dest):
-    d.contract = (v, on, typed(data["contract_amount"]), name(data["method"]), name(data["contractor"]),
-                  name(data["supervisor"]))
+    d.contract = Contract(v, on, typed(data["contract_amount"]), name(data["method"]), name(data["contractor"]),
+                          name(data["supervisor"]))
 
 
 def _start_construction(d, v, on, data, dest):
-    d.started = (v, on)
+    d.started = Step(v, on)
 
 
 def _complete_works(d, v, on, data, dest):
-    d.completed = (v, on, typed(data["as_built_area_ha"]), typed(data.get("quantities") or {}))
+    d.completed = Completion(v, on, typed(data["as_built_area_ha"]), typed(data.get("quantities") or {}))
 
 
 def _approve_design_change(d, v, on, data, dest):
-    d.changes += ((v, on, typed(data.get("boundary_area_ha")), typed(data.get("quantities") or {})),)
+    d.changes += (Change(v, on, typed(data.get("boundary_area_ha")), typed(data.get("quantities") or {})),)
 
 
 def _move_material(d, v, on, data, dest):
-    d.moves += ((v, on, typed(data["volume_m3"]), name(data["destination"])),)
+    d.moves += (Move(v, on, typed(data["volume_m3"]), name(data["destination"])),)
 
 
 def _survey_elevation(d, v, on, data, dest):
     for key in ("pre_min_m", "post_min_m"):
         if key in data:
-            d.elevation = {**d.elevation, key: (v, on, typed(data[key]))}
+            d.elevation = {**d.elevation, key: Elevation(v, on, typed(data[key]))}
 
 
 def _accept(d, v, on, data, dest):
-    d.acceptance = (v, on, tuple((name(m["name"]), name(m["unit"])) for m in data["group"]), names(data["experts"]),
-                    typed(data.get("measured_area_ha")), data.get("sign_in_sheet"), tuple(data.get("photos") or ()))
+    d.acceptance = Acceptance(v, on, tuple((name(m["name"]), name(m["unit"])) for m in data["group"]),
+                              names(data["experts"]), typed(data.get("measured_area_ha")), data.get("sign_in_sheet"),
+                              tuple(data.get("photos") or ()))
 
 
 def _fail_acceptance(d, v, on, data, dest):
-    d.failures += ((v, on, typed(data["deadline"])),)
+    d.failures += (Failure(v, on, typed(data["deadline"])),)
 
 
 def _complete_rectification(d, v, on, data, dest):
-    d.rectifications += ((v, on),)
+    d.rectifications += (Step(v, on),)
 
 
 def _appraise_surplus(d, v, on, data, dest):
-    d.appraisals += ((v, on, name(data["material"]), typed(data["unit_price"])),)
+    d.appraisals += (Appraisal(v, on, name(data["material"]), typed(data["unit_price"])),)
 
 
 def _publish_disclosure(d, v, on, data, dest):
-    d.disclosures += ((v, on),)
+    d.disclosures += (Step(v, on),)
 
 
 def _sell_surplus(d, v, on, data, dest):
-    d.sales += ((v, on, typed(data["volume_m3"]), name(data["material"]), typed(data["unit_price"]),
-                 name(data["seller"]), data.get("platform_ref")),)
+    d.sales += (Sale(v, on, typed(data["volume_m3"]), name(data["material"]), typed(data["unit_price"]),
+                     name(data["seller"]), data.get("platform_ref")),)
 
 
 def _deposit_revenue(d, v, on, data, dest):
-    d.deposits += ((v, on, typed(data["amount"]), name(data["account"])),)
+    d.deposits += (Deposit(v, on, typed(data["amount"]), name(data["account"])),)
 
 
 def _allocate_funds(d, v, on, data, dest):
-    d.allocations += ((v, on, typed(data["amount"]), name(data["source"]), name(data.get("line"))),)
+    d.allocations += (Allocation(v, on, typed(data["amount"]), name(data["source"]), name(data.get("line"))),)
 
 
 def _make_payment(d, v, on, data, dest):
-    d.payments += ((v, on, typed(data["amount"]), name(data["account"])),)
+    d.payments += (Payment(v, on, typed(data["amount"]), name(data["account"])),)
 
 
 def _certify_progress(d, v, on, data, dest):
-    d.progress += ((v, on, typed(data["percent"])),)
+    d.progress += (Progress(v, on, typed(data["percent"])),)
 
 
 def _log_patrol(d, v, on, data, dest):
-    d.patrols += ((v, on),)
+    d.patrols += (Step(v, on),)
 
 
 def _designate_steward(d, v, on, data, dest):
-    d.steward = (v, on, name(data["steward"]), name(data["kind"]))
+    d.steward = Steward(v, on, name(data["steward"]), name(data["kind"]))
 
 
 def _hand_over(d, v, on, data, dest):
-    d.handover = (v, on)
+    d.handover = Step(v, on)
 
 
 def _log_stewardship_inspection(d, v, on, data, dest):
-    d.inspections += ((v, on, typed(data.get("survival_rate"))),)
+    d.inspections += (Inspection(v, on, typed(data.get("survival_rate"))),)
 
 
 def _report_damage(d, v, on, data, dest):
-    d.damages += ((v, on, data.get("damage") or f"D{len(d.damages) + 1}", None, None),)
+    d.damages += (Damage(v, on, data.get("damage") or f"D{len(d.damages) + 1}", None, None),)
 
 
 def _resolve_damage(d, v, on, data, dest):
-    open_ = [i for i, x in enumerate(d.damages) if x[3] is None]
-    match = [i for i in open_ if d.damages[i][2] == data.get("damage")] or open_[:1]
+    open_ = [i for i, x in enumerate(d.damages) if x.resolved_v is None]
+    match = [i for i in open_ if d.damages[i].damage == data.get("damage")] or open_[:1]
     if match:
         i = match[0]
-        d.damages = d.damages[:i] + (d.damages[i][:3] + (v, on),) + d.damages[i + 1:]
+        d.damages = d.damages[:i] + (d.damages[i]._replace(resolved_v=v, resolved_on=on),) + d.damages[i + 1:]
 
 
 def _add_to_batch(d, v, on, data, dest):
-    d.batches += ((v, on, name(data["batch"])),)
+    d.batches += (Membership(v, on, name(data["batch"])),)
 
 
 def _confirm_write_off(d, v, on, data, dest):
     if dest == "written_off":
-        d.write_offs += ((v, on, name(data["batch"])),)
+        d.write_offs += (Membership(v, on, name(data["batch"])),)
 
 
 PARCEL_FOLDS = {
@@ -266,12 +558,12 @@ class BatchDossier:
         self.state = dest or self.state
         if event == "add_to_batch":
             code = name(data["parcel"])
-            self.members[code] = (v, on)
+            self.members[code] = Step(v, on)
             self.ever.add(code)
         elif event == "remove_from_batch":
             self.members.pop(data["parcel"], None)
         elif event == "submit_batch":
-            self.submitted.append((v, on, frozenset(self.members)))
+            self.submitted.append(Submission(v, on, frozenset(self.members)))
 
 
 class ProgrammeDossier:
@@ -282,7 +574,7 @@ class ProgrammeDossier:
 
     def observe(self, event: str, v: int, on: date, data: dict, dest: str | None) -> None:
         if event == "create_programme":
-            self.created = (v, on)
+            self.created = Step(v, on)
             self.target = typed(data["target_ha"])
             self.years = {int(y): typed(row["area_ha"]) for y, row in data["years"].items()}
 
@@ -295,11 +587,11 @@ class TaskForceDossier:
 
     def observe(self, event: str, v: int, on: date, data: dict, dest: str | None) -> None:
         if event == "appoint_member":
-            self.terms.append([name(data["person"]), name(data["unit"]), on, None])
+            self.terms.append(Term(name(data["person"]), name(data["unit"]), on, None))
         elif event == "remove_member":
-            for term in self.terms:
-                if term[0] == data["person"] and term[3] is None:
-                    term[3] = on
+            for i, term in enumerate(self.terms):
+                if term.person == data["person"] and term.until is None:
+                    self.terms[i] = term._replace(until=on)
 
 
 DOSSIERS = {"parcel": ParcelDossier, "batch": BatchDossier, "programme": ProgrammeDossier,

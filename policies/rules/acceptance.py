@@ -15,12 +15,12 @@ INTERESTED_UNITS = ("contractor", "supervisor", "design_unit")
 @rule("R06", "high", reads=("register", "complete_works", "accept"))
 def areas_in_order(d, ctx, emit):
     registered = d.attrs.get("verified_area_ha") or d.attrs.get("area_ha")
-    measured = d.acceptance[4] if d.acceptance else None
-    built = d.completed[2] if d.completed else None
+    measured = d.acceptance.measured_ha if d.acceptance else None
+    built = d.completed.as_built_ha if d.completed else None
     if measured is not None and built is not None and measured > built:
-        emit(d.code, d.acceptance[1], 'R06.1', P(d, d.completed[0], d.acceptance[0]), values=(measured, built))
+        emit(d.code, d.acceptance.on, 'R06.1', P(d, d.completed.v, d.acceptance.v), values=(measured, built))
     if built is not None and registered is not None and built > registered:
-        emit(d.code, d.completed[1], 'R06.2', P(d, d.registered[0], d.completed[0]), values=(built, registered))
+        emit(d.code, d.completed.on, 'R06.2', P(d, d.registered.v, d.completed.v), values=(built, registered))
 
 
 @rule("R10", "medium", reads=("accept", "award_contract", "submit_design"),
@@ -28,33 +28,33 @@ def areas_in_order(d, ctx, emit):
 def acceptance_group(d, ctx, emit):
     if d.acceptance is None:
         return
-    v, on, group, experts, measured, sign_in, photos = d.acceptance
-    units = {unit for _, unit in group}
-    names = {name for name, _ in group} | set(experts)
-    problems, evidence = [], [v]
+    a = d.acceptance
+    units = {unit for _, unit in a.group}
+    names = {name for name, _ in a.group} | set(a.experts)
+    problems, evidence = [], [a.v]
     if "nrb" not in units:
         problems.append(("无自然资源局人员", "no one from the natural resources bureau"))
     others = units & set(TASKFORCE_UNITS)
     if len(others) < ctx.settings["min_other_units"]:
         problems.append((f"其他专班成员单位仅 {len(others)} 个", f"only {len(others)} other task-force units"))
-    if len(experts) < ctx.settings["min_experts"]:
-        problems.append((f"专家仅 {len(experts)} 名", f"only {len(experts)} experts"))
+    if len(a.experts) < ctx.settings["min_experts"]:
+        problems.append((f"专家仅 {len(a.experts)} 名", f"only {len(a.experts)} experts"))
     interested = units & set(INTERESTED_UNITS)
-    if d.contract and names & {d.contract[4], d.contract[5]}:
-        interested |= names & {d.contract[4], d.contract[5]}
-        evidence.append(d.contract[0])
-    if d.design and names & set(d.design[6]):
-        interested |= names & set(d.design[6])
-        evidence.append(d.design[0])
+    if d.contract and names & {d.contract.contractor, d.contract.supervisor}:
+        interested |= names & {d.contract.contractor, d.contract.supervisor}
+        evidence.append(d.contract.v)
+    if d.design and names & set(d.design.authors):
+        interested |= names & set(d.design.authors)
+        evidence.append(d.design.v)
     if interested:
         problems.append((f"验收组含利害关系方：{'、'.join(sorted(interested))}",
                          f"interested parties in the group: {', '.join(sorted(interested))}"))
-    missing = [(zh, en) for value, zh, en in ((sign_in, "签到表", "sign-in sheet"), (photos, "照片", "photos"),
-                                              (measured, "实测面积", "measured area")) if not value]
+    missing = [(zh, en) for value, zh, en in ((a.sign_in_sheet, "签到表", "sign-in sheet"), (a.photos, "照片", "photos"),
+                                              (a.measured_ha, "实测面积", "measured area")) if not value]
     if missing:
         problems.append(("缺少" + "、".join(z for z, _ in missing), "missing " + ", ".join(e for _, e in missing)))
     if problems:
-        emit(d.code, on, "R10.1", P(d, *sorted(set(evidence))),
+        emit(d.code, a.on, "R10.1", P(d, *sorted(set(evidence))),
              values=("；".join(z for z, _ in problems), "; ".join(e for _, e in problems)))
 
 
@@ -62,10 +62,10 @@ def acceptance_group(d, ctx, emit):
 def group_on_task_force(d, ctx, emit):
     if d.acceptance is None:
         return
-    members = ctx.members_on(d.acceptance[1])
+    a = d.acceptance
+    members = ctx.members_on(a.on)
     if members is None:
         return
-    strangers = sorted({name for name, _ in d.acceptance[2]} - members)
+    strangers = sorted({name for name, _ in a.group} - members)
     if strangers:
-        emit(d.code, d.acceptance[1], "R22.1", P(d, d.acceptance[0]),
-             values=("、".join(strangers), d.acceptance[1], ", ".join(strangers)))
+        emit(d.code, a.on, "R22.1", P(d, a.v), values=("、".join(strangers), a.on, ", ".join(strangers)))

@@ -12,12 +12,12 @@ def P(dossier, *versions: int | None) -> list[tuple[str, str, int]]:
 
 
 def approved_design(d):
-    """The design the approval approved: (v, on, design_date, boundary, quantities, surplus, authors), or None."""
+    """The design (a `Design`) the approval approved, or None."""
     if d.approval is None:
         return None
-    for v, _on, _experts, design in reversed(d.reviews):
-        if v == d.approval[0]:
-            return design
+    for review in reversed(d.reviews):
+        if review.v == d.approval.v:
+            return review.design
     return None
 
 
@@ -26,12 +26,12 @@ def design_basis(d, before: date | None = None):
     design = approved_design(d)
     if design is None:
         return None, None, {}, []
-    boundary, quantities, used = design[3], dict(design[4]), [design[0]]
-    for v, on, change_boundary, change_quantities in d.changes:
-        if before is None or on < before:
-            boundary = change_boundary or boundary
-            quantities.update(change_quantities)
-            used.append(v)
+    boundary, quantities, used = design.boundary_ha, dict(design.quantities), [design.v]
+    for change in d.changes:
+        if before is None or change.on < before:
+            boundary = change.boundary_ha or boundary
+            quantities.update(change.quantities)
+            used.append(change.v)
     return design, boundary, quantities, used
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from policies.registry import rule
+from policies.dossiers import Step
 from policies.rules.evidence import P
 
 
@@ -10,11 +11,11 @@ from policies.rules.evidence import P
 def weekly_patrols(d, ctx, emit):
     if d.started is None:
         return
-    end = d.completed[1] if d.completed else ctx.as_of
-    points = [(d.started[0], d.started[1])] + sorted((p for p in d.patrols if d.started[1] <= p[1] <= end),
-                                                     key=lambda p: p[1]) + [(d.completed[0] if d.completed else None, end)]
-    gaps = [(a, b) for a, b in zip(points, points[1:]) if (b[1] - a[1]).days > ctx.settings["max_gap_days"]]
+    end = Step(d.completed.v, d.completed.on) if d.completed else Step(None, ctx.as_of)
+    points = [d.started] + sorted((p for p in d.patrols if d.started.on <= p.on <= end.on), key=lambda p: p.on) + [end]
+    gaps = [(a, b) for a, b in zip(points, points[1:]) if (b.on - a.on).days > ctx.settings["max_gap_days"]]
     if gaps:
-        longest = max((b[1] - a[1]).days for a, b in gaps)
-        versions = sorted({v for gap in gaps for v, _ in gap if v})
-        emit(d.code, gaps[0][0][1], "R16.1", P(d, *versions), values=(len(gaps), ctx.settings["max_gap_days"], longest))
+        longest = max((b.on - a.on).days for a, b in gaps)
+        versions = sorted({step.v for gap in gaps for step in gap if step.v})
+        first, _ = gaps[0]
+        emit(d.code, first.on, "R16.1", P(d, *versions), values=(len(gaps), ctx.settings["max_gap_days"], longest))

@@ -10,23 +10,24 @@ from policies.rules.evidence import P
 
 @rule("R08", "medium", reads=("award_contract", "commission_survey", "submit_design"), works_tender_wan=400, services_tender_wan=100)
 def public_tender(d, ctx, emit):
-    if d.contract:
-        v, on, amount, method, contractor, supervisor = d.contract
-        if amount >= Decimal(ctx.settings["works_tender_wan"]) and method != "public_tender":
-            emit(d.code, on, 'R08.1', P(d, v), values=(amount, method))
-        if contractor == supervisor:
-            emit(d.code, on, 'R08.2', P(d, v), values=(contractor,))
-    for v, on, kind, amount, method in d.service_contracts:
-        if method and amount >= Decimal(ctx.settings["services_tender_wan"]) and method != "public_tender":
-            zh = "勘察" if kind == "survey" else "设计"
-            emit(d.code, on, 'R08.3', P(d, v), values=(zh, amount, method, kind))
+    c = d.contract
+    if c:
+        if c.amount >= Decimal(ctx.settings["works_tender_wan"]) and c.method != "public_tender":
+            emit(d.code, c.on, 'R08.1', P(d, c.v), values=(c.amount, c.method))
+        if c.contractor == c.supervisor:
+            emit(d.code, c.on, 'R08.2', P(d, c.v), values=(c.contractor,))
+    for s in d.service_contracts:
+        if s.method and s.amount >= Decimal(ctx.settings["services_tender_wan"]) and s.method != "public_tender":
+            zh = "勘察" if s.kind == "survey" else "设计"
+            emit(d.code, s.on, 'R08.3', P(d, s.v), values=(zh, s.amount, s.method, s.kind))
 
 
 @rule("R23", "high", reads=("submit_design", "approve_design", "reject_design"))
 def reviewers_not_authors(d, ctx, emit):
-    for v, on, experts, design in d.reviews:
+    for review in d.reviews:
+        design = review.design
         if design is None:
             continue
-        both = sorted(set(experts) & set(design[6]))
+        both = sorted(set(review.experts) & set(design.authors))
         if both:
-            emit(d.code, on, 'R23.1', P(d, design[0], v), values=('、'.join(both), ', '.join(both)))
+            emit(d.code, review.on, 'R23.1', P(d, design.v, review.v), values=('、'.join(both), ', '.join(both)))

@@ -3,15 +3,29 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import NamedTuple
 
 from policies.registry import rule
 from policies.rules.evidence import year_end
 
 
-def accepted_area_of(s) -> tuple | None:
-    """(programme, year, area) a parcel adds to its programme year: accepted by the end of its planned year."""
-    if s.plan and s.acceptance and s.acceptance[1] <= year_end(s.plan[2]):
-        return s.plan[4], s.plan[2], s.acceptance[4] or s.attrs.get("area_ha") or Decimal(0)
+class Share(NamedTuple):
+    """The accepted area a parcel adds to its programme's year."""
+    programme: str
+    year: int
+    area_ha: Decimal
+
+
+class PlainYear(NamedTuple):
+    """A planned parcel that is not a key area: its township and planned year."""
+    township: str
+    year: int
+
+
+def accepted_area_of(s) -> Share | None:
+    """What a parcel adds to its programme year: its area if accepted by the end of its planned year."""
+    if s.plan and s.acceptance and s.acceptance.on <= year_end(s.plan.year):
+        return Share(s.plan.programme, s.plan.year, s.acceptance.measured_ha or s.attrs.get("area_ha") or Decimal(0))
     return None
 
 
@@ -19,10 +33,10 @@ def accepted_area_of(s) -> tuple | None:
 def target_met(p, ctx, emit):
     if p.created is None:
         return
-    evidence = [("programme", p.key, p.created[0])]
+    evidence = [("programme", p.key, p.created.v)]
     planned = sum(p.years.values(), Decimal(0))
     if planned < p.target:
-        emit(p.key, p.created[1], 'R19.1', evidence, values=(planned, p.target))
+        emit(p.key, p.created.on, 'R19.1', evidence, values=(planned, p.target))
     for year, area in sorted(p.years.items()):
         end = year_end(year)
         if end >= ctx.as_of:
@@ -39,11 +53,11 @@ def is_key_area(d, settings) -> bool:
                 or (a.get("area_ha") or 0) >= settings["large_area_ha"])
 
 
-def plain_year_of(s, settings) -> tuple[str, int] | None:
-    """(township, year) of a planned parcel that is not a key area: R20's yardstick for its township."""
+def plain_year_of(s, settings) -> PlainYear | None:
+    """A planned parcel that is not a key area: R20's yardstick for its township."""
     town = s.attrs.get("township")
     if s.plan and town and not is_key_area(s, settings):
-        return town, s.plan[2]
+        return PlainYear(town, s.plan.year)
     return None
 
 
@@ -53,5 +67,5 @@ def key_areas_first(d, ctx, emit):
     if not (d.plan and town and is_key_area(d, ctx.settings)):
         return
     earliest = ctx.earliest_plain_year(town)
-    if earliest is not None and d.plan[2] > earliest:
-        emit(d.code, d.plan[1], 'R20.1', [('parcel', d.code, d.plan[0])], values=(d.plan[2], town, earliest))
+    if earliest is not None and d.plan.year > earliest:
+        emit(d.code, d.plan.on, 'R20.1', [('parcel', d.code, d.plan.v)], values=(d.plan.year, town, earliest))

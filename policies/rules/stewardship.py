@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from policies.registry import rule
+from policies.dossiers import Step
 from policies.rules.evidence import P, after
 
 
@@ -11,24 +12,26 @@ from policies.rules.evidence import P, after
       designate_days=30, handover_days=30, inspection_gap_days=180, damage_days=90)
 def stewardship_kept(d, ctx, emit):
     s = ctx.settings
+    steward, handover = d.steward, d.handover
     if d.acceptance is not None:
-        due = after(d.acceptance[1], s["designate_days"])
-        if (d.steward and d.steward[1] > due) or (d.steward is None and due < ctx.as_of):
-            emit(d.code, due, 'R13.3', P(d, d.acceptance[0], d.steward and d.steward[0]), values=(s['designate_days'],))
-    if d.steward is None:
+        due = after(d.acceptance.on, s["designate_days"])
+        if (steward and steward.on > due) or (steward is None and due < ctx.as_of):
+            emit(d.code, due, 'R13.3', P(d, d.acceptance.v, steward and steward.v), values=(s['designate_days'],))
+    if steward is None:
         return
-    if d.plan and d.plan[3] == "conversion" and d.steward[3] not in (d.plan[5], "sponsor"):
-        emit(d.code, d.steward[1], 'R13.1', P(d, d.plan[0], d.steward[0]), values=(d.steward[2], d.plan[5]))
-    due = after(d.steward[1], s["handover_days"])
-    if (d.handover and d.handover[1] > due) or (d.handover is None and due < ctx.as_of):
-        emit(d.code, due, 'R13.2', P(d, d.steward[0], d.handover and d.handover[0]), values=(s['handover_days'],))
-    if d.handover:
-        visits = [(d.handover[0], d.handover[1])] + sorted(((v, on) for v, on, _ in d.inspections), key=lambda x: x[1])
-        end = [(None, ctx.as_of)] if d.state != "closed" else []
-        for (v1, a), (v2, b) in zip(visits, visits[1:] + end):
-            if (b - a).days > s["inspection_gap_days"]:
-                emit(d.code, after(a, s['inspection_gap_days']), 'R13.5', P(d, v1, v2), values=((b - a).days,))
-    for v, on, damage, fixed_v, fixed_on in d.damages:
-        due = after(on, s["damage_days"])
-        if (fixed_on and fixed_on > due) or (fixed_on is None and due < ctx.as_of):
-            emit(d.code, due, 'R13.4', P(d, v, fixed_v), values=(damage, s['damage_days']))
+    if d.plan and d.plan.mode == "conversion" and steward.kind not in (d.plan.sponsor, "sponsor"):
+        emit(d.code, steward.on, 'R13.1', P(d, d.plan.v, steward.v), values=(steward.steward, d.plan.sponsor))
+    due = after(steward.on, s["handover_days"])
+    if (handover and handover.on > due) or (handover is None and due < ctx.as_of):
+        emit(d.code, due, 'R13.2', P(d, steward.v, handover and handover.v), values=(s['handover_days'],))
+    if handover:
+        visits = [handover] + sorted((Step(i.v, i.on) for i in d.inspections), key=lambda x: x.on)
+        end = [Step(None, ctx.as_of)] if d.state != "closed" else []
+        for a, b in zip(visits, visits[1:] + end):
+            gap = (b.on - a.on).days
+            if gap > s["inspection_gap_days"]:
+                emit(d.code, after(a.on, s['inspection_gap_days']), 'R13.5', P(d, a.v, b.v), values=(gap,))
+    for x in d.damages:
+        due = after(x.on, s["damage_days"])
+        if (x.resolved_on and x.resolved_on > due) or (x.resolved_on is None and due < ctx.as_of):
+            emit(d.code, due, 'R13.4', P(d, x.v, x.resolved_v), values=(x.damage, s['damage_days']))

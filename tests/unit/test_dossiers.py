@@ -1,0 +1,83 @@
+"""Dossiers keep named records, and the state file keeps them as plain tuples that come back as the same records."""
+
+from __future__ import annotations
+
+import pickle
+from datetime import date
+
+from policies import dossiers
+from policies.dossiers import Acceptance, Damage, Design, Elevation, ParcelDossier, Review, Step, TaskForceDossier
+
+DESIGN = {"design_date": "2023-02-01", "boundary_area_ha": "6.1", "quantities": {"soil_m3": "1200"},
+          "earth_balance": {"surplus": "300"}, "authors": ["王工"]}
+
+
+def parcel() -> ParcelDossier:
+    d = ParcelDossier("TL-01")
+    events = [
+        ("register", {"category": "06", "subclass": "0602", "area_ha": "6.1", "township": "庙尔沟镇"}),
+        ("plan", {"year": 2023, "mode": "conversion", "programme": "P1", "sponsor": "wrb"}),
+        ("submit_design", DESIGN),
+        ("reject_design", {"experts": ["甲", "乙"]}),
+        ("submit_design", {**DESIGN, "boundary_area_ha": "6.0"}),
+        ("approve_design", {"experts": ["甲", "丙"]}),
+        ("survey_elevation", {"pre_min_m": "1510.2"}),
+        ("accept", {"group": [{"name": "张玉峰", "unit": "nrb"}], "experts": ["甲"], "measured_area_ha": "5.9",
+                    "sign_in_sheet": "s.pdf", "photos": ["1.jpg"]}),
+        ("report_damage", {"damage": "D1"}),
+        ("report_damage", {"damage": "D2"}),
+        ("resolve_damage", {"damage": "D2"}),
+        ("make_payment", {"amount": "10", "account": "special"}),
+    ]
+    for v, (event, data) in enumerate(events, 1):
+        d.observe(event, v, date(2023, 1, v), data, None)
+    return d
+
+
+def test_folds_into_named_records():
+    d = parcel()
+    assert d.registered == Step(1, date(2023, 1, 1)) and type(d.registered) is Step
+    assert d.plan.sponsor == "wrb" and d.plan.year == 2023
+    assert type(d.design) is Design and str(d.design.boundary_ha) == "6.0" and d.design.authors == ("王工",)
+    first, second = d.reviews
+    assert type(first) is Review and first.design.v == 3 and second.design is d.design
+    assert d.approval.v == 6
+    assert type(d.elevation["pre_min_m"]) is Elevation
+    assert type(d.acceptance) is Acceptance and d.acceptance.group == (("张玉峰", "nrb"),)
+    assert [(x.damage, x.resolved_v) for x in d.damages] == [("D1", None), ("D2", 11)]
+    assert all(type(x) is Damage for x in d.damages)
+    assert d.payments[0].account == "special"
+
+
+def test_state_file_keeps_plain_tuples_and_gives_back_records():
+    d = parcel()
+    blob = pickle.dumps(d, protocol=pickle.HIGHEST_PROTOCOL)
+    for record in ("Step", "Plan", "Design", "Review", "Acceptance", "Damage", "Payment", "Elevation"):
+        assert record.encode() not in blob
+    back = pickle.loads(blob)
+    for slot in dossiers.slots(ParcelDossier):
+        value, kept = getattr(d, slot), getattr(back, slot)
+        assert kept == value, slot
+        if isinstance(value, tuple) and value and isinstance(value[0], tuple):
+            assert [type(x) for x in kept] == [type(x) for x in value], slot
+        elif isinstance(value, dict):
+            assert {k: type(x) for k, x in kept.items()} == {k: type(x) for k, x in value.items()}, slot
+        else:
+            assert type(kept) is type(value), slot
+    assert back.reviews[1].design is back.design and type(back.reviews[0].design) is Design
+    assert pickle.dumps(back, protocol=pickle.HIGHEST_PROTOCOL) == blob
+
+
+def test_summary_shares_acceptance_groups():
+    a, b = parcel(), parcel()
+    assert a.summary().acceptance.group is b.summary().acceptance.group
+    assert a.summary().acceptance.measured_ha == a.acceptance.measured_ha
+
+
+def test_task_force_terms_end_on_removal():
+    tf = TaskForceDossier("TF")
+    tf.observe("appoint_member", 1, date(2023, 1, 1), {"person": "张", "unit": "nrb"}, None)
+    tf.observe("appoint_member", 2, date(2023, 1, 2), {"person": "李", "unit": "eeb"}, None)
+    tf.observe("remove_member", 3, date(2023, 3, 1), {"person": "张"}, None)
+    assert [(t.person, t.since, t.until) for t in tf.terms] == [
+        ("张", date(2023, 1, 1), date(2023, 3, 1)), ("李", date(2023, 1, 2), None)]
