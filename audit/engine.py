@@ -20,11 +20,20 @@ from events.clock import BUSINESS_TZ
 from events.ids import KINDS
 from events.logreader import day
 from policies.catalogue import Config, load_config
-from policies.dossiers import DOSSIERS, Late, ParcelSummary, Registration
+from policies.dossiers import (
+    DOSSIERS,
+    Late,
+    ParcelSummary,
+    Registration,
+    Unattributable,
+)
+from policies.identity import signer_problem, validity, who_signs
 from policies.registry import RULES, Finding, Rule
 from policies.rules.programme import accepted_area_of, plain_year_of
 from policies.texts import FINDINGS
+from workflow.person import Person
 
+PERSON_TOPIC = Person.TOPIC + "."
 CONTEXT = ("register", "plan")
 """What an audit of one parcel still reads of the others: rules compare registrations and plans across parcels."""
 
@@ -152,6 +161,42 @@ class Audit:
         self.parcels: dict[str, ParcelSummary] = {}
         self.subjects: dict[str, dict] = {kind: {} for kind in DOSSIERS if kind != "parcel"}
         self.events = self.migrated = 0
+        self.signed, self.genesis, self.people, self.windows = False, None, {}, {}
+
+    def know_people(self, log) -> None:
+        """A signed store's registry, read before the pass so each event's signer is judged as it is read (R24)."""
+        self.signed = log.info("signing") == "required"
+        self.genesis = log.info("genesis")
+        if self.signed:
+            for oid, version, nid, topic, raw in log.events_of(PERSON_TOPIC):
+                state = logreader.loads(raw)
+                person = self.people.get(oid) or self.people.setdefault(oid, DOSSIERS["person"](state.get("key")))
+                person.observe(state.get("trigger") or state["fact"], version, day(state["on"]["_data_"]),
+                               state["data"], state.get("dest"))
+            self.people = {p.key: p for p in self.people.values()}
+
+    def attribute(self, kind: str, dossier, version: int, on: date, state: dict) -> None:
+        """Note an event whose signature leads to nobody who could give it then (R24)."""
+        block = state.get("signature")
+        if block is None:
+            if not (kind == "person" and version == 1 and dossier.key == self.genesis):
+                dossier.unattributable += (Unattributable(kind, dossier.key, version, on, "the event is not signed",
+                                                          "记录未签名"),)
+            return
+        if "via" in block:  # caused by a signed batch command; `verify` checks the link
+            return
+        migrated = state["migrated"]
+        recorded = (datetime.fromisoformat(state["timestamp"]["_data_"]).astimezone(BUSINESS_TZ).date()
+                    if migrated else on)
+        name, roles, when = who_signs(state["actor"], state["role"], on, migrated, block.get("signer"), recorded)
+        window = (name, block.get("key"), roles)
+        valid = self.windows.get(window)
+        if valid is None:
+            valid = self.windows[window] = validity(self.people.get(name), block.get("key"), roles)
+        if not valid[0] <= when < valid[1]:
+            why = signer_problem(self.people.get(name), block.get("key", ""), roles, when) or (
+                "the signer could not sign then", "签名人当时无权签署")
+            dossier.unattributable += (Unattributable(kind, dossier.key, version, on, *why),)
 
     def read(self, rows: Iterator[tuple], tick=None) -> None:
         """Rows (originator_id, version, notification_id, topic, state JSON) in aggregate order."""
@@ -186,6 +231,8 @@ class Audit:
             late = (datetime.fromisoformat(state["timestamp"]["_data_"]).astimezone(BUSINESS_TZ).date() - on).days
             if late > self.late_days:
                 dossier.late += (Late(kind, dossier.key, version, on, late),)
+        if self.signed:
+            self.attribute(kind, dossier, version, on, state)
         dossier.observe(event, version, on, state["data"], state.get("dest"))
         if event == "register" and kind == "parcel":
             dossier.registered_at = nid
@@ -261,6 +308,7 @@ def counted(findings: list[Finding]) -> dict:
 def run(ledger, as_of: date, config: Config | None = None, rules: Iterable[str] | None = None,
         subject: str | None = None, tick=None) -> tuple[list[Finding], dict]:
     audit = Audit(as_of, config, rules, subject)
+    audit.know_people(ledger.raw)
     audit.read(ledger.raw.events_by_aggregate(), tick)
     findings = audit.findings()
     return findings, audit.summary(findings)

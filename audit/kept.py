@@ -25,7 +25,7 @@ from datetime import date
 from pathlib import Path
 from typing import Iterable, NamedTuple
 
-from audit.engine import Audit, Index, kind_of
+from audit.engine import PERSON_TOPIC, Audit, Index, kind_of
 from events import logreader
 from events.errors import BadInput
 from events.ids import aggregate_id
@@ -34,7 +34,7 @@ from policies.dossiers import DOSSIERS, ParcelSummary, Registration
 from policies.registry import Finding
 from policies.rules.programme import accepted_area_of
 
-FORMAT = 3
+FORMAT = 4
 SCHEMA = """
 CREATE TABLE meta (name TEXT PRIMARY KEY, value BLOB);
 CREATE TABLE subject (oid TEXT PRIMARY KEY, kind TEXT NOT NULL, key TEXT NOT NULL, town TEXT, dossier BLOB NOT NULL);
@@ -266,16 +266,20 @@ def update(ledger, kept: Kept, as_of: date, config: Config | None = None, rules:
         reusable = (meta is not None and meta.get("format") == FORMAT and meta["origin"] == origin
                     and meta["fingerprint"] == fingerprint(config, rules) and meta["last_id"] <= last_id
                     and (as_of == meta["as_of"] or (as_of > meta["as_of"] and not meta["deferred"])))
-        if not reusable:
+        rows = list(ledger.raw.events_after(meta["last_id"])) if reusable else []
+        if not reusable or any(topic.startswith(PERSON_TOPIC) for _, _, _, topic, _ in rows):
+            # a change to the registry can change any event's attribution (R24): read everything again
             kept.reset()
             audit = KeepingAudit(kept, as_of, config, rules)
+            audit.know_people(ledger.raw)
             audit.read(ledger.raw.events_by_aggregate(), tick)
             audit.findings()
             audit.finish(origin)
             return None
-        rows = list(ledger.raw.events_after(meta["last_id"]))
         if rows or as_of != meta["as_of"]:
-            Refresh(kept, meta, as_of, config, rules).run(rows, everything=as_of != meta["as_of"])
+            refresh = Refresh(kept, meta, as_of, config, rules)
+            refresh.audit.know_people(ledger.raw)
+            refresh.run(rows, everything=as_of != meta["as_of"])
         return len(rows)
 
 

@@ -42,6 +42,11 @@ def chosen_rules(text: str | None) -> list[str] | None:
     return chosen
 
 
+def unsigned_store(as_of: date, config) -> Finding:
+    """R24 of a trial store: nothing in it is attributable to a person."""
+    return Finding("R24", config.severities["R24"], "store", "R24.2", (), (), as_of)
+
+
 def run(ledger, as_of: date, rules: str | None = None, subject: str | None = None, config_path=None,
         least: str = "low", state_path=None, tick=None) -> Outcome:
     """A full audit, or a re-audit through the kept state in `state_path` (the same findings, faster)."""
@@ -54,6 +59,9 @@ def run(ledger, as_of: date, rules: str | None = None, subject: str | None = Non
             summary = {**summary, **engine.counted(findings)}
     else:
         findings, summary = engine.run(ledger, as_of, config, chosen, subject, tick=tick)
+    if not ledger.signed and (chosen is None or "R24" in chosen) and not subject:
+        findings = [unsigned_store(as_of, config), *findings]
+        summary = {**summary, **engine.counted(findings)}
     if least != "low":
         findings = [f for f in findings if at_least(f.severity, least)]
         summary = {**summary, **engine.counted(findings)}

@@ -217,16 +217,12 @@ def import_group():
     """
 
 
-def run_imported(ctx, make_commands, label: str, migration: bool) -> None:
-    from workflow.inventory import ImportProblems
-
-    ledger = open_ledger(ctx)
-    try:
-        commands = make_commands(ledger)
-    except ImportProblems as problems:
-        fail(str(problems))
+def run_imported(ctx, make_commands, label: str, migration: bool, ledger, signer) -> None:
+    commands = make_commands(ledger)
     for command in commands:
         command.migrated = migration
+    if signer is not None:
+        commands = sign_with(ledger, signer, commands)
     with Ticker(len(commands), label) as tick:
         ledger.tick = tick
         outcomes = ledger.execute(commands)
@@ -239,8 +235,10 @@ def run_imported(ctx, make_commands, label: str, migration: bool) -> None:
 @click.option("--actor", envvar="MINEREHAB_ACTOR")
 @click.option("--role", envvar="MINEREHAB_ROLE", default="nrb", show_default=True)
 @click.option("--migration", is_flag=True, help="Mark the events as migrated (backfilled history).")
+@click.option("--key", "key_path", envvar="MINEREHAB_KEY", type=click.Path(dir_okay=False), metavar="FILE",
+              help="Sign every row's command with this key (env MINEREHAB_KEY).")
 @click.pass_context
-def import_parcels(ctx, file, on, actor, role, migration):
+def import_parcels(ctx, file, on, actor, role, migration, key_path):
     """Register every parcel of an inventory table; one bad row writes nothing.
 
     \b
@@ -251,9 +249,12 @@ def import_parcels(ctx, file, on, actor, role, migration):
 
     from workflow.inventory import parcel_commands
 
-    actor, role = who(actor, role)
+    ledger = open_ledger(ctx)
+    signer = load_signer(key_path) if key_path else None
+    actor, role = who(signing_actor(ledger, signer, actor) if signer else actor, role)
     day = parse_date(on, "--on")
-    run_imported(ctx, lambda ledger: parcel_commands(Path(file), actor, role, day), "registering parcels", migration)
+    run_imported(ctx, lambda ledger: parcel_commands(Path(file), actor, role, day), "registering parcels", migration,
+                 ledger, signer)
 
 
 @import_group.command("plan")
@@ -263,8 +264,10 @@ def import_parcels(ctx, file, on, actor, role, migration):
 @click.option("--actor", envvar="MINEREHAB_ACTOR")
 @click.option("--role", envvar="MINEREHAB_ROLE", default="nrb", show_default=True)
 @click.option("--migration", is_flag=True, help="Mark the events as migrated (backfilled history).")
+@click.option("--key", "key_path", envvar="MINEREHAB_KEY", type=click.Path(dir_okay=False), metavar="FILE",
+              help="Sign every row's command with this key (env MINEREHAB_KEY).")
 @click.pass_context
-def import_plan(ctx, file, programme, on, actor, role, migration):
+def import_plan(ctx, file, programme, on, actor, role, migration, key_path):
     """Plan parcels from the target decomposition table (目标分解计划表): year, code, area, investment.
 
     \b
@@ -276,7 +279,10 @@ def import_plan(ctx, file, programme, on, actor, role, migration):
 
     from workflow.inventory import plan_commands
 
-    actor, role = who(actor, role)
+    ledger = open_ledger(ctx)
+    signer = load_signer(key_path) if key_path else None
+    actor, role = who(signing_actor(ledger, signer, actor) if signer else actor, role)
     day = parse_date(on, "--on")
     run_imported(ctx, lambda ledger: plan_commands(Path(file), programme, actor, role, day,
-                                                   partial(ledger.find, "parcel")), "planning parcels", migration)
+                                                   partial(ledger.find, "parcel")), "planning parcels", migration,
+                 ledger, signer)

@@ -62,6 +62,12 @@ class RawLog:
         return self._fast(f"SELECT originator_id, originator_version, {nid}, topic, state FROM {self.events_table} "
                           f"WHERE {nid} > ? ORDER BY {nid}", (notification_id,))
 
+    def events_of(self, topic_prefix: str) -> Iterator[tuple]:
+        """Like events_by_aggregate, for the aggregates whose topics start with `topic_prefix` only."""
+        nid = "rowid" if self.sqlite else "notification_id"
+        return self._fast(f"SELECT originator_id, originator_version, {nid}, topic, state FROM {self.events_table} "
+                          "WHERE topic LIKE ? ORDER BY originator_id, originator_version", (topic_prefix + "%",))
+
     def _fast(self, sql: str, params: tuple = ()) -> Iterator[tuple]:
         """The audit's hot path: SQLite rows as they come (ids are already text); other backends through _rows."""
         if not self.sqlite:

@@ -241,6 +241,16 @@ class Term(NamedTuple):
     until: date | None
 
 
+class Unattributable(NamedTuple):
+    """An event whose signature does not lead to a person holding its role with a key valid then (R24)."""
+    kind: str
+    key: str
+    v: int
+    on: date
+    why_en: str
+    why_zh: str
+
+
 class Registration(NamedTuple):
     """The parcel that registered a verification id first."""
     code: str
@@ -252,7 +262,7 @@ class Registration(NamedTuple):
 ONE, MANY, BY_KEY = "one", "many", "by key"
 SHAPES = {
     "registered": (ONE, Step), "plan": (ONE, Plan), "acceptance": (ONE, Acceptance), "write_offs": (MANY, Membership),
-    "batches": (MANY, Membership), "late": (MANY, Late), "design": (ONE, Design), "reviews": (MANY, Review),
+    "batches": (MANY, Membership), "late": (MANY, Late), "unattributable": (MANY, Unattributable), "design": (ONE, Design), "reviews": (MANY, Review),
     "approval": (ONE, Step), "contract": (ONE, Contract), "service_contracts": (MANY, ServiceContract),
     "started": (ONE, Step), "completed": (ONE, Completion), "changes": (MANY, Change), "moves": (MANY, Move),
     "elevation": (BY_KEY, Elevation), "failures": (MANY, Failure), "rectifications": (MANY, Step),
@@ -335,12 +345,12 @@ class ParcelSummary:
     """What rules across parcels read of one parcel, kept for every parcel while the audit runs."""
 
     __slots__ = ("code", "attrs", "registered", "plan", "acceptance", "write_offs", "batches", "state", "late",
-                 "registered_at")
+                 "registered_at", "unattributable")
 
     def __init__(self, code: str):
         self.code, self.attrs, self.state = code, {}, "new"
         self.registered = self.plan = self.acceptance = self.registered_at = None
-        self.write_offs = self.batches = self.late = ()
+        self.write_offs = self.batches = self.late = self.unattributable = ()
 
     @property
     def key(self) -> str:
@@ -549,10 +559,11 @@ PARCEL_FOLDS = {
 
 
 class BatchDossier:
-    __slots__ = ("key", "state", "members", "submitted", "ever", "late")
+    __slots__ = ("key", "state", "members", "submitted", "ever", "late", "unattributable")
 
     def __init__(self, key: str):
         self.key, self.state, self.members, self.submitted, self.ever, self.late = key, "new", {}, [], set(), ()
+        self.unattributable = ()
 
     def observe(self, event: str, v: int, on: date, data: dict, dest: str | None) -> None:
         self.state = dest or self.state
@@ -567,10 +578,11 @@ class BatchDossier:
 
 
 class ProgrammeDossier:
-    __slots__ = ("key", "created", "target", "years", "late")
+    __slots__ = ("key", "created", "target", "years", "late", "unattributable")
 
     def __init__(self, key: str):
         self.key, self.created, self.target, self.years, self.late = key, None, None, {}, ()
+        self.unattributable = ()
 
     def observe(self, event: str, v: int, on: date, data: dict, dest: str | None) -> None:
         if event == "create_programme":
@@ -580,10 +592,10 @@ class ProgrammeDossier:
 
 
 class TaskForceDossier:
-    __slots__ = ("key", "terms", "late")
+    __slots__ = ("key", "terms", "late", "unattributable")
 
     def __init__(self, key: str):
-        self.key, self.terms, self.late = key, [], ()
+        self.key, self.terms, self.late, self.unattributable = key, [], (), ()
 
     def observe(self, event: str, v: int, on: date, data: dict, dest: str | None) -> None:
         if event == "appoint_member":
@@ -594,5 +606,31 @@ class TaskForceDossier:
                     self.terms[i] = term._replace(until=on)
 
 
-DOSSIERS = {"parcel": ParcelDossier, "batch": BatchDossier, "programme": ProgrammeDossier,
+class PersonDossier:
+    """A registered person as the registry stands: unit, roles since when, keys since when, revocation."""
+
+    __slots__ = ("key", "unit", "roles", "keys", "revoked_on", "late", "unattributable")
+
+    def __init__(self, key: str):
+        self.key, self.unit, self.roles, self.keys, self.revoked_on = key, None, {}, {}, None
+        self.late = self.unattributable = ()
+
+    def observe(self, event: str, v: int, on: date, data: dict, dest: str | None) -> None:
+        if event == "add_person":
+            self.unit = data["unit"]
+            self.roles = {role: on for role in data["roles"]}
+        if event in ("add_person", "add_key"):
+            self.keys[data["public_key"]["fingerprint"]] = {**data["public_key"], "valid_from": on}
+        elif event == "grant_role":
+            for role in data["roles"]:
+                self.roles.setdefault(role, on)
+        elif event == "revoke_person":
+            self.revoked_on = on
+
+    def holds(self, role: str, on: date) -> bool:
+        since = self.roles.get(role)
+        return since is not None and since <= on and (self.revoked_on is None or on < self.revoked_on)
+
+
+DOSSIERS = {"person": PersonDossier, "parcel": ParcelDossier, "batch": BatchDossier, "programme": ProgrammeDossier,
             "taskforce": TaskForceDossier}

@@ -82,3 +82,14 @@ def signer_problem(person, fingerprint: str, roles, on: date) -> tuple[str, str]
         return (f"{person.key} does not hold role {role} on {on}; holds: {held}",
                 f"{person.key} 在 {on} 不具有角色 {role}；具有：{held}")
     return None
+
+
+def validity(person, fingerprint: str, roles: tuple[str, ...]) -> tuple[date, date]:
+    """The business dates [from, until) on which `person` could sign with that key in one of `roles`;
+    an empty window when never (the audit judges millions of events against a few such windows)."""
+    never = (date.max, date.min)
+    entry = person.keys.get(fingerprint) if person is not None else None
+    since = [person.roles[r] for r in roles if r in person.roles] if entry else []
+    if not since:
+        return never
+    return max(entry["valid_from"], min(since)), person.revoked_on or date.max

@@ -46,6 +46,9 @@ RULE_TITLES = {
             'Accepted parcels filed in a submitted batch ≤ 60 days after acceptance'),
     'R22': ('验收组成员应为验收当日的专班成员',
             'Acceptance group members are task-force members on the acceptance date'),
+    'R24': ('每条记录须由具有该角色、密钥有效的已登记人员签名；未签名的试用存储本身即为问题',
+            'Every event signed by a registered person holding its role on its business date with a key valid then; '
+            'an unsigned (trial) store is itself a finding'),
     'R23': ('方案评审专家不得为方案编制人',
             "Design reviewers are not the design's authors"),
 }
@@ -105,6 +108,8 @@ FINDINGS = {
               'contractor and supervisor are both {0}'),
     'R08.3': ('{0}合同 {1} 万元未公开招标（{2}）',
               '{3} contract of {1} (10k yuan) awarded by {2}, not public tender'),
+    'R24.1': ('签名无法归属：{0}', 'signature not attributable: {1}'),
+    'R24.2': ('这是未签名的试用存储：记录无法归属到具体责任人', 'this is an unsigned trial store: no event is attributable to a person'),
     'R23.1': ('评审专家 {0} 是方案编制人',
               'reviewers who wrote the design: {1}'),
     'R19.1': ('计划修复面积 {0} ha 低于目标 {1} ha',

@@ -32,7 +32,7 @@ def check(ledger, tick=None) -> tuple[int, list[Problem]]:
     registry: dict[str, object] = {}
     names = ledger.raw.keys()
     signed_batches: dict[str, dict] = {}  # "batch:KEY@V" -> (actor, role, on) of signed batch events
-    problems, checked, first = [], 0, True
+    problems, checked, caused, genesis = [], 0, [], ledger.raw.info("genesis")
     for nid, oid, version, topic, state in ledger.raw.events_in_log_order():
         oid = str(oid).replace("-", "")
         event = typed(json.loads(bytes(state)))
@@ -44,13 +44,10 @@ def check(ledger, tick=None) -> tuple[int, list[Problem]]:
         if tick:
             tick(1)
         if block is None:
-            if not (first and kind == "person" and trigger == "add_person"):  # the genesis administrator
+            if not (kind == "person" and version == 1 and key == genesis):  # the first administrator, named at init
                 problems.append(Problem("signature", where, version, f"event {nid} ({trigger}) is not signed"))
-        elif "via" in block:
-            cause = signed_batches.get(block["via"])
-            if cause is None or cause != (event["actor"], event["role"], event["on"]):
-                problems.append(Problem("signature", where, version,
-                                        f"event {nid} ({trigger}) claims to follow {block['via']}, which did not sign it"))
+        elif "via" in block:  # checked once the whole log is read: one transaction may store it before its cause
+            caused.append((block["via"], (event["actor"], event["role"], event["on"]), where, version, nid, trigger))
         else:
             checked += 1
             problem = _signature_problem(registry, ledger.origin, kind, key, version, trigger, event, block)
@@ -61,7 +58,10 @@ def check(ledger, tick=None) -> tuple[int, list[Problem]]:
         if kind == "person":
             stored = StoredEvent(oid, version, topic, bytes(state))
             registry[key] = apply(registry.get(key), ledger.mapper.to_domain_event(stored))
-        first = False
+    for via, who, where, version, nid, trigger in caused:
+        if signed_batches.get(via) != who:
+            problems.append(Problem("signature", where, version,
+                                    f"event {nid} ({trigger}) claims to follow {via}, which did not sign it"))
     return checked, problems
 
 

@@ -29,6 +29,7 @@ def found_store(ledger, admin: str, unit: str, pubkey_path: str, on: date) -> No
                     "the store's first administrator, named when it was created")
     command.genesis = True
     ledger.execute([command])
+    ledger.raw.set_info("genesis", admin)
 
 
 def person_with_key(ledger, fingerprint: str):

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from policies.registry import rule
 from policies.dossiers import Step
+from policies.registry import rule
 from policies.rules.evidence import P, after
 
 

@@ -1,4 +1,5 @@
-"""Timing rules over histories: nothing before approval and contract (R07), on time (R14), entered late (R18)."""
+"""Rules over every event's timing and attribution: nothing before approval and contract (R07), on time (R14),
+entered late (R18), signed by whom it names (R24)."""
 
 from __future__ import annotations
 
@@ -38,6 +39,12 @@ def on_time(d, ctx, emit):
         rectified = next((r for r in d.rectifications if r.v > failure.v), None)
         if (rectified and rectified.on > deadline) or (not rectified and deadline < ctx.as_of):
             emit(d.code, deadline, 'R14.2', P(d, failure.v, rectified and rectified.v), values=(deadline,))
+
+
+@rule("R24", "high", reads=("*",), subject="any")
+def attributable(d, ctx, emit):
+    for kind, key, version, on, why_en, why_zh in d.unattributable:
+        emit(key, on, "R24.1", [(kind, key, version)], values=(why_zh, why_en))
 
 
 @rule("R18", "low", reads=("*",), subject="any", late_days=15)

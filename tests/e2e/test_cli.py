@@ -22,7 +22,7 @@ def runner(fresh_url, monkeypatch):
     monkeypatch.delenv("MINEREHAB_ACTOR", raising=False)
     monkeypatch.delenv("MINEREHAB_ROLE", raising=False)
     r = CliRunner()
-    assert r.invoke(cli, ["init"]).exit_code == 0
+    assert r.invoke(cli, ["init", "--unsigned"]).exit_code == 0
     assert r.invoke(cli, ["apply", "-"], input=jsonl(scenario.programme())).exit_code == 0
     return r
 
@@ -99,7 +99,7 @@ def test_a_store_is_never_created_implicitly(tmp_path):
 
 
 def test_in_memory_stores_are_refused(tmp_path):
-    result = CliRunner().invoke(cli, ["--store", ":memory:", "init"])
+    result = CliRunner().invoke(cli, ["--store", ":memory:", "init", "--unsigned"])
     assert result.exit_code == 2 and "in-memory store would lose the ledger" in result.output
 
 

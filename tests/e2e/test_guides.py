@@ -56,7 +56,8 @@ def test_there_is_a_guide_for_each_user():
 def test_guide_sessions_run_as_written(guide, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     (tmp_path / "examples").symlink_to(ROOT / "examples")
-    for key in ("MINEREHAB_STORE", "MINEREHAB_ACTOR", "MINEREHAB_ROLE", "MINEREHAB_LANG", "LC_ALL", "LC_MESSAGES"):
+    for key in ("MINEREHAB_STORE", "MINEREHAB_ACTOR", "MINEREHAB_ROLE", "MINEREHAB_KEY", "MINEREHAB_SIGNER",
+                "MINEREHAB_KEY_PASSPHRASE", "MINEREHAB_LANG", "LC_ALL", "LC_MESSAGES"):
         monkeypatch.delenv(key, raising=False)
     monkeypatch.setenv("LANG", "C.UTF-8")
     ran = 0
@@ -68,7 +69,12 @@ def test_guide_sessions_run_as_written(guide, tmp_path, monkeypatch):
                 monkeypatch.setenv(name, value)
             continue
         assert words[0] == "minerehab", command
+        target = None
+        if ">" in words:  # `minerehab sign a.jsonl > b.jsonl`: the shell's redirection, as a user types it
+            target, words = words[words.index(">") + 1], words[:words.index(">")]
         result = CliRunner().invoke(cli, words[1:])
+        if target:
+            (tmp_path / target).write_text(result.stdout, encoding="utf-8")
         assert result.exit_code == code, f"{command}\n{result.output}"
         missing = in_order(expected, result.output)
         assert missing is None, f"{command}\nexpected: {missing}\ngot:\n{result.output}"

@@ -26,7 +26,7 @@ def page(fresh_url, tmp_path, monkeypatch) -> Path:
     monkeypatch.setenv("MINEREHAB_ACTOR", "张玉峰")
     monkeypatch.setenv("MINEREHAB_ROLE", "nrb")
     runner = CliRunner()
-    for args in (["init"], ["apply", "--migration", str(SAMPLE / "programme.jsonl")],
+    for args in (["init", "--unsigned"], ["apply", "--migration", str(SAMPLE / "programme.jsonl")],
                  ["import", "parcels", "--migration", str(SAMPLE / "parcels.csv")],
                  ["import", "plan", "--migration", str(SAMPLE / "plan.csv"), "--programme", "TL-2023-2025",
                   "--on", "2023-03-01"],

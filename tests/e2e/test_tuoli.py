@@ -39,7 +39,7 @@ def runner(fresh_url, monkeypatch):
     monkeypatch.setenv("MINEREHAB_ACTOR", "张玉峰")
     monkeypatch.setenv("MINEREHAB_ROLE", "nrb")
     r = CliRunner()
-    assert r.invoke(cli, ["init"]).exit_code == 0
+    assert r.invoke(cli, ["init", "--unsigned"]).exit_code == 0
     assert r.invoke(cli, ["apply", "--migration", str(SAMPLE / "programme.jsonl")]).exit_code == 0
     return r
 

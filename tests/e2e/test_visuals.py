@@ -23,7 +23,7 @@ def runner(fresh_url, monkeypatch):
     monkeypatch.delenv("MINEREHAB_LANG", raising=False)
     monkeypatch.setenv("LANG", "C.UTF-8")
     r = CliRunner()
-    r.invoke(cli, ["init"])
+    r.invoke(cli, ["init", "--unsigned"])
     life = scenario.works_life("TL-1", date(2023, 3, 1), Decimal("6"), Decimal("100"))
     r.invoke(cli, ["apply", "-"], input="".join(to_jsonl(x) + "\n" for x in scenario.programme() + life))
     return r

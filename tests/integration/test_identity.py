@@ -13,7 +13,13 @@ from datetime import date, timedelta
 
 import pytest
 from hypothesis import strategies as st
-from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
+from hypothesis.stateful import (
+    RuleBasedStateMachine,
+    initialize,
+    invariant,
+    precondition,
+    rule,
+)
 
 from events import keys
 from events.verify import verify
@@ -146,9 +152,8 @@ def test_every_forgery_is_refused_and_leaves_the_store_unchanged(signed_store, f
 
 def test_the_insider_who_edits_an_event_and_rechains_it_is_named_without_a_checkpoint(signed_store):
     """A DBA edits the last event of a parcel and recomputes its chain: the chains pass, the signature does not."""
-    from tests.integration.test_tamper import DB
-
     from events.chain import chain_hash, content_digest
+    from tests.integration.test_tamper import DB
 
     url, ledger, made = signed_store
     for code in ("TL-1", "TL-2"):
@@ -272,3 +277,32 @@ class SignedCommands(OnStore, RuleBasedStateMachine):
 
 TestSignedCommandsSQLite, TestSignedCommandsPostgres = on_both_backends(SignedCommands, examples=12, steps=8,
                                                                         pg_examples=4)
+
+
+def test_r24_flags_events_whose_signer_was_revoked_by_then_and_names_a_trial_store(signed_store, fresh_url):
+    """A revocation entered later but dated earlier makes what that person signed meanwhile unattributable."""
+    from audit import service
+
+    url, ledger, made = signed_store
+    command = register("TL-1", "赵专家", "expert")
+    command.signer = made["赵专家"]
+    with pytest.raises(Refused, match="may not register"):
+        ledger.execute([command])
+    patrol = register("TL-1")
+    patrol.signer = made["张玉峰"]
+    ledger.execute([patrol])
+    supervision = build("log_supervision", "parcel", "TL-1", "赵专家", "expert", date(2023, 5, 1), {"findings": "无"})
+    supervision.signer = made["赵专家"]
+    ledger.execute([supervision])
+    assert [f.rule for f in service.run(ledger, date(2025, 1, 1), rules="R24").findings] == []
+    revoke = build("revoke_person", "person", "赵专家", "张玉峰", "nrb", date(2023, 4, 1), {}, "资格已于4月取消")
+    revoke.signer = made["张玉峰"]
+    ledger.execute([revoke])
+    [finding] = service.run(ledger, date(2025, 1, 1), rules="R24").findings
+    assert (finding.rule, finding.subject, finding.evidence) == ("R24", "TL-1", (("parcel", "TL-1", 2),))
+    assert "revoked on 2023-04-01" in finding.message_en
+    trial = Ledger(fresh_url, create=True)
+    trial.execute([register("TL-1")])
+    [store] = service.run(trial, date(2025, 1, 1), rules="R24").findings
+    assert (store.subject, store.severity, store.message) == ("store", "high", "R24.2")
+    trial.close()

@@ -6,7 +6,16 @@ import pickle
 from datetime import date
 
 from policies import dossiers
-from policies.dossiers import Acceptance, Damage, Design, Elevation, ParcelDossier, Review, Step, TaskForceDossier
+from policies.dossiers import (
+    Acceptance,
+    Damage,
+    Design,
+    Elevation,
+    ParcelDossier,
+    Review,
+    Step,
+    TaskForceDossier,
+)
 
 DESIGN = {"design_date": "2023-02-01", "boundary_area_ha": "6.1", "quantities": {"soil_m3": "1200"},
           "earth_balance": {"surplus": "300"}, "authors": ["王工"]}
