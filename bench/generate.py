@@ -28,10 +28,23 @@ INSPECTED_UNTIL = date(2026, 6, 30)
 """Stewards inspect about every 170 days until this date; the audit benchmark runs as of 2026-01-01."""
 
 
-def build(store: str, parcels: int, chunk: int, seed: int = 1) -> tuple[int, float]:
+def build(store: str, parcels: int, chunk: int, seed: int = 1, signed: str | None = None) -> tuple[int, float]:
+    """With `signed` (ed25519 or sm2) the store requires signatures: an administrator founds it and signs the
+    whole backfill, as the official who migrates a national inventory would."""
     rng = random.Random(seed)
-    Ledger(store, create=True).close()
+    Ledger(store, create=True, signing="required" if signed else "unsigned").close()
     ledger = Ledger(store)
+    signer = None
+    if signed:
+        import tempfile
+
+        from events import keys
+        from workflow.registry import found_store
+
+        signer = keys.generate(signed)
+        folder = Path(tempfile.mkdtemp())
+        keys.write_keypair(folder / "admin.key", signer)
+        found_store(ledger, "张玉峰", "nrb", str(folder / "admin.key.pub"), date(2023, 1, 1))
     years = {str(y): {"parcels": parcels, "area_ha": Decimal(parcels) * 20} for y in (2023, 2024)}
     head = scenario.programme(years=years, target_ha=Decimal(parcels) * 30) + scenario.taskforce()
     started, events = time.perf_counter(), 0
@@ -40,6 +53,7 @@ def build(store: str, parcels: int, chunk: int, seed: int = 1) -> tuple[int, flo
         commands = [from_json(line) for line in lines]
         for c in commands:
             c.migrated = True
+            c.signer, c.signed_by = signer, "张玉峰"
         ledger.execute(commands)
 
     run(head)
@@ -57,12 +71,13 @@ def main() -> None:
     parser.add_argument("--parcels", type=int, default=10000)
     parser.add_argument("--store", default="bench/out/generated.db")
     parser.add_argument("--chunk", type=int, default=250)
+    parser.add_argument("--signed", choices=["ed25519", "sm2"], help="A signed store (the backfill signed by its admin).")
     args = parser.parse_args()
     if "://" not in args.store:
         Path(args.store).parent.mkdir(parents=True, exist_ok=True)
         for suffix in ("", "-wal", "-shm"):
             Path(args.store + suffix).unlink(missing_ok=True)
-    events, seconds = build(args.store, args.parcels, args.chunk)
+    events, seconds = build(args.store, args.parcels, args.chunk, signed=args.signed)
     print(f"built {args.parcels} parcels, about {events} events, in {seconds:.1f} s ({events / seconds:,.0f} events/s)"
           f" -> {args.store}")
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
+from functools import lru_cache
 import os
 import shlex
 import subprocess
@@ -64,6 +65,13 @@ class KeyFileError(BadInput, ValueError):
     """A key file or key that cannot be used; the message is one line naming it."""
 
 
+@lru_cache(maxsize=1024)
+def _ed25519(raw: bytes) -> Ed25519PublicKey:
+    """One key object per public key: a verifier checks millions of events against a few keys."""
+    return Ed25519PublicKey.from_public_bytes(raw)
+
+
+@lru_cache(maxsize=1024)
 def _sm2_point(raw: bytes) -> bytes:
     """The 64-byte x||y of a 65-byte uncompressed SM2 point, refused unless on the curve."""
     if len(raw) != 65 or raw[0] != 4:
@@ -98,7 +106,7 @@ class PublicKey:
         """True only for a valid signature of message; never raises for bad input."""
         try:
             if self.algorithm == "ed25519":
-                Ed25519PublicKey.from_public_bytes(self.raw).verify(bytes(signature), bytes(message))
+                _ed25519(self.raw).verify(bytes(signature), bytes(message))
                 return True
             if not 8 <= len(signature) <= 72 or signature[0] != 0x30:
                 return False

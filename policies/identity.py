@@ -9,6 +9,7 @@ The same bytes are rebuilt from a stored event alone, so `verify` checks every e
 from __future__ import annotations
 
 import base64
+from functools import lru_cache
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -51,7 +52,12 @@ def encode(signature: bytes) -> str:
 
 
 def public_key(entry: dict) -> PublicKey:
-    return PublicKey(entry["algorithm"], base64.b64decode(entry["public"]))
+    return _public_key(entry["algorithm"], entry["public"])
+
+
+@lru_cache(maxsize=1024)
+def _public_key(algorithm: str, public: str) -> PublicKey:
+    return PublicKey(algorithm, base64.b64decode(public))
 
 
 def who_signs(actor: str, role: str, on: date, migrated: bool, signer: str | None, recorded_on: date):
