@@ -18,6 +18,7 @@ EXIT_REFUSED = 2
 COMMANDS: dict[str, tuple[str, str, str]] = {
     # name: (module in console/, attribute, one-line help shown by `minerehab --help`)
     "init": ("record", "init", "Create the store (the only command that creates one)."),
+    "grants": ("record", "grants", "Print the SQL giving PostgreSQL writer and reader roles least privilege."),
     "do": ("record", "do", "Record one state change or fact on a parcel (or batch, programme, task force)."),
     "apply": ("record", "apply_cmd", "Run the commands of a JSONL file, all or nothing (or line by line)."),
     "next": ("record", "next_cmd", "What may be recorded on a parcel now: moves, roles, fields."),

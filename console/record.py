@@ -286,3 +286,26 @@ def import_plan(ctx, file, programme, on, actor, role, migration, key_path):
     run_imported(ctx, lambda ledger: plan_commands(Path(file), programme, actor, role, day,
                                                    partial(ledger.find, "parcel")), "planning parcels", migration,
                  ledger, signer)
+
+
+@click.command()
+@click.option("--writer", metavar="ROLE", help="Role that records: SELECT and INSERT only.")
+@click.option("--reader", metavar="ROLE", help="Role that only reads: SELECT only.")
+@click.pass_context
+def grants(ctx: click.Context, writer: str | None, reader: str | None) -> None:
+    """Print the SQL granting a writer and a reader role least privilege on the PostgreSQL store's schema.
+
+    \b
+    Example:
+      minerehab --store 'postgresql://owner@db/province?schema=tuoli' grants --writer mr_writer --reader mr_reader | psql province
+    """
+    from events.grants import grants_sql
+    from events.store import resolve
+
+    store = resolve(ctx.obj["store"])
+    if store.kind != "postgresql":
+        fail("grants: only a PostgreSQL store has roles; name one with --store postgresql://…",
+             "grants：只有 PostgreSQL 存储有角色；请用 --store postgresql://… 指定")
+    if not writer and not reader:
+        fail("grants: name --writer ROLE, --reader ROLE or both", "grants：请给出 --writer 角色、--reader 角色或两者")
+    click.echo(grants_sql(store.postgres["schema"], writer, reader), nl=False)

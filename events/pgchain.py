@@ -1,21 +1,44 @@
 """The hash chain on PostgreSQL: eventsourcing's recorder, plus chain rows in the same transaction.
 
-Inserts already take an EXCLUSIVE lock on the events table (eventsourcing serialises
-writers so that notification ids commit in order), so reading the previous chain head
-inside the transaction is safe.
+Writers are serialised, as eventsourcing does it, so that notification ids commit in the
+order they were issued and a reader tailing the log never passes over a gap filled later;
+so reading the previous chain head inside the transaction is safe too. eventsourcing takes
+`LOCK TABLE … IN EXCLUSIVE MODE` for that, which PostgreSQL grants only to roles that may
+also UPDATE, DELETE or TRUNCATE the table: every writer could then wipe history. Here the
+same serialisation is a transaction-scoped advisory lock instead, keyed on the
+schema-qualified events table, so writers need only SELECT and INSERT (events/grants.py).
 """
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any, Sequence
 
 from eventsourcing.persistence import StoredEvent
-from eventsourcing.postgres import PostgresApplicationRecorder
+from eventsourcing.postgres import PostgresApplicationRecorder, PostgresDatastore
+from psycopg.sql import SQL
 
 from events.chain import CHAIN_TABLE, CHECKPOINT_TABLE, Chainer
+from events.store import denied
+
+
+def advisory_key(schema: str, table: str) -> int:
+    """The advisory lock's key for one events table: a signed 64-bit number from its schema-qualified name."""
+    name = f'"{schema}"."{table}"'.encode()
+    return int.from_bytes(hashlib.blake2b(name, digest_size=8, person=b"minerehab-lock").digest(), "big", signed=True)
 
 
 class ChainedPostgresRecorder(PostgresApplicationRecorder):
+    def __init__(self, datastore: PostgresDatastore, *, events_table_name: str = "stored_events"):
+        super().__init__(datastore, events_table_name=events_table_name)
+        # Replaces eventsourcing's LOCK TABLE … IN EXCLUSIVE MODE (see its _lock_table): held until commit
+        # or rollback, waited for at most lock_timeout like the table lock was.
+        self.lock_key = advisory_key(datastore.schema, events_table_name)
+        self.lock_table_statements = [
+            SQL("SET LOCAL lock_timeout = '{0}s'").format(self.datastore.lock_timeout),
+            SQL("SELECT pg_advisory_xact_lock({0})").format(SQL(str(int(self.lock_key)))),
+        ]
+
     def qualified(self, table: str) -> str:
         return f'"{self.datastore.schema}"."{table}"'
 
@@ -34,16 +57,22 @@ class ChainedPostgresRecorder(PostgresApplicationRecorder):
         if not stored_events:
             return []
         chain = self.qualified(CHAIN_TABLE)
-        with self.datastore.get_connection() as conn, conn.transaction(), conn.cursor() as curs:
-            self._insert_stored_events(curs, stored_events, **kwargs)
-            notification_ids = [row["notification_id"] for row in curs.fetchall()]
+        try:
+            with self.datastore.get_connection() as conn, conn.transaction(), conn.cursor() as curs:
+                self._insert_stored_events(curs, stored_events, **kwargs)
+                notification_ids = [row["notification_id"] for row in curs.fetchall()]
 
-            def previous(oid: str, version: int) -> bytes | None:
-                curs.execute(f"SELECT hash FROM {chain} WHERE originator_id = %s AND originator_version = %s",
-                             (oid, version))
-                row = curs.fetchone()
-                return bytes(row["hash"]) if row else None
+                def previous(oid: str, version: int) -> bytes | None:
+                    curs.execute(f"SELECT hash FROM {chain} WHERE originator_id = %s AND originator_version = %s",
+                                 (oid, version))
+                    row = curs.fetchone()
+                    return bytes(row["hash"]) if row else None
 
-            rows = Chainer(previous).rows(stored_events, notification_ids)
-            curs.executemany(f"INSERT INTO {chain} VALUES (%s, %s, %s, %s, %s, %s)", rows)
+                rows = Chainer(previous).rows(stored_events, notification_ids)
+                curs.executemany(f"INSERT INTO {chain} VALUES (%s, %s, %s, %s, %s, %s)", rows)
+        except Exception as error:
+            refusal = denied(error)
+            if refusal:
+                raise refusal from None
+            raise
         return notification_ids

@@ -11,6 +11,7 @@ from contextlib import contextmanager, nullcontext
 from typing import Iterator
 
 from events.chain import CHAIN_TABLE, CHECKPOINT_TABLE, hex_id
+from events.store import denied
 
 INFO_TABLE = "store_info"
 
@@ -28,8 +29,14 @@ class RawLog:
 
     @contextmanager
     def cursor(self, commit: bool = False):
-        with self.recorder.datastore.transaction(commit=commit) as cursor:
-            yield cursor
+        try:
+            with self.recorder.datastore.transaction(commit=commit) as cursor:
+                yield cursor
+        except Exception as error:
+            refusal = denied(error)
+            if refusal:
+                raise refusal from None
+            raise
 
     def _rows(self, sql: str, params: tuple = (), stream: bool = False) -> Iterator[tuple]:
         """Rows a page at a time; aggregate ids as 32 hex digits whatever the backend's type.

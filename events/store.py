@@ -118,6 +118,17 @@ class Store:
                 raise StoreError(f"store {self.location} is not initialised; run `minerehab init`")
 
 
+def denied(error: BaseException) -> StoreError | None:
+    """A write the database role may not make (SQLSTATE 42501, however wrapped) as one line, else None."""
+    while error is not None:
+        if getattr(error, "sqlstate", None) == "42501":
+            first = str(error).strip().splitlines()[0]
+            return StoreError(f"store: {first}; this database role lacks the privilege (see `minerehab grants`)",
+                              f"存储：{first}；该数据库角色没有此权限（见 `minerehab grants`）")
+        error = error.__cause__
+    return None
+
+
 SCHEMA_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,62}")
 """Schema names are pasted into SQL by eventsourcing and us alike: only plain identifiers get that far."""
 
