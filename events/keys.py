@@ -15,11 +15,11 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
-from functools import lru_cache
 import os
 import shlex
 import subprocess
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import gmssl_pyx

@@ -9,9 +9,9 @@ The same bytes are rebuilt from a stored event alone, so `verify` checks every e
 from __future__ import annotations
 
 import base64
-from functools import lru_cache
 from datetime import date, datetime
 from decimal import Decimal
+from functools import lru_cache
 
 from events.canonical import canonical
 from events.keys import PublicKey
