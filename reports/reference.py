@@ -8,7 +8,7 @@ so the reference cannot drift from what the ledger does (a test compares the com
 from __future__ import annotations
 
 from workflow import lifecycle
-from workflow.specs import BATCH_SPECS, PARCEL_SPECS, PROGRAMME_SPECS, TASKFORCE_SPECS
+from workflow.specs import BATCH_SPECS, PARCEL_SPECS, PERSON_SPECS, PROGRAMME_SPECS, TASKFORCE_SPECS
 from workflow.vocabulary import FACTS, ROLES, STATES, TRIGGERS, label
 
 LIFECYCLES = (
@@ -16,6 +16,7 @@ LIFECYCLES = (
     ("batch", "Write-off batch (核销批次)", lifecycle.BATCH_TRANSITIONS, BATCH_SPECS),
     ("programme", "Programme (修复方案)", lifecycle.PROGRAMME_TRANSITIONS, PROGRAMME_SPECS),
     ("taskforce", "Task force (工作专班)", lifecycle.TASKFORCE_TRANSITIONS, TASKFORCE_SPECS),
+    ("person", "Person (登记人员): who may sign", lifecycle.PERSON_TRANSITIONS, PERSON_SPECS),
 )
 
 
