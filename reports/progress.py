@@ -10,6 +10,8 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Iterable
 
+from policies.areas import accepted_area
+
 GROUP_STATES = {
     "unplanned": ("identified",),
     "planned": ("planned",),
@@ -33,9 +35,8 @@ def percent(part: Decimal, whole: Decimal) -> Decimal | None:
     return (part * 100 / whole).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 
-def accepted_area(parcel) -> Decimal:
-    """What acceptance measured; the registered area where no measurement was recorded."""
-    return parcel.steps.get("accept", {}).get("measured_area_ha") or parcel.area_ha
+def accepted_area_of(parcel) -> Decimal:
+    return accepted_area(parcel.steps.get("accept", {}).get("measured_area_ha"), parcel.area_ha)
 
 
 def in_stewardship(parcel) -> bool:
@@ -66,7 +67,7 @@ def add_parcel(row: dict, parcel) -> None:
         row["state_in_stewardship_parcels"] += 1
         row["state_in_stewardship_ha"] += area
     if parcel.state in ACCEPTED_STATES:
-        row["accepted_total_ha"] += accepted_area(parcel)
+        row["accepted_total_ha"] += accepted_area_of(parcel)
     row["planned_wan"] += parcel.plan.get("planned_investment", ZERO)
     row["allocated_wan"] += parcel.money["allocated"]
     row["contracted_wan"] += parcel.steps.get("award_contract", {}).get("contract_amount", ZERO)

@@ -8,7 +8,13 @@ so the reference cannot drift from what the ledger does (a test compares the com
 from __future__ import annotations
 
 from workflow import lifecycle
-from workflow.specs import BATCH_SPECS, PARCEL_SPECS, PERSON_SPECS, PROGRAMME_SPECS, TASKFORCE_SPECS
+from workflow.specs import (
+    BATCH_SPECS,
+    PARCEL_SPECS,
+    PERSON_SPECS,
+    PROGRAMME_SPECS,
+    TASKFORCE_SPECS,
+)
 from workflow.vocabulary import FACTS, ROLES, STATES, TRIGGERS, label
 
 LIFECYCLES = (

@@ -7,6 +7,7 @@ one transaction (batch filing moves every member parcel at once).
 
 from __future__ import annotations
 
+from policies.areas import accepted_area
 from policies.guards import dates, roles, stewardship, writeoff
 from policies.guards import programme as programme_rules
 from policies.guards import taskforce as taskforce_rules
@@ -120,9 +121,7 @@ def handle_batch(uow, command: Command) -> dict:
         code = data["parcel"]
         parcel = uow.load("parcel", code)
         writeoff.check_add(batch, code, parcel, command.on)
-        accept = parcel.steps.get("accept", {})
-        data["area_ha"] = accept.get("measured_area_ha") or parcel.steps.get("complete_works", {}).get(
-            "as_built_area_ha") or parcel.area_ha
+        data["area_ha"] = accepted_area(parcel.steps.get("accept", {}).get("measured_area_ha"), parcel.area_ha)
         follow.append((parcel, "add_to_batch", "fact", {"batch": batch.key}))
     elif spec.name == "remove_from_batch":
         writeoff.check_remove(batch, data["parcel"])

@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import NamedTuple
 
+from policies.areas import accepted_area
 from policies.registry import rule
 from policies.rules.evidence import year_end
 
@@ -25,7 +26,7 @@ class PlainYear(NamedTuple):
 def accepted_area_of(s) -> Share | None:
     """What a parcel adds to its programme year: its area if accepted by the end of its planned year."""
     if s.plan and s.acceptance and s.acceptance.on <= year_end(s.plan.year):
-        return Share(s.plan.programme, s.plan.year, s.acceptance.measured_ha or s.attrs.get("area_ha") or Decimal(0))
+        return Share(s.plan.programme, s.plan.year, accepted_area(s.acceptance.measured_ha, s.attrs.get("area_ha")))
     return None
 
 

@@ -300,3 +300,24 @@ class BatchMachine(OnStore, RuleBasedStateMachine):
 
 
 TestBatchesSQLite, TestBatchesPostgres = on_both_backends(BatchMachine, examples=25, steps=30, pg_examples=12)
+
+
+def test_accepted_area_is_one_figure_for_the_batch_the_progress_report_and_r19(ledger):
+    """Accepted without a measurement: the registered area counts everywhere, never the as-built claim."""
+    from audit import engine
+    from reports.progress import progress
+
+    life = scenario.works_life("TL-1", date(2023, 3, 1), Decimal("6.5"), Decimal("100"), year=2023)
+    accept = next(x for x in life if x["do"] == "accept")
+    del accept["data"]["measured_area_ha"]
+    next(x for x in life if x["do"] == "complete_works")["data"]["as_built_area_ha"] = Decimal("7.9")
+    run(ledger, *scenario.programme(), *life,
+        {"do": "create_batch", "batch": "B1", "actor": "张玉峰", "role": "nrb", "on": "2024-01-02", "data": {"year": 2023}},
+        {"do": "add_to_batch", "batch": "B1", "actor": "张玉峰", "role": "nrb", "on": "2024-01-02",
+         "data": {"parcel": "TL-1"}})
+    batch_area = ledger.get("batch", "B1").area_ha
+    report = progress(ledger.each("parcel"), ledger.get("programme", "TL-2023-2025"), date(2024, 12, 31))
+    audit = engine.Audit(date(2024, 12, 31))
+    audit.read(ledger.raw.events_by_aggregate())
+    index = audit.index()
+    assert batch_area == report["total"]["accepted_total_ha"] == index.totals[("TL-2023-2025", 2023)] == Decimal("6.5")
