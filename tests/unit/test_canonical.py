@@ -78,3 +78,23 @@ def test_input_key_order_is_irrelevant(value, rnd):
     items = list(value.items())
     rnd.shuffle(items)
     assert canonical(dict(items)) == canonical(value)
+
+
+_json = st.recursive(
+    st.none() | st.booleans() | st.integers(-(2**53) + 1, 2**53 - 1) | st.text(),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=6), inner, max_size=4),
+    max_leaves=20)
+
+
+@given(_json)
+def test_the_fast_encoder_writes_exactly_rfc8785s_bytes(value):
+    import rfc8785
+
+    try:
+        expected = rfc8785.dumps(value)
+    except Exception as error:  # lone surrogates: both refuse
+        with pytest.raises(ValueError):
+            canonical(value)
+        assert "surrogate" in str(error).lower() or isinstance(error, ValueError)
+        return
+    assert canonical(value) == expected
