@@ -217,8 +217,25 @@ def import_group():
     """
 
 
-def run_imported(ctx, make_commands, label: str, migration: bool, ledger, signer) -> None:
-    commands = make_commands(ledger)
+def import_options(func):
+    """Who imports (--actor/--role, or the --key's person), whether it is backfilled history, the signing key."""
+    for option in reversed([
+        click.option("--actor", envvar="MINEREHAB_ACTOR", help="Who imports (with --key: the key's person)."),
+        click.option("--role", envvar="MINEREHAB_ROLE", default="nrb", show_default=True),
+        click.option("--migration", is_flag=True, help="Mark the events as migrated (backfilled history)."),
+        click.option("--key", "key_path", envvar="MINEREHAB_KEY", type=click.Path(dir_okay=False), metavar="FILE",
+                     help="Sign every row's command with this key (env MINEREHAB_KEY)."),
+    ]):
+        func = option(func)
+    return func
+
+
+def run_imported(ctx, make_commands, label: str, actor, role, migration: bool, key_path) -> None:
+    """Commands from a county table, signed when a key is given, recorded all or nothing."""
+    ledger = open_ledger(ctx)
+    signer = load_signer(key_path) if key_path else None
+    actor, role = who(signing_actor(ledger, signer, actor) if signer else actor, role)
+    commands = make_commands(ledger, actor, role)
     for command in commands:
         command.migrated = migration
     if signer is not None:
@@ -232,40 +249,29 @@ def run_imported(ctx, make_commands, label: str, migration: bool, ledger, signer
 @import_group.command("parcels")
 @click.argument("file", type=click.Path(dir_okay=False))
 @click.option("--on", "on", metavar="DATE", help="Registration date for rows without an on (登记日期) column.")
-@click.option("--actor", envvar="MINEREHAB_ACTOR")
-@click.option("--role", envvar="MINEREHAB_ROLE", default="nrb", show_default=True)
-@click.option("--migration", is_flag=True, help="Mark the events as migrated (backfilled history).")
-@click.option("--key", "key_path", envvar="MINEREHAB_KEY", type=click.Path(dir_okay=False), metavar="FILE",
-              help="Sign every row's command with this key (env MINEREHAB_KEY).")
+@import_options
 @click.pass_context
 def import_parcels(ctx, file, on, actor, role, migration, key_path):
     """Register every parcel of an inventory table; one bad row writes nothing.
 
     \b
     Example:
-      minerehab import parcels 图斑清单.xlsx --on 2023-02-20 --actor 张玉峰
+      minerehab import parcels 图斑清单.xlsx --on 2023-02-20 --key 张玉峰.key
     """
     from pathlib import Path
 
     from workflow.inventory import parcel_commands
 
-    ledger = open_ledger(ctx)
-    signer = load_signer(key_path) if key_path else None
-    actor, role = who(signing_actor(ledger, signer, actor) if signer else actor, role)
     day = parse_date(on, "--on")
-    run_imported(ctx, lambda ledger: parcel_commands(Path(file), actor, role, day), "registering parcels", migration,
-                 ledger, signer)
+    run_imported(ctx, lambda ledger, actor, role: parcel_commands(Path(file), actor, role, day),
+                 "registering parcels", actor, role, migration, key_path)
 
 
 @import_group.command("plan")
 @click.argument("file", type=click.Path(dir_okay=False))
 @click.option("--programme", required=True, metavar="ID", help="The approved programme the plan belongs to.")
 @click.option("--on", "on", required=True, metavar="DATE", help="Date of the plan.")
-@click.option("--actor", envvar="MINEREHAB_ACTOR")
-@click.option("--role", envvar="MINEREHAB_ROLE", default="nrb", show_default=True)
-@click.option("--migration", is_flag=True, help="Mark the events as migrated (backfilled history).")
-@click.option("--key", "key_path", envvar="MINEREHAB_KEY", type=click.Path(dir_okay=False), metavar="FILE",
-              help="Sign every row's command with this key (env MINEREHAB_KEY).")
+@import_options
 @click.pass_context
 def import_plan(ctx, file, programme, on, actor, role, migration, key_path):
     """Plan parcels from the target decomposition table (目标分解计划表): year, code, area, investment.
@@ -279,13 +285,10 @@ def import_plan(ctx, file, programme, on, actor, role, migration, key_path):
 
     from workflow.inventory import plan_commands
 
-    ledger = open_ledger(ctx)
-    signer = load_signer(key_path) if key_path else None
-    actor, role = who(signing_actor(ledger, signer, actor) if signer else actor, role)
     day = parse_date(on, "--on")
-    run_imported(ctx, lambda ledger: plan_commands(Path(file), programme, actor, role, day,
-                                                   partial(ledger.find, "parcel")), "planning parcels", migration,
-                 ledger, signer)
+    run_imported(ctx, lambda ledger, actor, role: plan_commands(Path(file), programme, actor, role, day,
+                                                                partial(ledger.find, "parcel")),
+                 "planning parcels", actor, role, migration, key_path)
 
 
 @click.command()
