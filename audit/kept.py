@@ -97,7 +97,10 @@ class Kept:
             rows = self.db.execute("SELECT name, value FROM meta").fetchall()
         except sqlite3.DatabaseError:
             return None
-        return {name: pickle.loads(value) for name, value in rows} or None
+        try:
+            return {name: pickle.loads(value) for name, value in rows} or None
+        except (pickle.UnpicklingError, ImportError, AttributeError, EOFError, ValueError, TypeError):
+            return None  # written by another release, whose classes lived elsewhere: audit in full and rewrite it
 
     def reset(self) -> None:
         """Start over, inside the caller's transaction: a full audit writes everything again."""

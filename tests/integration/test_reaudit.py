@@ -18,6 +18,7 @@ from hypothesis.stateful import (
 
 from audit import engine as audit
 from audit import kept as reaudit
+from policies.dossiers import ParcelSummary
 from samples import scenario, synthetic
 from tests.stores import OnStore, drop, new_url, on_both_backends
 from tests.support import cmd
@@ -177,3 +178,19 @@ def test_an_event_recorded_as_the_full_audit_starts_is_read_once(ledger, tmp_pat
     monkeypatch.undo()
     assert new is None and any(f.rule == "R09" and f.on == date(2025, 5, 20) for f in kept)
     assert same(ledger, date(2025, 6, 1), state) == 0  # the payment is not folded in a second time
+
+
+def test_a_state_file_written_by_another_release_is_rebuilt_not_a_traceback(ledger, tmp_path):
+    """Its pickles name classes where an older release kept them (workflow.dossiers): a full audit rewrites it."""
+    import pickle
+    import sqlite3
+
+    state = tmp_path / "state.db"
+    ledger.execute([cmd(x) for x in scenario.programme()])
+    as_of = date(2025, 6, 1)
+    assert same(ledger, as_of, state) is None
+    old = pickle.dumps(ParcelSummary("X")).replace(b"policies.dossiers", b"workflow.dossiers")
+    with sqlite3.connect(state) as conn:
+        conn.execute("UPDATE meta SET value = ? WHERE name = 'towns'", (old,))
+    assert same(ledger, as_of, state) is None  # not reusable: audited in full, the file rewritten
+    assert same(ledger, as_of, state) == 0
