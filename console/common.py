@@ -114,6 +114,8 @@ def open_ledger(ctx: click.Context, create: bool = False, signing: str = "unsign
     from workflow.ledger import Ledger
 
     ledger = Ledger(ctx.obj["store"], create=create, signing=signing)
+    if not create and not ledger.signed and sys.stderr.isatty():
+        click.echo(unsigned_note(), err=True)
     ctx.call_on_close(ledger.close)
     return ledger
 
@@ -151,6 +153,14 @@ def write_rows(rows: list[dict], fmt: str, output: str | None) -> None:
         click.echo(f"wrote {output}")
     else:
         click.echo(buffer.getvalue(), nl=False)
+
+
+def unsigned_note(ledger=None) -> str:
+    """What every command says of a trial store ("" of a signed one)."""
+    if ledger is not None and ledger.signed:
+        return ""
+    return ("注意：未签名的试用存储，记录无法归属到具体责任人" if lang() == "zh"
+            else "note: UNSIGNED trial store: nothing in it is attributable to a person")
 
 
 def load_signer(path: str):

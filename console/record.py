@@ -122,7 +122,8 @@ def do(ctx, trigger, target, batch, programme, taskforce, on, actor, role, key_p
         emit_json(outcome)
     else:
         move = "recorded" if outcome["from"] == outcome["to"] else f"{outcome['from']} → {outcome['to']}"
-        click.echo(f"{kind} {key}: {trigger} {move} (version {outcome['version']})")
+        click.echo(f"{kind} {key}: {trigger} {move} (version {outcome['version']})"
+                   + ("" if ledger.signed else " [unsigned trial store]"))
 
 
 @click.command("apply")
@@ -156,7 +157,7 @@ def apply_cmd(ctx, file, each, migration, key_path, as_json):
         if as_json:
             emit_json({"applied": len(outcomes), "refused": 0, "outcomes": outcomes})
         else:
-            click.echo(f"applied {len(outcomes)} commands")
+            click.echo(f"applied {len(outcomes)} commands" + ("" if ledger.signed else " [unsigned trial store]"))
         return
     applied, refused = [], []
     for result in ledger.execute_each(commands):  # line by line: its own progress is the lines printed
@@ -243,7 +244,7 @@ def run_imported(ctx, make_commands, label: str, actor, role, migration: bool, k
     with Ticker(len(commands), label) as tick:
         ledger.tick = tick
         outcomes = ledger.execute(commands)
-    click.echo(f"imported {len(outcomes)} rows")
+    click.echo(f"imported {len(outcomes)} rows" + ("" if ledger.signed else " [unsigned trial store]"))
 
 
 @import_group.command("parcels")

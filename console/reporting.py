@@ -14,6 +14,7 @@ from console.common import (
     parse_date,
     say,
     table,
+    unsigned_note,
     write_rows,
 )
 
@@ -56,7 +57,7 @@ def report_progress(ctx, as_of, programme_id, fmt, as_json, output):
     elif fmt != "table":
         write_rows(rows, fmt, output)
     else:
-        print_progress(result, rows)
+        print_progress(result, rows, ledger)
 
 
 @report.command("html")
@@ -79,9 +80,11 @@ def report_html(ctx, out, as_of):
     click.echo(f"wrote {out}")
 
 
-def print_progress(result: dict, rows: list[dict]) -> None:
+def print_progress(result: dict, rows: list[dict], ledger=None) -> None:
     from reports.progress import GROUP_STATES
 
+    if unsigned_note(ledger):
+        click.echo(unsigned_note(ledger))
     if "programme" in result:
         click.echo(f"{result['name']} ({result['programme']})")
     click.echo(f"{say('COLUMNS', 'as of')} {result['as_of']}; {say('COLUMNS', 'target')} {result['target_ha']} ha")

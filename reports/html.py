@@ -18,6 +18,7 @@ from workflow.vocabulary import COLUMNS, FACTS, ROLES, SEVERITY, STATES, TRIGGER
 
 STYLE = """
 body{font-family:"Noto Sans CJK SC","Microsoft YaHei",sans-serif;margin:2em;color:#222;max-width:1200px}
+.warn{background:#fde2e1;border-left:4px solid #c0392b;padding:.5em}
 h1{font-size:1.5em}h2{border-bottom:2px solid #4a7c59;padding-bottom:.2em;margin-top:2em}
 table{border-collapse:collapse;margin:.5em 0;font-size:.9em}th,td{border:1px solid #ccc;padding:.25em .5em;text-align:left}
 th{background:#eef4ee}td.n{text-align:right;font-variant-numeric:tabular-nums}
@@ -95,6 +96,9 @@ def history_section(code: str, events, lang: str) -> str:
             + "".join(rows) + "</table></section>")
 
 
+UNSIGNED = ("未签名的试用存储：记录无法归属到具体责任人", "UNSIGNED trial store: nothing in it is attributable to a person")
+
+
 def page(ledger, as_of: date, lang: str = "en") -> str:
     parcels = ledger.records("parcel", as_of=as_of)
     programmes = ledger.records("programme", as_of=as_of)
@@ -106,6 +110,7 @@ def page(ledger, as_of: date, lang: str = "en") -> str:
     out = [f'<!DOCTYPE html><html lang="{"zh-CN" if lang == "zh" else "en"}"><head><meta charset="utf-8">'
            f"<title>{escape(title)}</title><style>{STYLE}</style></head><body>",
            f"<h1>{escape(title)}</h1><p>{_t(COLUMNS, 'as of', lang)} {as_of}</p>",
+           "" if ledger.signed else f"<p class=warn><strong>{escape(UNSIGNED[lang == 'en'])}</strong></p>",
            '<div class="figures">']
     for key, value in (("target", f"{report['target_ha']} ha"), ("planned ha", f"{total['planned_ha']} ha"),
                        ("% target", f"{total['planned_pct_of_target']} %"),

@@ -146,3 +146,17 @@ def test_an_encrypted_key_is_used_with_its_passphrase(county, monkeypatch):
     monkeypatch.setenv("MINEREHAB_KEY_PASSPHRASE", "wrong")
     assert "locked.key" in refused(["person", "add", "x", "--unit", "nrb", "--role", "nrb", "--pubkey",
                                     "locked.key.pub", "--key", "locked.key"], url)
+
+
+def test_a_trial_store_says_so_in_every_output_people_read(tmp_path, monkeypatch, fresh_url):
+    monkeypatch.setenv("MINEREHAB_STORE", fresh_url)
+    run = CliRunner().invoke
+    assert "UNSIGNED" in run(cli, ["init", "--unsigned"]).output
+    assert "unsigned trial store" in run(cli, [*REGISTER, "--actor", "张玉峰"]).output
+    assert "UNSIGNED" in run(cli, ["report", "progress"]).output
+    assert "UNSIGNED" in run(cli, ["verify"]).output
+    audit = json.loads(run(cli, ["audit", "--json", "--rule", "R24"]).output)
+    assert [(f["rule"], f["subject"], f["severity"]) for f in audit["findings"]] == [("R24", "store", "high")]
+    page = tmp_path / "page.html"
+    assert run(cli, ["report", "html", str(page)]).exit_code == 0
+    assert "UNSIGNED trial store" in page.read_text(encoding="utf-8")
