@@ -276,6 +276,7 @@ def copy_store(source: str, target: str, progress=None):
 
     from events.store import StoreError, masked
     from events.verify import verify
+    from workflow import attestation
 
     progress = progress or (lambda total, label: nullcontext())
     origin = Ledger(source)
@@ -291,8 +292,11 @@ def copy_store(source: str, target: str, progress=None):
             total = origin.recorder.max_notification_id() or 0
             with progress(total, "copying") as tick:
                 count = destination.raw.load_copy(origin.raw, tick)
+            destination.signed, destination.origin = origin.signed, origin.origin
             with progress(total, "verifying") as tick:
                 report = verify(destination.raw, tick=tick)
+            with progress(total, "checking signatures") as tick:
+                report.problems += attestation.check(destination, tick=tick)[1]
         finally:
             destination.close()
     finally:
