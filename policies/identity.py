@@ -13,9 +13,6 @@ from datetime import date, datetime
 from decimal import Decimal
 from functools import lru_cache
 
-from events.canonical import canonical
-from events.keys import PublicKey
-
 CONTEXT = "minerehab/command/v1"
 ADMIN_ROLES = ("nrb", "county_gov")
 """Administrators: they register people, grant roles and revoke."""
@@ -41,6 +38,7 @@ def plain(value):
 
 def command_bytes(store: str, kind: str, key: str, version: int, trigger: str, actor: str, role: str, on,
                   data: dict, reason: str | None, documents: list) -> bytes:
+    from events.canonical import canonical  # imported when signing, not by every audit
     covered = {k: v for k, v in data.items() if k not in DERIVED.get(trigger, ())}
     return canonical({"context": CONTEXT, "store": store, "kind": kind, "key": key, "version": version,
                       "do": trigger, "actor": actor, "role": role, "on": plain(on), "data": plain(covered),
@@ -51,12 +49,16 @@ def encode(signature: bytes) -> str:
     return base64.b64encode(signature).decode()
 
 
-def public_key(entry: dict) -> PublicKey:
+def public_key(entry: dict):
     return _public_key(entry["algorithm"], entry["public"])
 
 
 @lru_cache(maxsize=1024)
-def _public_key(algorithm: str, public: str) -> PublicKey:
+def _public_key(algorithm: str, public: str):
+    from events.keys import (
+        PublicKey,  # the crypto libraries load only where signatures are checked
+    )
+
     return PublicKey(algorithm, base64.b64decode(public))
 
 
