@@ -50,7 +50,7 @@ def roles():
     schema = f"priv_{uuid.uuid4().hex[:10]}"
     owner = f"{PG_BASE}?schema={schema}"
     writer, reader = f"mr_w_{uuid.uuid4().hex[:8]}", f"mr_r_{uuid.uuid4().hex[:8]}"
-    assert CliRunner().invoke(cli, ["--store", owner, "init"]).exit_code == 0
+    assert CliRunner().invoke(cli, ["--store", owner, "init", "--unsigned"]).exit_code == 0
     printed = CliRunner().invoke(cli, ["--store", owner, "grants", "--writer", writer, "--reader", reader])
     assert printed.exit_code == 0 and printed.output == grants_sql(schema, writer, reader)
     with resolve(owner).connect() as conn:
