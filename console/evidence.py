@@ -10,15 +10,6 @@ import click
 from console.common import Ticker, emit_json, fail, open_ledger
 
 
-def key_or_fail(loader, path):
-    from events.checkpoint import KeyError_
-
-    try:
-        return loader(path)
-    except KeyError_ as error:
-        fail(str(error))
-
-
 @click.command()
 @click.option("--key", "key_path", required=True, type=click.Path(dir_okay=False), help="Ed25519 private key.")
 @click.option("--out", "out", type=click.Path(dir_okay=False), help="Write the checkpoint here (default: stdout).")
@@ -32,7 +23,7 @@ def checkpoint(ctx, key_path, out):
     """
     from events import checkpoint as checkpoints
 
-    key = key_or_fail(checkpoints.load_private, key_path)
+    key = checkpoints.load_private(key_path)
     ledger = open_ledger(ctx)
     signed = checkpoints.sign_log(ledger.raw, key)
     text = json.dumps(signed, ensure_ascii=False, indent=2)
@@ -64,8 +55,8 @@ def verify(ctx, checkpoint_path, pubkey_path, documents, as_json):
     from events.verify import verify_documents
     from workflow import attestation
 
-    signed = key_or_fail(checkpoints.read, checkpoint_path) if checkpoint_path else None
-    public = key_or_fail(checkpoints.load_public, pubkey_path) if pubkey_path else None
+    signed = checkpoints.read(checkpoint_path) if checkpoint_path else None
+    public = checkpoints.load_public(pubkey_path) if pubkey_path else None
     if public is not None and signed is None:
         fail("--pubkey needs --checkpoint")
     ledger = open_ledger(ctx)
@@ -106,14 +97,11 @@ def prove(ctx, parcel, version, checkpoint_path, kind):
       minerehab prove TL23-01 14 --checkpoint 2024-12-31.checkpoint.json > TL23-01-v14.proof.json
     """
     from events import checkpoint as checkpoints
-    from events.proofs import ProofError, inclusion
+    from events.proofs import inclusion
 
-    signed = key_or_fail(checkpoints.read, checkpoint_path)
+    signed = checkpoints.read(checkpoint_path)
     ledger = open_ledger(ctx)
-    try:
-        emit_json(inclusion(ledger, kind, parcel, version, signed))
-    except ProofError as error:
-        fail(str(error))
+    emit_json(inclusion(ledger, kind, parcel, version, signed))
 
 
 @click.command("check-proof")
@@ -133,7 +121,7 @@ def check_proof(proof_file, pubkey_path):
         proof = json.load(proof_file)
     except ValueError as error:
         fail(f"{proof_file.name}: not a JSON proof ({error})")
-    public = key_or_fail(checkpoints.load_public, pubkey_path) if pubkey_path else None
+    public = checkpoints.load_public(pubkey_path) if pubkey_path else None
     problems = check_inclusion(proof, public)
     if problems:
         for problem in problems:
@@ -159,8 +147,8 @@ def consistency(ctx, old, new, pubkey_path):
     from events import checkpoint as checkpoints
     from events.proofs import consistency as prove_consistency
 
-    first, second = key_or_fail(checkpoints.read, old), key_or_fail(checkpoints.read, new)
-    public = key_or_fail(checkpoints.load_public, pubkey_path) if pubkey_path else None
+    first, second = checkpoints.read(old), checkpoints.read(new)
+    public = checkpoints.load_public(pubkey_path) if pubkey_path else None
     ledger = open_ledger(ctx)
     result = prove_consistency(ledger, first, second, public)
     emit_json(result)

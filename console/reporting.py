@@ -119,7 +119,7 @@ def diagram(ctx, parcel, batch_id, fmt, output):
     Example:
       minerehab diagram --parcel TL23-05 --format svg --output TL23-05.svg
     """
-    from reports.diagrams import DiagramError, mermaid, moves_of, rendered
+    from reports.diagrams import mermaid, moves_of, rendered
 
     if parcel and batch_id:
         fail("diagram: give --parcel or --batch, not both")
@@ -139,10 +139,7 @@ def diagram(ctx, parcel, batch_id, fmt, output):
         else:
             click.echo(text)
         return
-    try:
-        data = rendered(kind, fmt, lang(), current, path)
-    except DiagramError as error:
-        fail(f"diagram: {error}")
+    data = rendered(kind, fmt, lang(), current, path)
     if output:
         with open(output, "wb") as handle:
             handle.write(data)

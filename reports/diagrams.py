@@ -57,7 +57,7 @@ def rendered(kind: str, fmt: str, lang: str = "en", current: str | None = None,
              path: list[tuple[str, str]] = ()) -> bytes:
     """SVG or PNG bytes through Graphviz; labels in the chosen language."""
     if not graphviz_available():
-        raise DiagramError(f"--format {fmt} needs Graphviz's `dot`: install it (Debian: apt-get install graphviz) "
+        raise DiagramError(f"diagram: --format {fmt} needs Graphviz's `dot`: install it (Debian: apt-get install graphviz) "
                            "or use --format mermaid")
     digraph = _graph(kind, "graphviz", current, list(path)).get_graph()
     digraph.body = [_relabel(line, lang) for line in digraph.body]

@@ -40,7 +40,7 @@ REGISTER = ["do", "register", CODE, "--on", "2023-03-01", "--actor", "张玉峰"
 def test_do_records_and_prints_the_move(runner):
     result = runner.invoke(cli, REGISTER)
     assert result.exit_code == 0, result.output
-    assert result.output.strip() == f"parcel {CODE}: register new → identified (version 1)"
+    assert result.output.strip() == f"parcel {CODE}: register new → identified (version 1) [unsigned trial store]"
 
 
 def test_actor_and_role_from_the_environment(runner, monkeypatch):
