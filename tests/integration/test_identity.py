@@ -181,6 +181,12 @@ def test_the_insider_who_edits_an_event_and_rechains_it_is_named_without_a_check
         assert "does not match" in problems[0].detail
     finally:
         reopened.close()
+    from click.testing import CliRunner
+
+    from cli import cli
+
+    result = CliRunner().invoke(cli, ["--store", url, "verify"])
+    assert result.exit_code == 1 and "signature: parcel:TL-2@1" in result.output
 
 
 class SignedCommands(OnStore, RuleBasedStateMachine):
