@@ -21,20 +21,35 @@ class BadValue(ValueError):
     """A value that does not fit its field; the message says what is allowed."""
 
 
+NUMBER = re.compile(r"[+-]?\d+(?:\.\d+)?")
+FULL_WIDTH = str.maketrans("０１２３４５６７８９．－＋", "0123456789.-+")
+INTEGER_DIGITS, DECIMAL_PLACES = 15, 8
+"""Bounds of a recorded figure: far beyond any area in ha or sum in 万元, far below what breaks arithmetic."""
+
+
 def as_decimal(value: Any) -> Decimal:
+    """Digits with one optional decimal point (full-width digits read as digits). A comma is refused, never
+    dropped: 6,1234 may be a decimal comma (6.1234) or a thousands separator (61234), and guessing wrong
+    records a figure ten thousand times too large."""
     if isinstance(value, bool) or isinstance(value, float):
         raise BadValue("an exact decimal (write it as a string or JSON number)")
     if isinstance(value, (int, Decimal)):
         result = Decimal(value)
     elif isinstance(value, str):
-        try:
-            result = Decimal(value.strip().replace(",", ""))
-        except InvalidOperation:
-            raise BadValue("a decimal number") from None
+        text = value.strip().translate(FULL_WIDTH)
+        if "," in text or "，" in text:
+            raise BadValue("a number without a comma: write 6.1234 with a decimal point, and no thousands "
+                           "separators (6,1234 could mean 6.1234 or 61234)")
+        if not NUMBER.fullmatch(text):
+            raise BadValue("a decimal number such as 6.1234")
+        result = Decimal(text)
     else:
         raise BadValue("a decimal number")
     if not result.is_finite():
         raise BadValue("a finite decimal number")
+    sign, digits, exponent = result.as_tuple()
+    if len(digits) + exponent > INTEGER_DIGITS or -exponent > DECIMAL_PLACES:
+        raise BadValue(f"a number of at most {INTEGER_DIGITS} digits before the point and {DECIMAL_PLACES} after")
     return result
 
 

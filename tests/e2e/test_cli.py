@@ -256,3 +256,12 @@ def test_help_and_history_start_without_what_they_do_not_need(fresh_url, ledger)
     life = scenario.works_life("TL-1", date(2023, 3, 1), Decimal(3), Decimal(50))[:2]
     ledger.execute([cmd(x) for x in scenario.programme() + life])
     assert loaded_modules("--store", fresh_url, "history", "TL-1") & heavy == set()
+
+
+def test_a_comma_in_an_area_is_refused_not_read_as_ten_thousand_times_more(runner, fresh_url):
+    before = store_bytes(fresh_url)
+    args = [*REGISTER[:-1], "area_ha=6,1234"] if REGISTER[-1].startswith("area_ha=") else None
+    assert args is not None
+    result = runner.invoke(cli, args)
+    assert result.exit_code == 2 and "comma" in result.output and len(result.output.strip().splitlines()) == 1
+    assert store_bytes(fresh_url) == before
