@@ -153,7 +153,9 @@ class Audit:
     """Fold the log into dossiers one aggregate at a time; check each as it closes; then across subjects."""
 
     def __init__(self, as_of: date, config: Config | None = None, rules: Iterable[str] | None = None,
-                 focus: str | None = None):
+                 focus: str | None = None, keeper=None):
+        """`keeper` (audit.kept.StateWriter) is told of every event read and every subject's findings."""
+        self.keeper = keeper
         self.config = config or load_config()
         self.as_of, self.focus, self.chosen = as_of, focus, list(rules) if rules else None
         self.checks = Checks(as_of, self.config, self.chosen)
@@ -200,7 +202,7 @@ class Audit:
 
     def read(self, rows: Iterator[tuple], tick=None) -> None:
         """Rows (originator_id, version, notification_id, topic, state JSON) in aggregate order."""
-        loads, observe = logreader.loads, self.observe
+        loads, observe, keeper = logreader.loads, self.observe, self.keeper
         current = dossier = kind = None
         for oid, version, nid, topic, raw in rows:
             if tick:
@@ -211,7 +213,9 @@ class Audit:
                     self.close(kind, dossier, current)
                 current, kind = oid, kind_of(topic)
                 dossier = DOSSIERS[kind](state.get("key") or oid)
-            observe(kind, dossier, version, nid, state)
+            counted = observe(kind, dossier, version, nid, state)
+            if keeper is not None:
+                keeper.observed(nid, counted)
         if dossier is not None:
             self.close(kind, dossier, current)
 
@@ -249,7 +253,9 @@ class Audit:
             self.subjects[kind][key] = dossier
 
     def checked(self, kind: str, key: str, across: bool, found: list[Finding], dossier=None, oid=None) -> None:
-        """Called with each subject's findings of each phase: audit.kept keeps them."""
+        """Each subject's findings of each phase, for the keeper of a state file to keep."""
+        if self.keeper is not None:
+            self.keeper.checked(kind, key, across, found, dossier, oid)
 
     def index(self) -> Index:
         index = Index(self.config)

@@ -169,19 +169,16 @@ class Kept:
                 "events_read": events, "migrated_events": migrated}
 
 
-class KeepingAudit(Audit):
-    """A full audit that writes its state as it goes."""
+class StateWriter:
+    """Writes a full audit's state as it goes: every dossier and finding, the newest event read."""
 
-    def __init__(self, kept: Kept, *args, **kwargs):
-        super().__init__(*args, **kwargs)
+    def __init__(self, kept: Kept):
         self.kept, self.rows, self.deferred = kept, [], False
         self.last_id = 0  # the newest event this audit read: one recorded while it ran is the next one's
 
-    def observe(self, kind, dossier, version, nid, state) -> bool:
-        counted = super().observe(kind, dossier, version, nid, state)
+    def observed(self, nid: int, counted: bool) -> None:
         self.deferred = self.deferred or not counted
         self.last_id = max(self.last_id, nid)
-        return counted
 
     def checked(self, kind, key, across, found, dossier=None, oid=None) -> None:
         oid = oid or oid_of(kind, key)
@@ -193,17 +190,17 @@ class KeepingAudit(Audit):
                 self.rows = []
         self.kept.add_findings(oid, across, found)
 
-    def finish(self, origin: str) -> None:
+    def finish(self, audit: Audit, origin: str) -> None:
         self.kept.save_subjects(self.rows)
         self.kept.db.executemany("INSERT INTO registration VALUES (?, ?, ?)",
-                                 [(vid, first.code, first.v) for vid, first in self.first_registrations().items()])
+                                 [(vid, first.code, first.v) for vid, first in audit.first_registrations().items()])
         self.kept.db.executemany("INSERT OR IGNORE INTO joined VALUES (?, ?)",
-                                 [(code, b.key) for b in self.subjects["batch"].values() for code in b.ever])
-        index = self.checks.index
-        self.kept.save_meta(format=FORMAT, origin=origin, last_id=self.last_id, as_of=self.as_of,
-                            fingerprint=fingerprint(self.config, self.chosen), deferred=self.deferred,
-                            counts=(self.events, self.migrated), totals=index.totals, towns=index.towns,
-                            taskforces=self.subjects["taskforce"])
+                                 [(code, b.key) for b in audit.subjects["batch"].values() for code in b.ever])
+        index = audit.checks.index
+        self.kept.save_meta(format=FORMAT, origin=origin, last_id=self.last_id, as_of=audit.as_of,
+                            fingerprint=fingerprint(audit.config, audit.chosen), deferred=self.deferred,
+                            counts=(audit.events, audit.migrated), totals=index.totals, towns=index.towns,
+                            taskforces=audit.subjects["taskforce"])
 
 
 class KeptIndex(Index):
@@ -273,11 +270,12 @@ def update(ledger, kept: Kept, as_of: date, config: Config | None = None, rules:
         if not reusable or any(topic.startswith(PERSON_TOPIC) for _, _, _, topic, _ in rows):
             # a change to the registry can change any event's attribution (R24): read everything again
             kept.reset()
-            audit = KeepingAudit(kept, as_of, config, rules)
+            writer = StateWriter(kept)
+            audit = Audit(as_of, config, rules, keeper=writer)
             audit.know_people(ledger.raw)
             audit.read(ledger.raw.events_by_aggregate(), tick)
             audit.findings()
-            audit.finish(origin)
+            writer.finish(audit, origin)
             return None
         if rows or as_of != meta["as_of"]:
             refresh = Refresh(kept, meta, as_of, config, rules)

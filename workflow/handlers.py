@@ -7,6 +7,8 @@ one transaction (batch filing moves every member parcel at once).
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from policies.areas import accepted_area
 from policies.guards import dates, roles, stewardship, writeoff
 from policies.guards import programme as programme_rules
@@ -48,7 +50,19 @@ def allowed_now(state: str, kind: str = "parcel") -> list[str]:
     return moves + facts
 
 
-def prepare(uow, command: Command) -> tuple:
+class Checked(NamedTuple):
+    """A command that passed the checks every command passes, and what they found."""
+
+    cls: type  # the aggregate class
+    record: object  # the aggregate as it stands, None if the command opens it
+    spec: Spec
+    state: str  # where the record stands ("new" if it does not exist yet)
+    dest: str | None  # where the command moves it (None for a fact)
+    data: dict  # the command's typed fields
+    where: str  # how a refusal names the subject
+
+
+def prepare(uow, command: Command) -> Checked:
     """The checks every command passes: known trigger and subject, table move, role, fields, dates."""
     kind = command.kind
     cls, machine, specs = TABLES[kind]
@@ -84,22 +98,23 @@ def prepare(uow, command: Command) -> tuple:
     dates.check_on(command.on, uow.today, kind, command.target, state, spec.name)
     if record is not None:
         dates.check_after_opening(command.on, record, kind, spec.name, spec.kind == "transition")
-    return cls, record, spec, state, dest, data, where
+    return Checked(cls, record, spec, state, dest, data, where)
 
 
-def record_step(uow, cls, record, command: Command, spec: Spec, state: str, dest: str | None, data: dict):
-    """Trigger the one event of this command on its own subject."""
-    if record is None:
-        return uow.open(cls, command.kind, command, dest, data)
-    if spec.kind == "fact":
-        uow.note(record, command, data)
+def record_step(uow, checked: Checked, command: Command):
+    """Trigger the one event of this command on its own subject; the subject as it now stands."""
+    if checked.record is None:
+        return uow.open(checked.cls, command.kind, command, checked.dest, checked.data)
+    if checked.spec.kind == "fact":
+        uow.note(checked.record, command, checked.data)
     else:
-        uow.move(record, command, state, dest, data)
-    return record
+        uow.move(checked.record, command, checked.state, checked.dest, checked.data)
+    return checked.record
 
 
 def handle_parcel(uow, command: Command) -> dict:
-    cls, parcel, spec, state, dest, data, where = prepare(uow, command)
+    checked = prepare(uow, command)
+    parcel, spec, state, data, where = checked.record, checked.spec, checked.state, checked.data, checked.where
     if spec.name == "plan":
         if data["mode"] == "conversion" and not {"sponsor", "new_use"} <= set(data):
             raise Refused(f"{where}: plan with mode conversion needs sponsor (drc|wrb) and new_use")
@@ -110,12 +125,13 @@ def handle_parcel(uow, command: Command) -> dict:
         stewardship.check_close(parcel, command.on)
     if spec.name == "start_natural_recovery" and parcel.plan.get("mode") not in ("natural_recovery", "assisted_regeneration"):
         raise Refused(f"{where}: start_natural_recovery needs a plan in mode natural_recovery or assisted_regeneration")
-    parcel = record_step(uow, cls, parcel, command, spec, state, dest, data)
+    parcel = record_step(uow, checked, command)
     return {"from": state, "to": parcel.state, "version": parcel.version}
 
 
 def handle_batch(uow, command: Command) -> dict:
-    cls, batch, spec, state, dest, data, where = prepare(uow, command)
+    checked = prepare(uow, command)
+    batch, spec, state, data = checked.record, checked.spec, checked.state, checked.data
     follow = []  # (parcel, trigger, kind, data) to record on member parcels once the batch's own event is in
     if spec.name == "add_to_batch":
         code = data["parcel"]
@@ -139,7 +155,7 @@ def handle_batch(uow, command: Command) -> dict:
             if spec.name == "confirm_write_off":
                 step["rejected"] = code in rejected
             follow.append((parcel, spec.name, "transition", step))
-    record_step(uow, cls, batch, command, spec, state, dest, data)
+    record_step(uow, checked, command)
     for parcel, trigger, kind, step in follow:
         if kind == "fact":
             uow.note(parcel, command, step, fact=trigger)
@@ -152,24 +168,24 @@ def handle_batch(uow, command: Command) -> dict:
 
 
 def handle_programme(uow, command: Command) -> dict:
-    cls, programme, spec, state, dest, data, where = prepare(uow, command)
-    if spec.name == "include_in_budget":
-        programme_rules.check_budget(programme, data)
-    programme = record_step(uow, cls, programme, command, spec, state, dest, data)
-    return {"from": state, "to": programme.state, "version": programme.version}
+    checked = prepare(uow, command)
+    if checked.spec.name == "include_in_budget":
+        programme_rules.check_budget(checked.record, checked.data)
+    programme = record_step(uow, checked, command)
+    return {"from": checked.state, "to": programme.state, "version": programme.version}
 
 
 def handle_taskforce(uow, command: Command) -> dict:
-    cls, taskforce, spec, state, dest, data, where = prepare(uow, command)
-    taskforce_rules.check_change(taskforce, spec.name, data)
-    taskforce = record_step(uow, cls, taskforce, command, spec, state, dest, data)
-    return {"from": state, "to": taskforce.state, "version": taskforce.version}
+    checked = prepare(uow, command)
+    taskforce_rules.check_change(checked.record, checked.spec.name, checked.data)
+    taskforce = record_step(uow, checked, command)
+    return {"from": checked.state, "to": taskforce.state, "version": taskforce.version}
 
 
 def handle_person(uow, command: Command) -> dict:
-    cls, person, spec, state, dest, data, where = prepare(uow, command)
-    person = record_step(uow, cls, person, command, spec, state, dest, data)
-    return {"from": state, "to": person.state, "version": person.version}
+    checked = prepare(uow, command)
+    person = record_step(uow, checked, command)
+    return {"from": checked.state, "to": person.state, "version": person.version}
 
 
 HANDLERS = {"person": handle_person, "parcel": handle_parcel, "batch": handle_batch, "programme": handle_programme,
