@@ -19,7 +19,17 @@ from tests.stores import PG_BASE, pg_unavailable
 SKIPPED = "timed by eventsourcing itself; speed is measured under bench/, not in tests"
 
 
-class TestChainedSQLiteRecorder(ApplicationRecorderTestCase):
+class Untimed:
+    """eventsourcing's own timing tests are left out."""
+
+    @unittest.skip(SKIPPED)
+    def test_performance(self) -> None: ...
+
+    @unittest.skip(SKIPPED)
+    def test_concurrent_throughput(self) -> None: ...
+
+
+class TestChainedSQLiteRecorder(Untimed, ApplicationRecorderTestCase):
     def setUp(self) -> None:
         import tempfile
 
@@ -36,15 +46,9 @@ class TestChainedSQLiteRecorder(ApplicationRecorderTestCase):
         recorder.create_table()
         return recorder
 
-    @unittest.skip(SKIPPED)
-    def test_performance(self) -> None: ...
-
-    @unittest.skip(SKIPPED)
-    def test_concurrent_throughput(self) -> None: ...
-
 
 @pytest.mark.skipif(bool(pg_unavailable()), reason=f"PostgreSQL not reachable: {pg_unavailable()}")
-class TestChainedPostgresRecorder(ApplicationRecorderTestCase):
+class TestChainedPostgresRecorder(Untimed, ApplicationRecorderTestCase):
     EXPECT_CONTIGUOUS_NOTIFICATION_IDS = False  # PostgreSQL sequences may leave gaps
 
     def setUp(self) -> None:
@@ -79,9 +83,3 @@ class TestChainedPostgresRecorder(ApplicationRecorderTestCase):
         recorder = ChainedPostgresRecorder(datastore, events_table_name="minerehab_events")
         recorder.create_table()
         return recorder
-
-    @unittest.skip(SKIPPED)
-    def test_performance(self) -> None: ...
-
-    @unittest.skip(SKIPPED)
-    def test_concurrent_throughput(self) -> None: ...
