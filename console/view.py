@@ -224,6 +224,9 @@ def list_cmd(ctx, state, year, township, as_json):
     Example:
       minerehab list --state accepted --year 2023
     """
+    from workflow.vocabulary import STATES, resolve
+
+    state = resolve(STATES, state, "state", "状态") if state else None
     ledger = open_ledger(ctx)
     rows = []
     for p in ledger.each("parcel"):  # one parcel in memory at a time; the rows are small

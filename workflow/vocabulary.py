@@ -219,3 +219,23 @@ def default_lang(environ) -> str:
         if value:
             return "zh" if value.lower().startswith("zh") else "en"
     return "en"
+
+
+def resolve(table: dict, value: str, what: str, what_zh: str) -> str:
+    """The id a user meant: the id itself, or its Chinese or English name (any case); an unknown value is an
+    error that suggests the nearest and lists what is allowed, never an empty answer."""
+    from difflib import get_close_matches
+
+    from events.errors import BadInput
+
+    wanted = value.strip()
+    for key, names in table.items():
+        if wanted == key or wanted in names or wanted.lower() in (key.lower(), *(n.lower() for n in names)):
+            return key
+    candidates = [*table, *(n for names in table.values() for n in names)]
+    near = get_close_matches(wanted, candidates, n=1, cutoff=0.6)
+    near_id = next((k for k, names in table.items() if near and (near[0] == k or near[0] in names)), None)
+    hint_en = f" (did you mean {near_id}?)" if near_id else ""
+    hint_zh = f"（是否想输入 {near_id}（{table[near_id][0]}）？）" if near_id else ""
+    raise BadInput(f"unknown {what} {value!r}{hint_en}; allowed: {', '.join(table)}",
+                   f"没有这个{what_zh}：{value!r}{hint_zh}；可选：{'、'.join(names[0] for names in table.values())}")

@@ -265,3 +265,14 @@ def test_a_comma_in_an_area_is_refused_not_read_as_ten_thousand_times_more(runne
     result = runner.invoke(cli, args)
     assert result.exit_code == 2 and "comma" in result.output and len(result.output.strip().splitlines()) == 1
     assert store_bytes(fresh_url) == before
+
+
+def test_no_silent_wrong_answers_for_unknown_states_and_versions(runner):
+    assert runner.invoke(cli, REGISTER).exit_code == 0
+    typo = runner.invoke(cli, ["list", "--state", "identfied"])
+    assert typo.exit_code == 2 and "did you mean identified" in typo.output
+    assert "0 parcels" not in typo.output
+    chinese = runner.invoke(cli, ["list", "--state", "已登记", "--json"])
+    assert chinese.exit_code == 0 and [r["parcel"] for r in json.loads(chinese.output)] == [CODE]
+    beyond = runner.invoke(cli, ["show", CODE, "--version", "999"])
+    assert beyond.exit_code == 2 and "1–1" in beyond.output
