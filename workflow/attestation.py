@@ -18,7 +18,7 @@ from events.ids import KINDS
 from events.logreader import typed
 from events.verify import Problem
 from policies.identity import command_bytes, public_key, signer_problem, who_signs
-from workflow.ledger import apply
+from workflow.record import apply
 
 
 def _kind(topic: str) -> str:

@@ -20,7 +20,7 @@ from events.store import Store, resolve
 from policies.refusals import Refused
 from workflow.commands import Command
 from workflow.handlers import HANDLERS, TABLES
-from workflow.record import Record
+from workflow.record import Record, apply, project
 from workflow.signing import identity_check
 
 RETRIES = 25
@@ -255,23 +255,6 @@ class Ledger(Application):
     def records(self, kind: str, as_of: date | None = None) -> dict[str, Record]:
         """Every aggregate of a kind (as of a business date), by key."""
         return {record.key: record for record in self.each(kind, as_of)}
-
-
-def apply(record: Record | None, event) -> Record | None:
-    """One step of a replay: apply the recorded event without today's guards or version checks."""
-    if record is None:
-        return event.mutate(None) if isinstance(event, Record.Opened) else None
-    event.apply(record)
-    record.version = event.originator_version
-    record.modified_on = event.timestamp
-    return record
-
-
-def project(events: Iterable) -> Record | None:
-    record = None
-    for event in events:
-        record = apply(record, event)
-    return record
 
 
 def copy_store(source: str, target: str, progress=None):
