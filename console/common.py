@@ -125,6 +125,10 @@ def write_rows(rows: list[dict], fmt: str, output: str | None) -> None:
     import csv
     import io
 
+    from events import files
+
+    ctx = click.get_current_context(silent=True)
+    store = (ctx.find_root().obj or {}).get("store") if ctx else None
     if fmt == "xlsx":
         if not output:
             fail("--format xlsx needs --output FILE.xlsx")
@@ -135,7 +139,10 @@ def write_rows(rows: list[dict], fmt: str, output: str | None) -> None:
         sheet.append(list(rows[0]))
         for row in rows:
             sheet.append([float(v) if isinstance(v, Decimal) else v for v in row.values()])
-        book.save(output)
+        files.check(output, store=store)
+        data = io.BytesIO()
+        book.save(data)
+        files.write(output, data.getvalue(), store=store)
         click.echo(f"wrote {output}")
         return
     buffer = io.StringIO()
@@ -148,8 +155,7 @@ def write_rows(rows: list[dict], fmt: str, output: str | None) -> None:
         for row in rows:
             buffer.write("| " + " | ".join(cell_text(v) for v in row.values()) + " |\n")
     if output:
-        with open(output, "w", encoding="utf-8") as handle:
-            handle.write(buffer.getvalue())
+        files.write(output, buffer.getvalue(), store=store)
         click.echo(f"wrote {output}")
     else:
         click.echo(buffer.getvalue(), nl=False)

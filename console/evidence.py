@@ -23,16 +23,21 @@ def checkpoint(ctx, key_path, out):
     """
     from events import checkpoint as checkpoints
 
+    from events import files
+
+    def text(signed):
+        return json.dumps(signed, ensure_ascii=False, indent=2) + "\n"
+
+    if out:
+        files.check(out, store=ctx.obj["store"], reads=[key_path])
     key = checkpoints.load_private(key_path)
     ledger = open_ledger(ctx)
-    signed = checkpoints.sign_log(ledger.raw, key)
-    text = json.dumps(signed, ensure_ascii=False, indent=2)
+    keep = (lambda s: files.write(out, text(s), store=ctx.obj["store"], reads=[key_path])) if out else None
+    signed = checkpoints.sign_log(ledger.raw, key, keep)
     if out:
-        with open(out, "w", encoding="utf-8") as handle:
-            handle.write(text + "\n")
         click.echo(f"wrote {out}: {signed['tree_size']} events, root {signed['root']}")
     else:
-        click.echo(text)
+        click.echo(text(signed), nl=False)
 
 
 @click.command()

@@ -33,10 +33,11 @@ def keygen(path: Path) -> tuple[Path, Path]:
     private = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
                                 serialization.NoEncryption())
     public = key.public_key().public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
-    path.write_bytes(private)
-    path.chmod(0o600)
+    from events import files
+
     pub = path.with_name(path.name + ".pub")
-    pub.write_bytes(public)
+    files.write(path, private, mode=0o600)
+    files.write(pub, public)
     return path, pub
 
 
@@ -90,11 +91,14 @@ def read(path: Path) -> dict:
     return checkpoint
 
 
-def sign_log(log, key: Ed25519PrivateKey) -> dict:
-    """Sign the log's current Merkle root and remember the checkpoint in the store."""
+def sign_log(log, key: Ed25519PrivateKey, keep=None) -> dict:
+    """Sign the log's current Merkle root, hand it to `keep` (e.g. write the file; a refusal there
+    records nothing), then remember the checkpoint in the store."""
     from events import merkle
 
     leaves = log.leaf_hashes()
     signed = make(log.origin(), len(leaves), merkle.root(leaves), key)
+    if keep is not None:
+        keep(signed)
     log.record_checkpoint(signed)
     return signed
