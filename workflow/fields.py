@@ -244,11 +244,64 @@ def opt(name: str, parse: Callable[[Any], Any]) -> Field:
 
 
 _DECIMAL_JSON = json.JSONDecoder(parse_float=Decimal)
+MAX_DEPTH = 32
+"""How deeply JSON may nest: far beyond any GeoJSON geometry, far below Python's recursion limit."""
+ENVELOPE_KEYS = frozenset({"_type_", "_data_"})
+"""Keys of the event store's transcoding envelope: a stored dict holding one would be read back as
+something else (or not at all), so no recorded value may carry them."""
+
+
+def _too_deep(raw: str) -> int | None:
+    """The index where `raw`'s brackets nest deeper than MAX_DEPTH (strings skipped), or None."""
+    depth, in_string, escaped = 0, False, False
+    for index, ch in enumerate(raw):
+        if in_string:
+            if escaped:
+                escaped = False
+            elif ch == "\\":
+                escaped = True
+            elif ch == '"':
+                in_string = False
+        elif ch == '"':
+            in_string = True
+        elif ch in "[{":
+            depth += 1
+            if depth > MAX_DEPTH:
+                return index
+        elif ch in "]}":
+            depth -= 1
+    return None
 
 
 def loads(raw: str) -> Any:
-    """JSON with numbers read as exact decimals (integers stay integers); one decoder for every line."""
+    """JSON with numbers read as exact decimals (integers stay integers); one decoder for every line.
+    Nesting deeper than MAX_DEPTH is refused before the decoder recurses into it."""
+    deep = _too_deep(raw)
+    if deep is not None:
+        raise json.JSONDecodeError(f"nested deeper than {MAX_DEPTH} levels", raw, deep)
     return _DECIMAL_JSON.decode(raw)
+
+
+def plain(value: Any, where: str = "data", depth: int = 0) -> Any:
+    """Refuse (BadValue) what must never be recorded however it arrived: nesting deeper than MAX_DEPTH,
+    a dict with the store's envelope keys (_type_, _data_), text with a lone surrogate (not UTF-8)."""
+    if depth > MAX_DEPTH:
+        raise BadValue(f"nested at most {MAX_DEPTH} levels deep ({where})")
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            raise BadValue(f"UTF-8 text ({where} holds a lone surrogate)") from None
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            if key in ENVELOPE_KEYS:
+                raise BadValue(f"free of the reserved keys _type_ and _data_ ({where} has {key!r})")
+            plain(key, where, depth + 1)
+            plain(item, f"{where}.{key}", depth + 1)
+    elif isinstance(value, (list, tuple)):
+        for item in value:
+            plain(item, where, depth + 1)
+    return value
 
 
 def cli_value(raw: str) -> Any:
