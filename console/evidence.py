@@ -110,7 +110,7 @@ def prove(ctx, parcel, version, checkpoint_path, kind):
 
 
 @click.command("check-proof")
-@click.argument("proof_file", type=click.File("r", encoding="utf-8"))
+@click.argument("proof_file", type=click.Path(dir_okay=False))
 @click.option("--pubkey", "pubkey_path", type=click.Path(dir_okay=False), help="Also check the checkpoint's signature.")
 def check_proof(proof_file, pubkey_path):
     """Check an inclusion proof on its own: event bytes → chain hash → Merkle path → signed root.
@@ -120,12 +120,9 @@ def check_proof(proof_file, pubkey_path):
       minerehab check-proof TL23-01-v14.proof.json --pubkey auditor.key.pub
     """
     from events import checkpoint as checkpoints
-    from events.proofs import check_inclusion
+    from events.proofs import check_inclusion, read
 
-    try:
-        proof = json.load(proof_file)
-    except ValueError as error:
-        fail(f"{proof_file.name}: not a JSON proof ({error})")
+    proof = read(proof_file)
     public = checkpoints.load_public(pubkey_path) if pubkey_path else None
     problems = check_inclusion(proof, public)
     if problems:

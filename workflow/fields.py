@@ -13,6 +13,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, Callable
 
+from events import jsontext
 from events.clock import BadDate, parse_date
 from workflow.vocabulary import ROLES
 
@@ -244,41 +245,16 @@ def opt(name: str, parse: Callable[[Any], Any]) -> Field:
 
 
 _DECIMAL_JSON = json.JSONDecoder(parse_float=Decimal)
-MAX_DEPTH = 32
-"""How deeply JSON may nest: far beyond any GeoJSON geometry, far below Python's recursion limit."""
+MAX_DEPTH = jsontext.MAX_DEPTH
 ENVELOPE_KEYS = frozenset({"_type_", "_data_"})
 """Keys of the event store's transcoding envelope: a stored dict holding one would be read back as
 something else (or not at all), so no recorded value may carry them."""
 
 
-def _too_deep(raw: str) -> int | None:
-    """The index where `raw`'s brackets nest deeper than MAX_DEPTH (strings skipped), or None."""
-    depth, in_string, escaped = 0, False, False
-    for index, ch in enumerate(raw):
-        if in_string:
-            if escaped:
-                escaped = False
-            elif ch == "\\":
-                escaped = True
-            elif ch == '"':
-                in_string = False
-        elif ch == '"':
-            in_string = True
-        elif ch in "[{":
-            depth += 1
-            if depth > MAX_DEPTH:
-                return index
-        elif ch in "]}":
-            depth -= 1
-    return None
-
-
 def loads(raw: str) -> Any:
     """JSON with numbers read as exact decimals (integers stay integers); one decoder for every line.
     Nesting deeper than MAX_DEPTH is refused before the decoder recurses into it."""
-    deep = _too_deep(raw)
-    if deep is not None:
-        raise json.JSONDecodeError(f"nested deeper than {MAX_DEPTH} levels", raw, deep)
+    jsontext.check_depth(raw)
     return _DECIMAL_JSON.decode(raw)
 
 
