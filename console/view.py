@@ -216,7 +216,7 @@ def taskforce_history(ctx, taskforce_id, as_json):
 
 @click.command("list")
 @click.option("--state", help="Only parcels in this state.")
-@click.option("--year", type=int, help="Only parcels planned for this year.")
+@click.option("--year", type=click.IntRange(1949, 2100), help="Only parcels planned for this year.")
 @click.option("--township", help="Only parcels of this township.")
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_context
