@@ -164,7 +164,7 @@ def person_show(ctx, name, on, as_json):
 
 
 @click.command()
-@click.argument("file", type=click.File("r", encoding="utf-8"))
+@click.argument("file", type=click.File("rb"))
 @click.option("--key", "key_path", envvar="MINEREHAB_KEY", required=True, type=click.Path(dir_okay=False),
               metavar="FILE", help="Your private key (env MINEREHAB_KEY).")
 @click.pass_context
@@ -178,11 +178,12 @@ def sign(ctx, file, key_path):
     """
     from policies.refusals import Refused
     from workflow import fields
-    from workflow.commands import from_json, to_jsonl
+    from workflow.commands import decoded, from_json, to_jsonl
     from workflow.registry import signed_lines
 
     lines = []
     for number, raw in enumerate(file, start=1):
+        raw = decoded(raw, number)
         if not raw.strip():
             continue
         try:
