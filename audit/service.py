@@ -42,6 +42,19 @@ def chosen_rules(text: str | None) -> list[str] | None:
     return chosen
 
 
+def known_subject(ledger, subject: str) -> None:
+    """Refuse a --subject the store has never heard of (a typo must not read as "no findings")."""
+    from difflib import get_close_matches
+
+    known = {"store", *(name.split(":", 1)[-1] for name in ledger.raw.keys().values())}
+    if subject in known:
+        return
+    near = get_close_matches(subject, sorted(known), n=1, cutoff=0.6)
+    raise BadInput(f"--subject {subject}: no such parcel, batch, programme or task force in the store"
+                   + (f" (did you mean {near[0]}?)" if near else ""),
+                   f"--subject {subject}：存储中没有这个图斑、批次、方案或专班" + (f"（是否想输入 {near[0]}？）" if near else ""))
+
+
 def unsigned_store(as_of: date, config) -> Finding:
     """R24 of a trial store: nothing in it is attributable to a person."""
     return Finding("R24", config.severities["R24"], "store", "R24.2", (), (), as_of)
@@ -52,6 +65,8 @@ def run(ledger, as_of: date, rules: str | None = None, subject: str | None = Non
     """A full audit, or a re-audit through the kept state in `state_path` (the same findings, faster)."""
     config = load_config(config_path)
     chosen = chosen_rules(rules)
+    if subject:
+        known_subject(ledger, subject)
     if state_path:
         findings, summary, _new = kept.run(ledger, as_of, state_path, config, chosen, tick=tick)
         if subject:  # the kept audit of the whole store answers for one subject at once

@@ -75,12 +75,35 @@ def headers(*names: str) -> list[str]:
     return [say("COLUMNS", n) for n in names]
 
 
+CONTROLS = {c: f"\\x{c:02x}" for c in [*range(0x20), 0x7F, *range(0x80, 0xA0)]}
+CONTROLS.update({ord("\n"): "\\n", ord("\r"): "\\r", ord("\t"): "\\t"})
+
+
+def safe(text) -> str:
+    """Stored text as it may reach a terminal: control characters (escape sequences, bells, newlines
+    that would forge a line) shown escaped, never sent raw."""
+    return str(text).translate(CONTROLS)
+
+
 def cell_text(value) -> str:
     if value is None:
         return ""
     if isinstance(value, (dict, list)):
-        return json.dumps(to_jsonable(value), ensure_ascii=False, separators=(",", ":"))
-    return str(value)
+        return safe(json.dumps(to_jsonable(value), ensure_ascii=False, separators=(",", ":")))
+    return safe(value)
+
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def inert(value):
+    """A spreadsheet cell that cannot run as a formula: text starting with = + - @ gets a leading
+    quote (a plain number such as -2.5 stays as it is)."""
+    import re
+
+    if isinstance(value, str) and value.startswith(FORMULA_START) and not re.fullmatch(r"-?\d+(\.\d+)?", value):
+        return "'" + value
+    return value
 
 
 def parse_date(value: str | None, option: str) -> date | None:
@@ -125,6 +148,10 @@ def write_rows(rows: list[dict], fmt: str, output: str | None) -> None:
     import csv
     import io
 
+    from events import files
+
+    ctx = click.get_current_context(silent=True)
+    store = (ctx.find_root().obj or {}).get("store") if ctx else None
     if fmt == "xlsx":
         if not output:
             fail("--format xlsx needs --output FILE.xlsx")
@@ -134,22 +161,24 @@ def write_rows(rows: list[dict], fmt: str, output: str | None) -> None:
         sheet = book.active
         sheet.append(list(rows[0]))
         for row in rows:
-            sheet.append([float(v) if isinstance(v, Decimal) else v for v in row.values()])
-        book.save(output)
+            sheet.append([float(v) if isinstance(v, Decimal) else inert(v) for v in row.values()])
+        files.check(output, store=store)
+        data = io.BytesIO()
+        book.save(data)
+        files.write(output, data.getvalue(), store=store)
         click.echo(f"wrote {output}")
         return
     buffer = io.StringIO()
     if fmt == "csv":
         writer = csv.writer(buffer, lineterminator="\n")
         writer.writerow(list(rows[0]))
-        writer.writerows([cell_text(v) for v in row.values()] for row in rows)
+        writer.writerows([inert(cell_text(v)) for v in row.values()] for row in rows)
     elif fmt == "md":
         buffer.write("| " + " | ".join(rows[0]) + " |\n|" + "---|" * len(rows[0]) + "\n")
         for row in rows:
             buffer.write("| " + " | ".join(cell_text(v) for v in row.values()) + " |\n")
     if output:
-        with open(output, "w", encoding="utf-8") as handle:
-            handle.write(buffer.getvalue())
+        files.write(output, buffer.getvalue(), store=store)
         click.echo(f"wrote {output}")
     else:
         click.echo(buffer.getvalue(), nl=False)

@@ -23,16 +23,21 @@ def checkpoint(ctx, key_path, out):
     """
     from events import checkpoint as checkpoints
 
+    from events import files
+
+    def text(signed):
+        return json.dumps(signed, ensure_ascii=False, indent=2) + "\n"
+
+    if out:
+        files.check(out, store=ctx.obj["store"], reads=[key_path])
     key = checkpoints.load_private(key_path)
     ledger = open_ledger(ctx)
-    signed = checkpoints.sign_log(ledger.raw, key)
-    text = json.dumps(signed, ensure_ascii=False, indent=2)
+    keep = (lambda s: files.write(out, text(s), store=ctx.obj["store"], reads=[key_path])) if out else None
+    signed = checkpoints.sign_log(ledger.raw, key, keep)
     if out:
-        with open(out, "w", encoding="utf-8") as handle:
-            handle.write(text + "\n")
         click.echo(f"wrote {out}: {signed['tree_size']} events, root {signed['root']}")
     else:
-        click.echo(text)
+        click.echo(text(signed), nl=False)
 
 
 @click.command()
@@ -105,7 +110,7 @@ def prove(ctx, parcel, version, checkpoint_path, kind):
 
 
 @click.command("check-proof")
-@click.argument("proof_file", type=click.File("r", encoding="utf-8"))
+@click.argument("proof_file", type=click.Path(dir_okay=False))
 @click.option("--pubkey", "pubkey_path", type=click.Path(dir_okay=False), help="Also check the checkpoint's signature.")
 def check_proof(proof_file, pubkey_path):
     """Check an inclusion proof on its own: event bytes → chain hash → Merkle path → signed root.
@@ -115,12 +120,9 @@ def check_proof(proof_file, pubkey_path):
       minerehab check-proof TL23-01-v14.proof.json --pubkey auditor.key.pub
     """
     from events import checkpoint as checkpoints
-    from events.proofs import check_inclusion
+    from events.proofs import check_inclusion, read
 
-    try:
-        proof = json.load(proof_file)
-    except ValueError as error:
-        fail(f"{proof_file.name}: not a JSON proof ({error})")
+    proof = read(proof_file)
     public = checkpoints.load_public(pubkey_path) if pubkey_path else None
     problems = check_inclusion(proof, public)
     if problems:

@@ -27,7 +27,8 @@ from console.common import (
               help="sm2: the 国密 profile (SM2 with SM3).")
 @click.option("--name", metavar="ORIGIN", help="Name in the signed-note verifier key (default: the file's name).")
 @click.option("--force", is_flag=True, help="Replace an existing key pair (the old private key is lost).")
-def keygen(out, algorithm, name, force):
+@click.pass_context
+def keygen(ctx, out, algorithm, name, force):
     """Write a key pair: FILE (private, mode 0600, encrypted with MINEREHAB_KEY_PASSPHRASE if set), FILE.pub, FILE.vkey.
 
     \b
@@ -42,7 +43,7 @@ def keygen(out, algorithm, name, force):
     passphrase = os.environ.get("MINEREHAB_KEY_PASSPHRASE")
     key = keys.generate(algorithm)
     private, public, vkey = keys.write_keypair(Path(out), key, passphrase.encode() if passphrase else None,
-                                               force=force, name=name)
+                                               force=force, name=name, store=ctx.obj["store"])
     click.echo(f"wrote {private} (keep it secret), {public} and {vkey}; fingerprint {key.public.fingerprint}")
 
 
@@ -163,7 +164,7 @@ def person_show(ctx, name, on, as_json):
 
 
 @click.command()
-@click.argument("file", type=click.File("r", encoding="utf-8"))
+@click.argument("file", type=click.File("rb"))
 @click.option("--key", "key_path", envvar="MINEREHAB_KEY", required=True, type=click.Path(dir_okay=False),
               metavar="FILE", help="Your private key (env MINEREHAB_KEY).")
 @click.pass_context
@@ -177,11 +178,12 @@ def sign(ctx, file, key_path):
     """
     from policies.refusals import Refused
     from workflow import fields
-    from workflow.commands import from_json, to_jsonl
+    from workflow.commands import decoded, from_json, to_jsonl
     from workflow.registry import signed_lines
 
     lines = []
     for number, raw in enumerate(file, start=1):
+        raw = decoded(raw, number)
         if not raw.strip():
             continue
         try:

@@ -101,10 +101,13 @@ def do(ctx, trigger, target, batch, programme, taskforce, on, actor, role, key_p
             fail(f"--data is not valid JSON ({error.msg} at column {error.colno})")
         if not isinstance(data, dict):
             fail("--data must be a JSON object")
+    from_data = set(data)
     for item in sets:
         name, sep, value = item.partition("=")
         if not sep or not name:
             fail(f"--set {item!r} is not KEY=VALUE")
+        if name in from_data:
+            fail(f"{name} is given by both --data and --set; give it once", f"{name} 同时由 --data 和 --set 给出；只给一次")
         try:
             data[name] = fields.cli_value(value)
         except fields.BadValue as error:
@@ -127,7 +130,7 @@ def do(ctx, trigger, target, batch, programme, taskforce, on, actor, role, key_p
 
 
 @click.command("apply")
-@click.argument("file", type=click.File("r", encoding="utf-8"))
+@click.argument("file", type=click.File("rb"))
 @click.option("--each", is_flag=True, help="Commit line by line and report each failure (default: all or nothing).")
 @click.option("--migration", is_flag=True, help="Mark every event as migrated (backfilled history).")
 @click.option("--key", "key_path", envvar="MINEREHAB_KEY", type=click.Path(dir_okay=False), metavar="FILE",
@@ -147,6 +150,8 @@ def apply_cmd(ctx, file, each, migration, key_path, as_json):
 
     ledger = open_ledger(ctx)
     commands = list(read_jsonl(file, migrated=migration))
+    if not commands:
+        fail(f"no commands in {file.name}", f"{file.name} 中没有命令")
     if key_path:
         commands = sign_with(ledger, load_signer(key_path), commands)
     with Ticker(len(commands), "applying") as tick:

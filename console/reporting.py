@@ -47,6 +47,10 @@ def report_progress(ctx, as_of, programme_id, fmt, as_json, output):
 
     fmt = "json" if as_json else fmt
     day = parse_date(as_of, "--as-of")
+    if output:
+        from events import files
+
+        files.check(output, store=ctx.obj["store"])
     ledger = open_ledger(ctx)
     programmes = ledger.records("programme", as_of=day)
     chosen = choose_programme(programmes, programme_id)
@@ -73,10 +77,12 @@ def report_html(ctx, out, as_of):
     """
     from reports.html import page
 
+    from events import files
+
     day = parse_date(as_of, "--as-of") or business_today()
+    files.check(out, store=ctx.obj["store"])
     ledger = open_ledger(ctx)
-    with open(out, "w", encoding="utf-8") as handle:
-        handle.write(page(ledger, day, lang()))
+    files.write(out, page(ledger, day, lang()), store=ctx.obj["store"])
     click.echo(f"wrote {out}")
 
 
@@ -123,7 +129,11 @@ def diagram(ctx, parcel, batch_id, fmt, output):
 
     if parcel and batch_id:
         fail("diagram: give --parcel or --batch, not both")
+    from events import files
+
     kind, key = ("batch", batch_id) if batch_id else ("parcel", parcel)
+    if output:
+        files.check(output, store=ctx.obj["store"])
     current, path = None, []
     if key:
         ledger = open_ledger(ctx)
@@ -133,16 +143,14 @@ def diagram(ctx, parcel, batch_id, fmt, output):
     if fmt == "mermaid":
         text = mermaid(kind, lang(), current, path)
         if output:
-            with open(output, "w", encoding="utf-8") as handle:
-                handle.write(text)
+            files.write(output, text, store=ctx.obj["store"])
             click.echo(f"wrote {output}")
         else:
             click.echo(text)
         return
     data = rendered(kind, fmt, lang(), current, path)
     if output:
-        with open(output, "wb") as handle:
-            handle.write(data)
+        files.write(output, data, store=ctx.obj["store"])
         click.echo(f"wrote {output}")
     else:
         click.get_binary_stream("stdout").write(data)

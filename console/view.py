@@ -8,6 +8,7 @@ import click
 
 from console.common import (
     cell_text,
+    safe,
     emit_json,
     fail,
     headers,
@@ -56,19 +57,21 @@ def print_history(ctx, kind, key, as_json) -> None:
         move = f"{say('STATES', r['from'])} → {say('STATES', r['to'])}" if r["to"] else f"({say('COLUMNS', 'fact')})"
         event = named("FACTS" if r["to"] is None else "TRIGGERS", r["event"])
         recorded = r["recorded_at"].astimezone(BUSINESS_TZ).strftime("%Y-%m-%d %H:%M:%S")
-        click.echo(f"v{r['version']:<3} {r['on']}  {event}{' (migrated)' if r['migrated'] else ''}  {move}  "
-                   f"{r['actor']} ({say('ROLES', r['role'])})  {say('COLUMNS', 'recorded')} {recorded}")
+        click.echo(f"v{r['version']:<3} {r['on']}  {safe(event)}{' (migrated)' if r['migrated'] else ''}  {safe(move)}  "
+                   f"{safe(r['actor'])} ({safe(say('ROLES', r['role']))})  {say('COLUMNS', 'recorded')} {recorded}")
         if r["data"]:
-            click.echo("     " + "  ".join(f"{k}={cell_text(v)}" for k, v in r["data"].items()))
+            click.echo("     " + "  ".join(f"{safe(k)}={cell_text(v)}" for k, v in r["data"].items()))
         if r["reason"]:
-            click.echo(f"     reason: {r['reason']}")
+            click.echo(f"     reason: {safe(r['reason'])}")
         signature = r.get("signature")
         if signature and "via" in signature:
-            click.echo(f"     {say('COLUMNS', 'signed')}: {signature['via']}")
+            click.echo(f"     {say('COLUMNS', 'signed')}: {safe(signature['via'])}")
         elif signature:
-            click.echo(f"     {say('COLUMNS', 'signed')}: {signature.get('signer', r['actor'])} {signature['key']}")
+            click.echo(f"     {say('COLUMNS', 'signed')}: {safe(signature.get('signer', r['actor']))} "
+                       f"{safe(signature['key'])}")
         for d in r["documents"]:
-            click.echo(f"     document: {d['title']} {d['ref']}" + (f" sha256:{d['sha256']}" if "sha256" in d else ""))
+            click.echo(f"     document: {safe(d['title'])} {safe(d['ref'])}"
+                       + (f" sha256:{d['sha256']}" if "sha256" in d else ""))
 
 
 @click.command()
@@ -213,7 +216,7 @@ def taskforce_history(ctx, taskforce_id, as_json):
 
 @click.command("list")
 @click.option("--state", help="Only parcels in this state.")
-@click.option("--year", type=int, help="Only parcels planned for this year.")
+@click.option("--year", type=click.IntRange(1949, 2100), help="Only parcels planned for this year.")
 @click.option("--township", help="Only parcels of this township.")
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_context

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -33,10 +34,11 @@ def keygen(path: Path) -> tuple[Path, Path]:
     private = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
                                 serialization.NoEncryption())
     public = key.public_key().public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
-    path.write_bytes(private)
-    path.chmod(0o600)
+    from events import files
+
     pub = path.with_name(path.name + ".pub")
-    pub.write_bytes(public)
+    files.write(path, private, mode=0o600)
+    files.write(pub, public)
     return path, pub
 
 
@@ -79,22 +81,49 @@ def signature_ok(checkpoint: dict, key: Ed25519PublicKey) -> bool:
         return False
 
 
+MAX_TREE_SIZE = 2**63 - 1
+HEX64 = re.compile(r"[0-9a-f]{64}")
+
+
 def read(path: Path) -> dict:
-    try:
-        checkpoint = json.loads(Path(path).read_text(encoding="utf-8"))
-    except (OSError, ValueError) as error:
-        raise KeyError_(f"{path}: not a readable checkpoint ({error})") from None
-    missing = {*FIELDS, "signature"} - set(checkpoint if isinstance(checkpoint, dict) else ())
+    from events import jsontext
+
+    checkpoint = jsontext.read_file(path, "checkpoint", KeyError_)
+    if not isinstance(checkpoint, dict):
+        raise KeyError_(f"{path}: a checkpoint is a JSON object, not {type(checkpoint).__name__}")
+    missing = {*FIELDS, "signature"} - set(checkpoint)
     if missing:
         raise KeyError_(f"{path}: a checkpoint needs {', '.join(sorted(missing))}")
+    problem = malformed(checkpoint)
+    if problem:
+        raise KeyError_(f"{path}: {problem}")
     return checkpoint
 
 
-def sign_log(log, key: Ed25519PrivateKey) -> dict:
-    """Sign the log's current Merkle root and remember the checkpoint in the store."""
+def malformed(checkpoint) -> str | None:
+    """What is wrong with a checkpoint's shape (types and ranges), or None."""
+    if not isinstance(checkpoint, dict):
+        return "the checkpoint is not a JSON object"
+    size = checkpoint.get("tree_size")
+    if type(size) is not int or not 0 <= size <= MAX_TREE_SIZE:
+        return f"tree_size {str(size)[:40]!r} is not a whole number of events from 0 to {MAX_TREE_SIZE}"
+    root = checkpoint.get("root")
+    if not isinstance(root, str) or not HEX64.fullmatch(root):
+        return f"root {str(root)[:80]!r} is not 64 lowercase hexadecimal digits"
+    for name in ("origin", "timestamp", "signature"):
+        if not isinstance(checkpoint.get(name), str):
+            return f"{name} is not text"
+    return None
+
+
+def sign_log(log, key: Ed25519PrivateKey, keep=None) -> dict:
+    """Sign the log's current Merkle root, hand it to `keep` (e.g. write the file; a refusal there
+    records nothing), then remember the checkpoint in the store."""
     from events import merkle
 
     leaves = log.leaf_hashes()
     signed = make(log.origin(), len(leaves), merkle.root(leaves), key)
+    if keep is not None:
+        keep(signed)
     log.record_checkpoint(signed)
     return signed

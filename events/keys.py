@@ -364,40 +364,19 @@ def load_public(path: str | Path) -> PublicKey:
 
 
 def _write_atomically(path: Path, data: bytes, mode: int, force: bool) -> None:
-    """Write a temp file created with `mode` from its first byte (O_EXCL, O_NOFOLLOW) beside
-    path, then move it into place: os.link refuses an existing name (no race between a check
-    and the write), os.replace with force. Neither follows a symlink at path."""
-    fd, tmp = None, None
-    for _ in range(100):
-        tmp = path.with_name(f".{path.name}.{os.urandom(6).hex()}.tmp")
-        try:
-            fd = os.open(tmp, os.O_CREAT | os.O_EXCL | os.O_WRONLY | os.O_NOFOLLOW, mode)
-            break
-        except FileExistsError:
-            continue
-    if fd is None:
-        raise KeyFileError(f"{path}: could not create a temporary file beside it")
+    """events.files.write (temp file beside path, O_EXCL, O_NOFOLLOW, then os.replace with force or
+    os.link, which refuses an existing name), its refusals as KeyFileError."""
+    from events import files
+
     try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        if force:
-            os.replace(tmp, path)
-        else:
-            os.link(tmp, path, follow_symlinks=False)
-            os.unlink(tmp)
-    except FileExistsError:
-        raise KeyFileError(f"{path}: exists already; pass force to replace it") from None
-    except OSError as error:
-        raise KeyFileError(f"{path}: cannot be written ({error.strerror})") from None
-    finally:
-        if os.path.lexists(tmp):
-            os.unlink(tmp)
+        files.write(path, data, mode=mode, replace=force)
+    except files.OutputError as error:
+        raise KeyFileError(error.en.replace("pass --force", "pass force"), error.zh) from None
 
 
 def write_keypair(path: str | Path, key: PrivateKey, passphrase: bytes | None = None,
-                  force: bool = False, name: str | None = None) -> tuple[Path, Path, Path]:
+                  force: bool = False, name: str | None = None, store=False,
+                  reads=()) -> tuple[Path, Path, Path]:
     """Write PATH (private PKCS#8 PEM, mode 0600, encrypted when a passphrase is given), PATH.pub
     (SubjectPublicKeyInfo PEM) and PATH.vkey (signed-note verifier key named `name`, by default
     the file's name). Nothing is written unless all three names are free (or force), and none
@@ -409,7 +388,13 @@ def write_keypair(path: str | Path, key: PrivateKey, passphrase: bytes | None = 
         raise KeyFileError(f"{targets[2]}: {vname!r} is not a key name (non-empty, no spaces, no '+')")
     if not path.parent.is_dir():
         raise KeyFileError(f"{path}: the folder {path.parent} does not exist")
+    from events import files
+
     for target in targets:
+        try:
+            files.check(target, store=store, reads=reads)
+        except files.OutputError as error:
+            raise KeyFileError(error.en, error.zh) from None
         if target.is_symlink():
             raise KeyFileError(f"{target}: is a symlink; refusing to write through it")
         if target.exists() and not force:

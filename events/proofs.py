@@ -43,6 +43,39 @@ def inclusion(ledger, kind: str, key: str, version: int, checkpoint: dict) -> di
     }
 
 
+HEX = "0123456789abcdefABCDEF"
+
+
+def _hex(value, length: int | None = 64) -> bool:
+    return isinstance(value, str) and all(c in HEX for c in value) and (length is None or len(value) == length)
+
+
+def read(path) -> dict:
+    """An inclusion proof file, its shape checked (types, hex, ranges): a malformed one is BadInput
+    (one line), never a traceback nor a verdict of INVALID."""
+    from events import jsontext
+
+    proof = jsontext.read_file(path, "proof", ProofError)
+    if not isinstance(proof, dict):
+        raise ProofError(f"{path}: a proof is a JSON object, not {type(proof).__name__}")
+    fields = {"aggregate": str, "originator_id": str, "version": int, "topic": str, "state": str,
+              "previous": str, "leaf": str, "leaf_index": int, "path": list, "checkpoint": dict}
+    missing = sorted(set(fields) - set(proof))
+    if missing:
+        raise ProofError(f"{path}: a proof needs {', '.join(missing)}")
+    for name, kind in fields.items():
+        if type(proof[name]) is not kind:
+            raise ProofError(f"{path}: {name} is not {kind.__name__ if kind is not str else 'text'}")
+    problem = checkpoints.malformed(proof["checkpoint"])
+    if problem:
+        raise ProofError(f"{path}: checkpoint: {problem}")
+    if proof["version"] < 1 or not 0 <= proof["leaf_index"] < max(proof["checkpoint"]["tree_size"], 1):
+        raise ProofError(f"{path}: version or leaf_index out of range")
+    if not all(_hex(p) for p in proof["path"]) or not _hex(proof["previous"]) or not _hex(proof["leaf"]):
+        raise ProofError(f"{path}: path, previous and leaf must be 64 hexadecimal digits each")
+    return proof
+
+
 def check_inclusion(proof: dict, public_key=None) -> list[str]:
     problems = []
     try:

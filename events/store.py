@@ -89,7 +89,12 @@ class Store:
         return masked(self.location)
 
     def prepare(self) -> None:
-        """Before `init` on PostgreSQL: make sure the schema exists."""
+        """Before `init`: on PostgreSQL make sure the schema exists; a SQLite file needs an existing folder."""
+        if self.kind == "sqlite":
+            folder = Path(self.location).parent
+            if not folder.is_dir():
+                raise StoreError(f"store {self.location}: the folder {folder} does not exist",
+                                 f"存储 {self.location}：文件夹 {folder} 不存在")
         if self.kind == "postgresql":
             with self.connect() as conn:
                 conn.execute(f'CREATE SCHEMA IF NOT EXISTS "{self.postgres["schema"]}"')  # checked by resolve()

@@ -47,8 +47,8 @@ def load_config(path: Path | None = None) -> Config:
         return Config(thresholds, severities)
     try:
         raw = tomllib.loads(Path(path).read_text(encoding="utf-8"))
-    except (OSError, tomllib.TOMLDecodeError) as error:
-        raise ConfigError(f"{path}: cannot read TOML ({error})") from None
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
+        raise ConfigError(f"{path}: cannot read TOML ({str(error).splitlines()[0] if str(error) else error})") from None
     for section, values in raw.items():
         if section == "severity":
             for rule_id, severity in values.items():

@@ -78,9 +78,9 @@ def build(do: Any, kind: str, target: Any, actor: Any, role: Any, on: Any, data:
         if value is None or value == "":
             raise Refused(f"{name} is missing", line)
         try:
-            return parse(value)
+            return parse(f.plain(value, name))
         except f.BadValue as error:
-            raise Refused(f"{name} {value!r} is not {error}", line) from None
+            raise Refused(f"{name} {value!r} is not {error}"[:300], line) from None
 
     command = Command(
         do=need("do", f.text, do), kind=kind, target=need(kind, f.text, target),
@@ -91,6 +91,10 @@ def build(do: Any, kind: str, target: Any, actor: Any, role: Any, on: Any, data:
         data = {}
     if not isinstance(data, dict):
         raise Refused("data must be a JSON object", line)
+    try:
+        f.plain(data)
+    except f.BadValue as error:
+        raise Refused(f"data must be {error}", line) from None
     command.data = data
     if reason is not None:
         command.reason = need("reason", f.text, reason)
@@ -131,9 +135,26 @@ def signature_block(value: Any, line: int | None = None) -> dict:
     return dict(value)
 
 
-def read_jsonl(lines: Iterable[str], migrated: bool = False) -> Iterator[Command | Refused]:
-    """Commands of a JSONL stream; a bad line yields its refusal instead, so `--each` can go on."""
+def decoded(raw: str | bytes, number: int) -> str:
+    """One JSONL line as text: bytes must be UTF-8 (a BOM on the first line is dropped)."""
+    if isinstance(raw, str):
+        return raw
+    try:
+        return raw.decode("utf-8-sig" if number == 1 else "utf-8")
+    except UnicodeDecodeError as error:
+        raise Refused(f"not UTF-8 text (byte {error.start + 1})", number, f"不是 UTF-8 文本（第 {error.start + 1} 个字节）") \
+            from None
+
+
+def read_jsonl(lines: Iterable[str | bytes], migrated: bool = False) -> Iterator[Command | Refused]:
+    """Commands of a JSONL stream (text, or bytes decoded line by line); a bad line yields its refusal
+    instead, so `--each` can go on."""
     for number, raw in enumerate(lines, start=1):
+        try:
+            raw = decoded(raw, number)
+        except Refused as refusal:
+            yield refusal
+            continue
         if not raw.strip():
             continue
         try:

@@ -13,6 +13,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, Callable
 
+from events import jsontext
 from events.clock import BadDate, parse_date
 from workflow.vocabulary import ROLES
 
@@ -244,11 +245,39 @@ def opt(name: str, parse: Callable[[Any], Any]) -> Field:
 
 
 _DECIMAL_JSON = json.JSONDecoder(parse_float=Decimal)
+MAX_DEPTH = jsontext.MAX_DEPTH
+ENVELOPE_KEYS = frozenset({"_type_", "_data_"})
+"""Keys of the event store's transcoding envelope: a stored dict holding one would be read back as
+something else (or not at all), so no recorded value may carry them."""
 
 
 def loads(raw: str) -> Any:
-    """JSON with numbers read as exact decimals (integers stay integers); one decoder for every line."""
+    """JSON with numbers read as exact decimals (integers stay integers); one decoder for every line.
+    Nesting deeper than MAX_DEPTH is refused before the decoder recurses into it."""
+    jsontext.check_depth(raw)
     return _DECIMAL_JSON.decode(raw)
+
+
+def plain(value: Any, where: str = "data", depth: int = 0) -> Any:
+    """Refuse (BadValue) what must never be recorded however it arrived: nesting deeper than MAX_DEPTH,
+    a dict with the store's envelope keys (_type_, _data_), text with a lone surrogate (not UTF-8)."""
+    if depth > MAX_DEPTH:
+        raise BadValue(f"nested at most {MAX_DEPTH} levels deep ({where})")
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            raise BadValue(f"UTF-8 text ({where} holds a lone surrogate)") from None
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            if key in ENVELOPE_KEYS:
+                raise BadValue(f"free of the reserved keys _type_ and _data_ ({where} has {key!r})")
+            plain(key, where, depth + 1)
+            plain(item, f"{where}.{key}", depth + 1)
+    elif isinstance(value, (list, tuple)):
+        for item in value:
+            plain(item, where, depth + 1)
+    return value
 
 
 def cli_value(raw: str) -> Any:

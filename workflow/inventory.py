@@ -20,16 +20,24 @@ from workflow.specs import PARCEL_SPECS
 from workflow.vocabulary import ATTRIBUTES, VALUE_LABELS, header_key
 
 MAX_PROBLEMS = 20
+MAX_CELL = 131_072
+"""The longest cell read (the csv module's own default limit): no field of a parcel is anywhere near it."""
+MAX_XLSX_BYTES = 50 * 1024 * 1024
+"""The most a workbook may inflate to (all its parts uncompressed): a county table is a few MB at most."""
 
 
 class ImportProblems(BadInput):
-    """Everything wrong with a table, one line per problem."""
+    """Everything wrong with a table, in one line: how many problems, then each (the first MAX_PROBLEMS)."""
 
     def __init__(self, path: Path, problems: list[str]):
         self.problems = problems
         shown = problems[:MAX_PROBLEMS]
-        more = f"\n{path}: … and {len(problems) - len(shown)} more" if len(problems) > len(shown) else ""
-        super().__init__("\n".join(f"{path}: {p}" for p in shown) + more)
+        more = f"; … and {len(problems) - len(shown)} more" if len(problems) > len(shown) else ""
+        if len(problems) == 1:
+            super().__init__(f"{path}: {problems[0]}", f"{path}：{problems[0]}")
+        else:
+            body = "; ".join(shown) + more
+            super().__init__(f"{path}: {len(problems)} problems: {body}", f"{path}：{len(problems)} 处问题：{body}")
 
 
 @dataclass
@@ -59,15 +67,56 @@ def _read_csv(path: Path) -> Table:
             continue
     else:
         raise ImportProblems(path, ["not UTF-8 or GB18030 text"])
-    lines = list(csv.reader(text.splitlines()))
+    reader = csv.reader(text.splitlines())
+    try:
+        lines = list(reader)
+    except csv.Error as error:
+        raise ImportProblems(path, [_csv_problem(text, reader.line_num, error)]) from None
     if not lines:
         raise ImportProblems(path, ["the file is empty"])
+    problems = [f"row {n}, column {_header(lines[0], i)}: holds a NUL byte (\\x00); a table cell is text"
+                for n, row in enumerate(lines, start=1) for i, c in enumerate(row) if "\x00" in c]
+    if problems:
+        raise ImportProblems(path, problems)
     return Table(path, lines[0], [(n, row) for n, row in enumerate(lines[1:], start=2) if any(c.strip() for c in row)])
 
 
+def _header(headers: list[str], index: int) -> str:
+    return f"{index + 1} {headers[index]!r}" if index < len(headers) else str(index + 1)
+
+
+def _csv_problem(text: str, row: int, error: csv.Error) -> str:
+    """The csv module's refusal as a problem naming the row (and, for an oversized cell, its column)."""
+    if "field larger than field limit" not in str(error):
+        return f"row {row}: not a readable CSV row ({error})"
+    old = csv.field_size_limit(len(text) + 1)
+    try:
+        lines = list(csv.reader(text.splitlines()))
+    except csv.Error:
+        lines = []
+    finally:
+        csv.field_size_limit(old)
+    for number, cells in enumerate(lines, start=1):
+        for index, value in enumerate(cells):
+            if len(value) > MAX_CELL:
+                return (f"row {number}, column {_header(lines[0], index)}: a cell of {len(value)} characters "
+                        f"(at most {MAX_CELL})")
+    return f"row {row}: a cell of more than {MAX_CELL} characters"
+
+
 def _read_xlsx(path: Path) -> Table:
+    import zipfile
+
     from openpyxl import load_workbook
 
+    try:
+        with zipfile.ZipFile(path) as archive:
+            inflated = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError) as error:
+        raise ImportProblems(path, [f"not a readable .xlsx workbook ({type(error).__name__})"]) from None
+    if inflated > MAX_XLSX_BYTES:
+        raise ImportProblems(path, [f"the workbook inflates to {inflated // 1024 // 1024} MB "
+                                    f"(at most {MAX_XLSX_BYTES // 1024 // 1024} MB); is it really a county table?"])
     try:
         book = load_workbook(path, read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises several kinds for a file that is not a workbook

@@ -34,7 +34,7 @@ def test_shifted_boundary_in_metres():
 
 
 @settings(max_examples=30, deadline=None)
-@given(st.integers(0, 10_000), st.lists(st.floats(1.0, 200.0), min_size=2, max_size=5, unique=True))
+@given(st.integers(0, 10_000), st.lists(st.integers(1, 200).map(float), min_size=2, max_size=5, unique=True))
 def test_growing_the_survey_is_monotone(seed, distances):
     """The further the survey grows past the design, the lower IoU and the higher extra area and Hausdorff."""
     design = boundary(CENTRE, "6.1234", seed=seed)
