@@ -28,20 +28,6 @@ class KeyError_(BadInput):
     """A key file that is missing or not an Ed25519 key of the expected kind."""
 
 
-def keygen(path: Path) -> tuple[Path, Path]:
-    """Write PATH (private, PEM, mode 600) and PATH.pub (public, PEM)."""
-    key = Ed25519PrivateKey.generate()
-    private = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                serialization.NoEncryption())
-    public = key.public_key().public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
-    from events import files
-
-    pub = path.with_name(path.name + ".pub")
-    files.write(path, private, mode=0o600)
-    files.write(pub, public)
-    return path, pub
-
-
 def load_private(path: Path) -> Ed25519PrivateKey:
     try:
         key = serialization.load_pem_private_key(Path(path).read_bytes(), password=None)

@@ -322,7 +322,7 @@ def _read(path: Path) -> bytes:
 
 def load_private(path: str | Path, passphrase: bytes | None = None) -> PrivateKey:
     """A PKCS#8 PEM private key (Ed25519 or SM2, plain or PBES2-encrypted), e.g. from
-    `checkpoint.keygen`, this module, or `openssl genpkey -algorithm ed25519|SM2`."""
+    the first release's keygen, this module, or `openssl genpkey -algorithm ed25519|SM2`."""
     path = Path(path)
     try:
         label, der = _unpem(_read(path).decode("ascii"))

@@ -124,7 +124,15 @@ def test_keypair_files_round_trip_and_openssl_reads_them(tmp_path, algorithm, mo
 
 
 def test_existing_checkpoint_keys_load(tmp_path):
-    checkpoint.keygen(tmp_path / "cp")
+    """Key files written by the first release's keygen (plain PKCS#8 / SubjectPublicKeyInfo PEM) still load."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    old = Ed25519PrivateKey.generate()
+    (tmp_path / "cp").write_bytes(old.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                                    serialization.NoEncryption()))
+    (tmp_path / "cp.pub").write_bytes(old.public_key().public_bytes(serialization.Encoding.PEM,
+                                                                    serialization.PublicFormat.SubjectPublicKeyInfo))
     key = keys.load_private(tmp_path / "cp")
     assert keys.load_public(tmp_path / "cp.pub") == key.public
     signature = key.sign(b"x")
