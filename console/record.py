@@ -28,7 +28,9 @@ from workflow.registry import sign_with, signing_actor
 @click.option("--unit", metavar="ROLE", help="The administrator's unit: nrb or county_gov.")
 @click.option("--pubkey", "pubkey", type=click.Path(dir_okay=False), metavar="FILE.pub",
               help="The administrator's public key (from `minerehab keygen`).")
-@click.option("--on", "on", metavar="DATE", help="From when the administrator's key is valid (default today).")
+@click.option("--on", "on", metavar="DATE",
+              help="From when the administrator's key and role are valid (default: the whole record, so that "
+                   "past work can be entered).")
 @click.option("--unsigned", is_flag=True, help="A trial store that accepts unsigned commands (every report says so).")
 @click.pass_context
 def init(ctx: click.Context, admin, unit, pubkey, on, unsigned) -> None:
@@ -48,7 +50,7 @@ def init(ctx: click.Context, admin, unit, pubkey, on, unsigned) -> None:
              "init：请指定首位管理员（--admin 姓名 --unit nrb|county_gov --pubkey 公钥文件），或用 --unsigned 建立试用存储")
     ledger = open_ledger(ctx, create=True, signing="unsigned" if unsigned else "required")
     if not unsigned:
-        found_store(ledger, admin, unit, pubkey, parse_date(on, "--on") or business_today())
+        found_store(ledger, admin, unit, pubkey, parse_date(on, "--on"), business_today())
         click.echo(f"store ready: {ledger.store.printable}; administrator {admin} ({unit}); every command must be signed")
     else:
         click.echo(f"store ready: {ledger.store.printable} (UNSIGNED trial store: commands are not attributable)")

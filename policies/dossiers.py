@@ -617,6 +617,7 @@ class PersonDossier:
 
     def observe(self, event: str, v: int, on: date, data: dict, dest: str | None) -> None:
         if event == "add_person":
+            on = typed(data["since"]) if "since" in data else on  # the first administrator: the whole record
             self.unit = data["unit"]
             self.roles = {role: on for role in data["roles"]}
         if event in ("add_person", "add_key"):

@@ -23,9 +23,10 @@ class Person(Record):
 
     def on_opened(self, event: Record.Opened) -> None:
         data = event.data
+        since = data.get("since", event.on)  # the first administrator holds from the start of the record
         self.unit = data["unit"]
-        self.roles = {role: event.on for role in data["roles"]}
-        self._add_key(data["public_key"], event.on)
+        self.roles = {role: since for role in data["roles"]}
+        self._add_key(data["public_key"], since)
 
     def on_transitioned(self, event: Record.Transitioned) -> None:
         if event.trigger == "revoke_person":

@@ -15,8 +15,9 @@ def public_entry(public) -> dict:
     return {"algorithm": public.algorithm, "public": base64.b64encode(public.raw).decode()}
 
 
-def found_store(ledger, admin: str, unit: str, pubkey_path: str, on: date) -> None:
-    """The store's first event: its first administrator, the root every signature leads back to."""
+def found_store(ledger, admin: str, unit: str, pubkey_path: str, since: date | None, today: date | None = None) -> None:
+    """The store's first event: its first administrator, the root every signature leads back to. Recorded
+    today (or on `since`), valid from `since`, or for the whole record when no date is given."""
     from events.keys import load_public
     from workflow.specs import ADMINS
 
@@ -24,8 +25,9 @@ def found_store(ledger, admin: str, unit: str, pubkey_path: str, on: date) -> No
         raise BadInput(f"init: --unit {unit!r}: the first administrator's unit must be one of {', '.join(ADMINS)}",
                        f"init：--unit {unit!r}：首位管理员的单位须为 {'、'.join(ADMINS)} 之一")
     public = load_public(pubkey_path)
-    command = build("add_person", "person", admin, admin, unit, on,
-                    {"unit": unit, "roles": [unit], "public_key": public_entry(public)},
+    command = build("add_person", "person", admin, admin, unit, since or today or date.today(),
+                    {"unit": unit, "roles": [unit], "public_key": public_entry(public),
+                     "since": since or date.min},
                     "the store's first administrator, named when it was created")
     command.genesis = True
     ledger.execute([command])

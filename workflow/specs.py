@@ -223,7 +223,7 @@ ADMINS = ("nrb", "county_gov")
 
 PERSON_SPECS = _specs(
     Spec("add_person", "transition", ADMINS, (
-        req("unit", f.role_id), req("roles", f.role_ids), req("public_key", f.public_key),
+        req("unit", f.role_id), req("roles", f.role_ids), req("public_key", f.public_key), opt("since", f.iso_date),
     )),
     Spec("grant_role", "fact", ADMINS, (req("roles", f.role_ids),), states=("active",)),
     Spec("add_key", "fact", ADMINS, (req("public_key", f.public_key),), states=("active",)),

@@ -160,3 +160,18 @@ def test_a_trial_store_says_so_in_every_output_people_read(tmp_path, monkeypatch
     page = tmp_path / "page.html"
     assert run(cli, ["report", "html", str(page)]).exit_code == 0
     assert "UNSIGNED trial store" in page.read_text(encoding="utf-8")
+
+
+def test_the_first_administrator_may_enter_past_work_when_init_names_no_date(tmp_path, monkeypatch, fresh_url):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("MINEREHAB_STORE", fresh_url)
+    run = CliRunner().invoke
+    assert run(cli, ["keygen", "--out", "a.key"]).exit_code == 0
+    assert run(cli, ["keygen", "--out", "f.key"]).exit_code == 0
+    assert run(cli, ["init", "--admin", "张玉峰", "--unit", "nrb", "--pubkey", "a.key.pub"]).exit_code == 0
+    added = run(cli, ["person", "add", "张志坚", "--unit", "finance", "--role", "finance", "--pubkey", "f.key.pub",
+                      "--on", "2023-01-05", "--key", "a.key"])
+    assert added.exit_code == 0, added.output
+    assert run(cli, [*REGISTER, "--key", "a.key"]).exit_code == 0
+    assert "signatures checked" in run(cli, ["verify"]).output
+    assert json.loads(run(cli, ["audit", "--json", "--rule", "R24"]).output)["findings"] == []
