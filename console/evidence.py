@@ -44,9 +44,11 @@ def checkpoint(ctx, key_path, out):
 @click.option("--checkpoint", "checkpoint_path", type=click.Path(dir_okay=False), help="A checkpoint kept outside the store.")
 @click.option("--pubkey", "pubkey_path", type=click.Path(dir_okay=False), help="The public key that signed it.")
 @click.option("--documents", "documents", type=click.Path(file_okay=False), help="Recheck document files against their sha256.")
+@click.option("--unsigned-ok", "unsigned_ok", is_flag=True,
+              help="Accept a --checkpoint whose signature is not checked (no --pubkey): exit 0 if all else is sound.")
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_context
-def verify(ctx, checkpoint_path, pubkey_path, documents, as_json):
+def verify(ctx, checkpoint_path, pubkey_path, documents, unsigned_ok, as_json):
     """Recompute every hash chain, check every signature against the registry (and a checkpoint); exit 1 on tampering.
 
     \b
@@ -72,9 +74,11 @@ def verify(ctx, checkpoint_path, pubkey_path, documents, as_json):
     report.problems += problems
     if documents:
         report.problems += verify_documents(ledger, ledger.raw.keys(), Path(documents))
+    unchecked = signed is not None and public is None  # anyone can write a checkpoint: unsigned, it proves nothing
     if as_json:
         emit_json({"ok": report.ok, "events": report.events, "aggregates": report.aggregates,
                    "signed": ledger.signed, "signatures_checked": signatures,
+                   "checkpoint_signature_checked": None if signed is None else not unchecked,
                    "tree_size": report.tree_size, "root": report.root.hex(),
                    "problems": [vars(p) for p in report.problems]})
     else:
@@ -82,9 +86,11 @@ def verify(ctx, checkpoint_path, pubkey_path, documents, as_json):
             click.echo(str(problem))
         verdict = "ok" if report.ok else f"TAMPERED: {len(report.problems)} problems"
         click.echo(f"{verdict}: {report.events} events in {report.aggregates} aggregates; tree size {report.tree_size}, "
-                   f"root {report.root.hex()}" + (" ; checkpoint checked" if signed else "")
+                   f"root {report.root.hex()}"
+                   + ("; checkpoint's root checked but NOT its signature (give --pubkey)" if unchecked
+                      else "; checkpoint checked" if signed else "")
                    + (f"; {signatures} signatures checked" if ledger.signed else "; UNSIGNED store: nobody is accountable"))
-    if not report.ok:
+    if not report.ok or (unchecked and not unsigned_ok):
         ctx.exit(1)
 
 

@@ -316,3 +316,13 @@ def test_bad_keys_and_checkpoints_are_one_line(runner, tmp_path):
     Path("cp.json").write_text("{}")
     result = runner.invoke(cli, ["verify", "--checkpoint", "cp.json"])
     assert result.exit_code == 2 and "a checkpoint needs origin, root, signature, timestamp, tree_size" in result.output
+
+
+def test_a_checkpoint_without_its_key_is_said_to_be_unchecked_and_does_not_pass(runner, tmp_path):
+    """Anyone can write a checkpoint of the store as it is now: unsigned, it proves nothing."""
+    assert runner.invoke(cli, ["keygen", "--out", "x.key"]).exit_code == 0
+    assert runner.invoke(cli, ["checkpoint", "--key", "x.key", "--out", "x.json"]).exit_code == 0
+    result = runner.invoke(cli, ["verify", "--checkpoint", "x.json"])
+    assert result.exit_code == 1 and "NOT its signature" in result.output
+    assert runner.invoke(cli, ["verify", "--checkpoint", "x.json", "--unsigned-ok"]).exit_code == 0
+    assert runner.invoke(cli, ["verify", "--checkpoint", "x.json", "--pubkey", "x.key.pub"]).exit_code == 0
