@@ -9,6 +9,7 @@ The same bytes are rebuilt from a stored event alone, so `verify` checks every e
 from __future__ import annotations
 
 import base64
+import binascii
 from datetime import date, datetime
 from decimal import Decimal
 from functools import lru_cache
@@ -90,6 +91,32 @@ def signer_problem(person, fingerprint: str, roles, on: date) -> tuple[str, str]
         return (f"{person.key} does not hold role {role} on {on}; holds: {held}",
                 f"{person.key} 在 {on} 不具有角色 {role}；具有：{held}")
     return None
+
+
+def judge(block: dict, message: bytes, actor: str, role: str, on: date, migrated: bool, recorded_on: date,
+          person_of, check_signature: bool = True) -> tuple[str, tuple[str, str] | None]:
+    """(who signed, why the event is not attributable to them (en, zh), or None): the one judgement the
+    ledger makes of a command as it arrives and `verify` makes of a stored event."""
+    name, roles, when = who_signs(actor, role, on, migrated, block.get("signer"), recorded_on)
+    if not migrated and block.get("signer", name) != name:
+        return name, (f"names actor {actor} but is signed by {block['signer']}",
+                      f"操作人为 {actor}，签名人却是 {block['signer']}")
+    person = person_of(name)
+    problem = signer_problem(person, block.get("key", ""), roles, when)
+    if problem:
+        return name, (f"signed by {name} as {'|'.join(roles)}: {problem[0]}",
+                      f"{name} 以 {'|'.join(roles)} 身份签署：{problem[1]}")
+    if not check_signature:
+        return name, None
+    entry = person.keys[block["key"]]
+    try:
+        signature = base64.b64decode(block.get("sig", ""), validate=True)
+    except (binascii.Error, ValueError):
+        signature = b""
+    if entry["algorithm"] != block.get("algorithm") or not public_key(entry).verify(message, signature):
+        return name, ("has a signature that does not match what was signed (altered, or signed by another key)",
+                      "签名与所签内容不符（被改动，或为他人密钥所签）")
+    return name, None
 
 
 def validity(person, fingerprint: str, roles: tuple[str, ...]) -> tuple[date, date]:

@@ -7,8 +7,6 @@ so an insider who edits an event (and recomputes the hash chain) is named withou
 
 from __future__ import annotations
 
-import base64
-import binascii
 import json
 
 from eventsourcing.persistence import StoredEvent
@@ -17,7 +15,7 @@ from events.clock import BUSINESS_TZ
 from events.ids import KINDS
 from events.logreader import typed
 from events.verify import Problem
-from policies.identity import command_bytes, public_key, signer_problem, who_signs
+from policies.identity import command_bytes, judge
 from workflow.record import apply
 
 
@@ -66,22 +64,8 @@ def check(ledger, tick=None) -> tuple[int, list[Problem]]:
 
 
 def _signature_problem(registry, store, kind, key, version, trigger, event, block) -> str | None:
-    recorded_on = event["timestamp"].astimezone(BUSINESS_TZ).date()
-    name, roles, on = who_signs(event["actor"], event["role"], event["on"], event["migrated"], block.get("signer"),
-                                recorded_on)
-    if not event["migrated"] and block.get("signer", name) != name:
-        return f"signed by {block['signer']}, not by its actor {name}"
-    person = registry.get(name)
-    problem = signer_problem(person, block.get("key", ""), roles, on)
-    if problem:
-        return problem[0]
     message = command_bytes(store, kind, key, version, trigger, event["actor"], event["role"], event["on"],
                             event["data"], event["reason"], event["documents"])
-    entry = person.keys[block["key"]]
-    try:
-        signature = base64.b64decode(block.get("sig", ""), validate=True)
-    except (binascii.Error, ValueError):
-        return "the signature is not base64"
-    if entry["algorithm"] != block.get("algorithm") or not public_key(entry).verify(message, signature):
-        return "the signature does not match the stored event (altered after signing?)"
-    return None
+    _, problem = judge(block, message, event["actor"], event["role"], event["on"], event["migrated"],
+                       event["timestamp"].astimezone(BUSINESS_TZ).date(), registry.get)
+    return problem and problem[0]

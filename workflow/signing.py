@@ -7,16 +7,7 @@ the business date with a key valid then (`policies.identity`).
 
 from __future__ import annotations
 
-import base64
-import binascii
-
-from policies.identity import (
-    command_bytes,
-    encode,
-    public_key,
-    signer_problem,
-    who_signs,
-)
+from policies.identity import command_bytes, encode, judge
 from policies.refusals import Refused, subject
 
 
@@ -47,25 +38,9 @@ def identity_check(uow, command, version: int, data: dict) -> dict:
                       "(or MINEREHAB_KEY), or sign the file with `minerehab sign`",
                       zh=f"{where}：{command.do} 未签名；本存储只接受签名的命令：请用 --key 私钥文件（或 MINEREHAB_KEY），"
                       "或先用 minerehab sign 签名")
-    name, roles, on = who_signs(command.actor, command.role, command.on, command.migrated, block.get("signer"),
-                                uow.today)
-    if not command.migrated and block.get("signer", name) != name:
-        raise Refused(f"{where}: {command.do} names actor {command.actor} but is signed by {block['signer']}",
-                      zh=f"{where}：{command.do} 的操作人为 {command.actor}，签名人却是 {block['signer']}")
-    person = uow.load("person", name)
-    problem = signer_problem(person, block["key"], roles, on)
+    name, problem = judge(block, message, command.actor, command.role, command.on, command.migrated, uow.today,
+                          lambda who: uow.load("person", who),
+                          check_signature=command.signer is None)  # our own fresh signature needs no check
     if problem:
-        raise Refused(f"{where}: {command.do} signed by {name} as {'|'.join(roles)}: {problem[0]}",
-                      zh=f"{where}：{name} 以 {'|'.join(roles)} 身份签署 {command.do}：{problem[1]}")
-    block = {**block, "signer": name}
-    entry = person.keys[block["key"]]
-    try:
-        signature = base64.b64decode(block["sig"], validate=True)
-    except (binascii.Error, ValueError):
-        signature = b""
-    made_here = command.signer is not None  # our own fresh signature (an external signer's is checked as it returns)
-    if entry["algorithm"] != block["algorithm"] or not (made_here or public_key(entry).verify(message, signature)):
-        raise Refused(f"{where}: {command.do} by {command.actor}: the signature does not match the command "
-                      "(altered, or signed by another key)",
-                      zh=f"{where}：{command.actor} 的 {command.do}：签名与命令不符（被改动，或为他人密钥所签）")
-    return block
+        raise Refused(f"{where}: {command.do} {problem[0]}", zh=f"{where}：{command.do}：{problem[1]}")
+    return {**block, "signer": name}
