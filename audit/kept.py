@@ -29,6 +29,7 @@ from audit.engine import PERSON_TOPIC, Audit, Index, kind_of
 from events import logreader
 from events.errors import BadInput
 from events.ids import aggregate_id
+from events.verify import check_appended
 from policies.catalogue import Config, load_config
 from policies.dossiers import DOSSIERS, ParcelSummary, Registration
 from policies.registry import Finding
@@ -272,11 +273,13 @@ def update(ledger, kept: Kept, as_of: date, config: Config | None = None, rules:
             kept.reset()
             writer = StateWriter(kept)
             audit = Audit(as_of, config, rules, keeper=writer)
-            audit.know_people(ledger.raw)
-            audit.read(ledger.raw.events_by_aggregate(), tick)
+            with ledger.raw.snapshot():
+                audit.know_people(ledger.raw)
+                audit.read(ledger.raw.verified_events(), tick)
             audit.findings()
             writer.finish(audit, origin)
             return None
+        check_appended(rows, ledger.raw.link, ledger.raw.keys())  # what was read before was checked then
         if rows or as_of != meta["as_of"]:
             refresh = Refresh(kept, meta, as_of, config, rules)
             refresh.audit.know_people(ledger.raw)

@@ -67,7 +67,7 @@ def audit(ctx, as_of, rule_ids, subject, config_path, fmt, as_json, fail_on, lea
         click.echo(f"{summary['findings']} {say('COLUMNS', 'findings')} ("
                    + ", ".join(f"{say('SEVERITY', s)} {by[s]}" for s in ("high", "medium", "low"))
                    + f"); {summary['events_read']} {say('COLUMNS', 'events read')} ({summary['migrated_events']} "
-                   f"{say('COLUMNS', 'migrated')}), {say('COLUMNS', 'as of')} {day}")
+                   f"{say('COLUMNS', 'migrated')}), {say('COLUMNS', 'as of')} {day}; {say('COLUMNS', 'chains checked')}")
     if outcome.fails(fail_on):
         ctx.exit(1)
 

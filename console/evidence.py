@@ -67,10 +67,11 @@ def verify(ctx, checkpoint_path, pubkey_path, documents, unsigned_ok, as_json):
     if public is not None and signed is None:
         fail("--pubkey needs --checkpoint")
     ledger = open_ledger(ctx)
-    with Ticker(ledger.recorder.max_notification_id() or 0, "verifying") as tick:
-        report = check(ledger.raw, signed, public, tick=tick)
-    with Ticker(ledger.recorder.max_notification_id() or 0, "checking signatures") as tick:
-        signatures, problems = attestation.check(ledger, tick=tick)
+    with ledger.raw.snapshot():  # events, chain and signatures as of one instant, while writers go on
+        with Ticker(ledger.recorder.max_notification_id() or 0, "verifying") as tick:
+            report = check(ledger.raw, signed, public, tick=tick)
+        with Ticker(report.tree_size, "checking signatures") as tick:
+            signatures, problems = attestation.check(ledger, tick=tick)
     report.problems += problems
     if documents:
         report.problems += verify_documents(ledger, ledger.raw.keys(), Path(documents))

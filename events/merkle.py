@@ -39,6 +39,28 @@ def root(leaves: list[bytes]) -> bytes:
     return level[0]
 
 
+def prefix_roots(leaves, sizes) -> dict[int, bytes]:
+    """MTH of the first n leaves for each n in `sizes`, in one pass over an iterable of leaves.
+
+    Keeps the perfect subtrees of the prefix read so far (a compact range); a prefix's root
+    folds them from the right, as the left-balanced tree does."""
+    wanted, found, stack, count = set(sizes), {}, [], 0  # stack: (height, hash), heights strictly falling
+    if 0 in wanted:
+        found[0] = sha256(b"").digest()
+    for leaf in leaves:
+        node, height = leaf, 0
+        while stack and stack[-1][0] == height:
+            node, height = node_hash(stack.pop()[1], node), height + 1
+        stack.append((height, node))
+        count += 1
+        if count in wanted:
+            folded = stack[-1][1]
+            for _, left in reversed(stack[:-1]):
+                folded = node_hash(left, folded)
+            found[count] = folded
+    return found
+
+
 def _subtree(leaves: list[bytes], lo: int, hi: int) -> bytes:
     return root(leaves[lo:hi])
 

@@ -6,14 +6,32 @@ PostgreSQL; only the placeholder style and table names differ.
 
 from __future__ import annotations
 
+import json
+import re
 import uuid
 from contextlib import contextmanager, nullcontext
+from datetime import datetime
 from typing import Iterator
 
 from events.chain import CHAIN_TABLE, CHECKPOINT_TABLE, hex_id
 from events.store import denied
 
 INFO_TABLE = "store_info"
+
+
+STAMP = re.compile(rb'"timestamp":\{"_type_":"datetime_iso","_data_":"([^"]{1,40})"\}')
+
+
+def recorded_at(state: bytes) -> datetime | None:
+    """An event's recorded_at from its stored bytes; the full decode only when the fast pattern is not certain."""
+    found = STAMP.findall(state)
+    try:
+        if len(found) == 1:
+            return datetime.fromisoformat(found[0].decode())
+        stamp = json.loads(state)["timestamp"]
+        return datetime.fromisoformat(stamp["_data_"] if isinstance(stamp, dict) else stamp)
+    except (ValueError, KeyError, TypeError, UnicodeDecodeError):
+        return None
 
 
 class RawLog:
@@ -26,9 +44,32 @@ class RawLog:
         self.events_table = prefix + recorder.events_table_name
         self.chain_table, self.checkpoint_table, self.info_table = (
             prefix + CHAIN_TABLE, prefix + CHECKPOINT_TABLE, prefix + INFO_TABLE)
+        self._pinned = None
+
+    @contextmanager
+    def snapshot(self):
+        """Every read inside sees the store as of one instant, while writers go on.
+
+        Events and chain rows are read by separate queries; in separate transactions a writer
+        committing between them makes an untouched store look tampered. One read transaction
+        (REPEATABLE READ on PostgreSQL; SQLite's WAL gives a reader its snapshot) pins them."""
+        if self._pinned is not None:
+            yield self
+            return
+        with self.cursor() as c:
+            if not self.sqlite:
+                c.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+            self._pinned = c
+            try:
+                yield self
+            finally:
+                self._pinned = None
 
     @contextmanager
     def cursor(self, commit: bool = False):
+        if self._pinned is not None and not commit:
+            yield self._pinned
+            return
         try:
             with self.recorder.datastore.transaction(commit=commit) as cursor:
                 yield cursor
@@ -92,6 +133,24 @@ class RawLog:
         yield from self._rows(f"SELECT originator_id, originator_version, notification_id, content, hash "
                               f"FROM {self.chain_table} ORDER BY originator_id, originator_version", stream=True)
 
+    def chain_links(self) -> Iterator[tuple]:
+        """(originator_id, version, hash) ordered by aggregate and version: what `verify.chained` checks against."""
+        yield from self._rows(f"SELECT originator_id, originator_version, hash FROM {self.chain_table} "
+                              "ORDER BY originator_id, originator_version", stream=True)
+
+    def verified_events(self) -> Iterator[tuple]:
+        """events_by_aggregate, each row checked against its chain on the way (verify.chained); Tampered at the end.
+        Read inside `snapshot()` so that a writer committing meanwhile is not taken for tampering."""
+        from events.verify import chained
+
+        return chained(self.events_by_aggregate(), self.chain_links(), self.keys())
+
+    def link(self, originator_id: str, version: int) -> bytes | None:
+        """One event's chain hash, or None."""
+        rows = list(self._rows(f"SELECT hash FROM {self.chain_table} WHERE originator_id = ? AND originator_version = ?",
+                               (hex_id(originator_id).replace("-", ""), version)))
+        return bytes(rows[0][0]) if rows else None
+
     def leaf_hashes(self) -> list[bytes]:
         """The Merkle tree's leaves as RFC 6962 leaf hashes, in log order, without keeping the rows they came from."""
         from events.merkle import leaf_hash
@@ -104,6 +163,13 @@ class RawLog:
         return [(bytes(h), str(o), v) for h, o, v in self._rows(
             f"SELECT hash, originator_id, originator_version FROM {self.chain_table} ORDER BY notification_id",
             stream=True)]
+
+    def recorded_times(self) -> Iterator[tuple]:
+        """(notification id, 'kind:key', version, recorded_at or None) in log order."""
+        names = self.keys()
+        for nid, oid, version, _topic, state in self.events_in_log_order():
+            oid = hex_id(oid).replace("-", "")
+            yield nid, names.get(oid, oid), version, recorded_at(bytes(state))
 
     def keys(self) -> dict[str, str]:
         """originator_id -> 'kind:key', as recorded beside the chain when each aggregate was opened."""

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from hashlib import sha256
 from pathlib import Path
 
 from events import checkpoint as checkpoints
 from events import merkle
 from events.chain import GENESIS, as_bytes, chain_hash, content_digest
+from events.errors import Tampered
 
 
 @dataclass
@@ -87,24 +89,156 @@ def _merge(events, chain):
 
 
 def verify(log, checkpoint: dict | None = None, public_key=None, tick=None) -> Report:
-    report = Report()
-    names = log.keys()
-    for oid, stored, links in _merge(log.events_by_aggregate(), log.chain_by_aggregate()):
-        if tick:
-            tick(len(stored))
-        report.events += len(stored)
-        report.aggregates += 1
-        _check_aggregate(oid, names.get(oid, oid), stored, links, report)
-    leaves = log.leaf_hashes()
-    report.tree_size = len(leaves)
-    report.root = merkle.root(leaves)
-    if checkpoint is not None:
-        _against_checkpoint(checkpoint, leaves, log.origin(), public_key, report)
+    """Read in one snapshot (the caller may hold a wider one) so that writers going on are not tampering."""
+    with log.snapshot():
+        report = Report()
+        names = log.keys()
+        for oid, stored, links in _merge(log.events_by_aggregate(), log.chain_by_aggregate()):
+            if tick:
+                tick(len(stored))
+            report.events += len(stored)
+            report.aggregates += 1
+            _check_aggregate(oid, names.get(oid, oid), stored, links, report)
+        leaves = log.leaf_hashes()
+        report.tree_size = len(leaves)
+        report.root = merkle.root(leaves)
+        remembered = log.checkpoints()
+        if checkpoint is not None:
+            _against_checkpoint(checkpoint, leaves, log.origin(), public_key, report)
+            if not any(c["tree_size"] == checkpoint["tree_size"] and c["root"] == checkpoint["root"] for c in remembered):
+                report.problems.append(Problem("forgotten", _name(checkpoint), None,
+                                               "the store no longer remembers this checkpoint it signed"))
+        _remembered(remembered, leaves, log.origin(), report)
+        named = {(p.subject, p.version) for p in report.problems}
+        times = Report()
+        _times(log.recorded_times(), [*remembered, *([checkpoint] if checkpoint else [])], times)
+        report.problems += [p for p in times.problems if (p.subject, p.version) not in named]  # an edit is said once
     return report
 
 
+def chained(rows, links, names: dict):
+    """The events of `rows` as they come, each checked against its chain entry on the way; at the end,
+    Tampered naming what differs. For readers (the audit) that must not give a clean bill of an edited log.
+
+    Both streams are ordered by aggregate and version (events_by_aggregate, chain_links). Only the chain
+    link is recomputed: `verify` says precisely how a row differs, this says that it does."""
+    problems: list[Problem] = []
+    links = iter(links)
+    link = next(links, None)
+    previous, at = GENESIS, None
+    for row in rows:
+        oid, version, _nid, topic, state = row
+        while link is not None and (link[0], link[1]) < (oid, version):
+            if (link[0], link[1] - 1) != at:
+                problems.append(Problem("deleted", names.get(link[0], link[0]), link[1], "the event is gone"))
+            previous, at, link = bytes(link[2]), (link[0], link[1]), next(links, None)
+        if link is None or (link[0], link[1]) != (oid, version):
+            problems.append(Problem("inserted", names.get(oid, oid), version, "an event with no chain entry"))
+        else:
+            if at is None or at[0] != oid:
+                previous = GENESIS
+            if chain_hash(previous, oid, version, topic, as_bytes(state)) != bytes(link[2]):
+                problems.append(Problem("edited", names.get(oid, oid), version, "differs from what was recorded"))
+            previous, at, link = bytes(link[2]), (oid, version), next(links, None)
+        yield row
+    while link is not None:
+        problems.append(Problem("deleted", names.get(link[0], link[0]), link[1], "the event is gone"))
+        link = next(links, None)
+    if problems:
+        raise tampered(problems)
+
+
+def check_appended(rows, link, names: dict) -> None:
+    """Events appended since a kept audit (in log order), each against its chain entry: Tampered if any differs."""
+    heads, problems = {}, []
+    for oid, version, _nid, topic, state in rows:
+        oid = str(oid).replace("-", "")
+        previous = GENESIS if version == 1 else heads.get(oid) or link(oid, version - 1) or GENESIS
+        own = link(oid, version)
+        if own is None:
+            problems.append(Problem("inserted", names.get(oid, oid), version, "an event with no chain entry"))
+        elif chain_hash(previous, oid, version, topic, as_bytes(state)) != own:
+            problems.append(Problem("edited", names.get(oid, oid), version, "differs from what was recorded"))
+        heads[oid] = own
+    if problems:
+        raise tampered(problems)
+
+
+def tampered(problems: list[Problem]) -> Tampered:
+    shown = "; ".join(str(p) for p in problems[:3]) + ("; …" if len(problems) > 3 else "")
+    return Tampered(f"TAMPERED: the stored history differs from its hash chains ({len(problems)} problems: {shown}); "
+                    "nothing was audited; `minerehab verify` names every one",
+                    f"已被篡改：存储的历史与其哈希链不符（{len(problems)} 处：{shown}）；未做审计；"
+                    "`minerehab verify` 逐一列出")
+
+
+def _name(checkpoint: dict) -> str:
+    return f"checkpoint {checkpoint['tree_size']}@{checkpoint['timestamp']}"
+
+
+def _remembered(checkpoints: list[dict], leaves: list[bytes], origin: str, report: Report) -> None:
+    """Every checkpoint the store keeps must still match the log: a row deleted from both the event
+    and the chain table within the history one covers changes its root."""
+    roots = merkle.prefix_roots(leaves, {c["tree_size"] for c in checkpoints if c["tree_size"] <= len(leaves)})
+    for c in checkpoints:
+        if c["origin"] != origin:
+            report.problems.append(Problem("origin", _name(c), None, f"the store keeps a checkpoint of {c['origin']}"))
+        elif c["tree_size"] > len(leaves):
+            report.problems.append(Problem("truncated", _name(c), None,
+                                           f"the store's own checkpoint covers {c['tree_size']} events; it holds {len(leaves)}"))
+        elif roots[c["tree_size"]].hex() != c["root"]:
+            report.problems.append(Problem("rewritten", _name(c), None,
+                                           f"the first {c['tree_size']} events no longer have the root the store kept"))
+
+
+CLOCK_SKEW = timedelta(minutes=5)
+"""How far an event's recorded_at may fall behind one before it in the log: a writer stamps its events
+before it waits for the write lock, and machines' clocks drift a little. Back-dating beyond it is named."""
+
+def _times(stamps, checkpoints: list[dict], report: Report) -> None:
+    """In log order recorded_at does not run backwards; a checkpoint's time bounds the events it covers
+    (none recorded after it) and every later one (none recorded before it): a back-dated append is named."""
+    bounds = []
+    for c in checkpoints:
+        try:
+            bounds.append((c["tree_size"], datetime.fromisoformat(c["timestamp"]), _name(c)))
+        except ValueError:
+            report.problems.append(Problem("checkpoint", _name(c), None, "its timestamp is not a time"))
+    bounds.sort(key=lambda b: b[0])
+    # covering[i]: the earliest checkpoint among bounds[i:], which all cover positions up to bounds[i]'s size
+    covering, earliest = [None] * len(bounds), None
+    for i in range(len(bounds) - 1, -1, -1):
+        if earliest is None or bounds[i][1] < earliest[1]:
+            earliest = bounds[i]
+        covering[i] = earliest
+    latest_passed, i = None, 0  # the latest checkpoint that no longer covers the position
+    latest, latest_nid = None, None
+    for position, (nid, subject, version, when) in enumerate(stamps, start=1):
+        while i < len(bounds) and bounds[i][0] < position:
+            if latest_passed is None or bounds[i][1] > latest_passed[1]:
+                latest_passed = bounds[i]
+            i += 1
+        if when is None:
+            report.problems.append(Problem("time", subject, version, f"event {nid} has no readable recorded_at"))
+            continue
+        if latest is not None and when < latest - CLOCK_SKEW:
+            report.problems.append(Problem("backdated", subject, version,
+                                           f"event {nid} claims recorded_at {when.isoformat()}, before event "
+                                           f"{latest_nid} earlier in the log ({latest.isoformat()})"))
+        elif latest is None or when > latest:
+            latest, latest_nid = when, nid
+        if latest_passed is not None and when < latest_passed[1] - CLOCK_SKEW:
+            report.problems.append(Problem("backdated", subject, version,
+                                           f"event {nid} claims recorded_at {when.isoformat()}, before {latest_passed[2]} "
+                                           "that does not cover it"))
+        if i < len(bounds) and when > covering[i][1] + CLOCK_SKEW:
+            report.problems.append(Problem("postdated", subject, version,
+                                           f"event {nid} claims recorded_at {when.isoformat()}, after {covering[i][2]} "
+                                           "that covers it"))
+
+
 def _against_checkpoint(checkpoint: dict, leaves: list[bytes], origin: str, public_key, report: Report) -> None:
-    subject = f"checkpoint {checkpoint['tree_size']}@{checkpoint['timestamp']}"
+    subject = _name(checkpoint)
     if public_key is not None and not checkpoints.signature_ok(checkpoint, public_key):
         report.problems.append(Problem("signature", subject, None, "the checkpoint's signature does not verify"))
     if checkpoint["origin"] != origin:
@@ -118,6 +252,16 @@ def _against_checkpoint(checkpoint: dict, leaves: list[bytes], origin: str, publ
                                        f"the first {size} events no longer have the root it signed"))
 
 
+def inside(folder: Path, ref: str) -> Path | None:
+    """FOLDER/ref if it stays inside FOLDER once resolved (no absolute path, `..` or symlink out), else None."""
+    root = folder.resolve()
+    try:
+        path = (root / ref).resolve()
+    except (OSError, ValueError):
+        return None
+    return path if path.is_relative_to(root) and path != root else None
+
+
 def verify_documents(ledger, names: dict, folder: Path) -> list[Problem]:
     """Recheck every document with a recorded sha256 whose file is found in FOLDER (by ref or file name)."""
     problems = []
@@ -125,11 +269,13 @@ def verify_documents(ledger, names: dict, folder: Path) -> list[Problem]:
         for doc in event.documents:
             if "sha256" not in doc:
                 continue
-            candidates = [folder / doc["ref"], folder / Path(doc["ref"]).name]
-            found = next((p for p in candidates if p.is_file()), None)
+            candidates = [inside(folder, doc["ref"]), inside(folder, Path(doc["ref"]).name)]
+            found = next((p for p in candidates if p is not None and p.is_file()), None)
             subject = names.get(event.originator_id.hex, event.originator_id.hex)
             if found is None:
-                problems.append(Problem("document", subject, event.originator_version, f"{doc['ref']} not found in {folder}"))
+                outside = "; its path points outside the folder and was not followed" if candidates[0] is None else ""
+                problems.append(Problem("document", subject, event.originator_version,
+                                        f"{doc['ref']} not found in {folder}{outside}"))
             elif sha256(found.read_bytes()).hexdigest() != doc["sha256"]:
                 problems.append(Problem("document", subject, event.originator_version,
                                         f"{doc['ref']} differs from the sha256 recorded"))

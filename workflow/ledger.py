@@ -279,7 +279,7 @@ def copy_store(source: str, target: str, progress=None):
                 raise StoreError(f"copy: the target {masked(target)} already holds events; copy only into an empty store",
                                  f"copy：目标 {masked(target)} 已有事件；只能复制到空的存储")
             total = origin.recorder.max_notification_id() or 0
-            with progress(total, "copying") as tick:
+            with progress(total, "copying") as tick, origin.raw.snapshot():
                 count = destination.raw.load_copy(origin.raw, tick)
             destination.signed, destination.origin = origin.signed, origin.origin
             with progress(total, "verifying") as tick:

@@ -205,6 +205,7 @@ COLUMNS = {
     "as of": ("截至", "as of"), "target": ("地区下达目标", "prefecture target"),
     "by state": ("各状态图斑数 / 面积(公顷)", "parcels / ha by state"), "funds": ("资金（万元）", "funds (万元)"),
     "findings": ("条问题", "findings"), "events read": ("条事件", "events"), "migrated": ("条补录迁移", "migrated"),
+    "chains checked": ("哈希链已核验", "hash chains checked"),
     "recorded": ("录入", "recorded"), "history": ("图斑履历", "parcel histories"), "signed": ("签名", "signed"),
     "audit findings": ("审计发现问题", "audit findings"),
     "fact": ("事实记录", "fact"), "transition": ("状态变更", "transition"), "register": ("登记", "register"),

@@ -9,6 +9,7 @@ log while four writers commit sees notification ids only ever as a prefix of the
 from __future__ import annotations
 
 import threading
+from contextlib import contextmanager
 import uuid
 from datetime import date, timedelta
 from decimal import Decimal
@@ -46,6 +47,12 @@ def connect(url: str) -> psycopg.Connection:
 
 @pytest.fixture(scope="module")
 def roles():
+    with granted_store() as urls:
+        yield urls
+
+
+@contextmanager
+def granted_store():
     """(owner URL, writer URL, reader URL, schema): a store made by init, two login roles granted as printed."""
     schema = f"priv_{uuid.uuid4().hex[:10]}"
     owner = f"{PG_BASE}?schema={schema}"
@@ -88,6 +95,38 @@ def test_the_writer_records_checkpoints_and_verifies(roles, tmp_path):
     assert done.exit_code == 0, done.output
     checked = runner.invoke(cli, ["--store", writer, "verify", "--pubkey", f"{key}.pub", "--checkpoint", str(tmp_path / "c.json")])
     assert checked.exit_code == 0, checked.output
+
+
+def test_a_back_dated_append_by_an_insert_only_writer_is_named(tmp_path):
+    """He cannot rewrite history, so he appends a payment whose recorded_at claims 2024, after a 2026
+    checkpoint: its log position says it came later, and verify says so, with the file or without it."""
+    with granted_store() as (_, writer, _, _):
+        back_dated_append(writer, tmp_path)
+
+
+def back_dated_append(writer: str, tmp_path) -> None:
+    from datetime import datetime, timezone
+
+    from tests.support import Clock
+
+    honest = Ledger(writer)
+    honest.execute([cmd(x) for x in scenario.programme()])
+    honest.execute(life("PRIV-2"))
+    honest.close()
+    runner = CliRunner()
+    key, kept = tmp_path / "a.key", tmp_path / "c.json"
+    assert runner.invoke(cli, ["keygen", "--out", str(key)]).exit_code == 0
+    assert runner.invoke(cli, ["--store", writer, "checkpoint", "--key", str(key), "--out", str(kept)]).exit_code == 0
+    forger = Ledger(writer, clock=Clock(datetime(2024, 5, 1, tzinfo=timezone.utc)))
+    forger.execute([cmd(scenario.command("make_payment", "PRIV-2", date(2024, 5, 1), ("李会计", "finance"),
+                                         {"amount": "30", "payee": "某公司", "account": "other", "stage": "尾款"}))])
+    forger.close()
+    for extra in ([], ["--checkpoint", str(kept), "--pubkey", f"{key}.pub"]):
+        checked = runner.invoke(cli, ["--store", writer, "verify", *extra])
+        assert checked.exit_code == 1, checked.output
+        assert "backdated: parcel:PRIV-2@" in checked.output and "2024-05-01" in checked.output
+    with_file = runner.invoke(cli, ["--store", writer, "verify", "--checkpoint", str(kept), "--pubkey", f"{key}.pub"])
+    assert "that does not cover it" in with_file.output
 
 
 @pytest.mark.parametrize("statement", [

@@ -107,9 +107,9 @@ class DB:
 
             schema = resolve(url).postgres["schema"]
             self.names = {"events": f'"{schema}".minerehab_events', "chain": f'"{schema}".event_chain',
-                          "id": "notification_id"}
+                          "checkpoints": f'"{schema}".checkpoints', "id": "notification_id"}
         else:
-            self.names = {"events": "stored_events", "chain": "event_chain", "id": "rowid"}
+            self.names = {"events": "stored_events", "chain": "event_chain", "checkpoints": "checkpoints", "id": "rowid"}
 
     def __call__(self, statement: str, params=()):
         statement = statement.format(**self.names)
@@ -210,6 +210,7 @@ def signed_checkpoint(url):
     ledger = Ledger(url)
     leaves = [merkle.leaf_hash(h) for h, _, _ in ledger.raw.leaves()]
     signed = checkpoints.make(ledger.raw.origin(), len(leaves), merkle.root(leaves), key)
+    ledger.raw.record_checkpoint(signed)  # as `minerehab checkpoint` does: the store remembers what it signed
     ledger.close()
     return signed, key, len(leaves)
 
@@ -228,9 +229,11 @@ def test_a_rewritten_chain_is_caught_by_the_checkpoint(tampered):
     sql("UPDATE {events} SET state=? WHERE {id}=?", (forged, rowid))
     sql("UPDATE {chain} SET content=?, hash=? WHERE originator_id=? AND originator_version=?",
         (content_digest(topic, forged), chain_hash(bytes(prev), oid, version, topic, forged), oid, version))
-    assert check(tampered).ok  # the chains alone cannot tell
+    assert [p.kind for p in check(tampered).problems] == ["rewritten"]  # the store's own checkpoint tells
+    sql("DELETE FROM {checkpoints}")
+    assert check(tampered).ok  # once he wipes that too, the chains alone cannot tell
     report = check(tampered, signed, key.public_key())
-    assert [p.kind for p in report.problems] == ["rewritten"]
+    assert [p.kind for p in report.problems] == ["rewritten", "forgotten"]  # the kept one can
 
 
 def test_truncating_the_tail_after_a_checkpoint_is_detected(tampered):
@@ -238,10 +241,13 @@ def test_truncating_the_tail_after_a_checkpoint_is_detected(tampered):
     signed, key, size = signed_checkpoint(tampered)
     sql("DELETE FROM {events} WHERE {id}=(SELECT max({id}) FROM {events})")
     sql("DELETE FROM {chain} WHERE notification_id=(SELECT max(notification_id) FROM {chain})")
+    assert [p.kind for p in check(tampered).problems] == ["truncated"]  # the store's own checkpoint
+    sql("DELETE FROM {checkpoints}")
     assert check(tampered).ok
     report = check(tampered, signed, key.public_key())
     assert [(p.kind, p.detail) for p in report.problems] == [
-        ("truncated", f"it covers {size} events; the store holds {size - 1}")]
+        ("truncated", f"it covers {size} events; the store holds {size - 1}"),
+        ("forgotten", "the store no longer remembers this checkpoint it signed")]
     other = checkpoints.Ed25519PrivateKey.generate().public_key()
     assert "signature" in [p.kind for p in check(tampered, signed, other).problems]
 
@@ -309,6 +315,21 @@ def test_documents_are_hashed_and_rechecked(runner, tmp_path):
     assert changed.exit_code == 1 and "differs from the sha256 recorded" in changed.output
 
 
+def test_verify_documents_reads_nothing_outside_the_folder(runner, tmp_path):
+    folder, outside = tmp_path / "docs", tmp_path / "private"
+    folder.mkdir()
+    outside.mkdir()
+    (outside / "secret.pdf").write_bytes(b"not the county's")
+    (folder / "link.pdf").symlink_to(outside / "secret.pdf")
+    for ref in (str(outside / "secret.pdf"), "../private/secret.pdf", "link.pdf"):
+        done = runner.invoke(cli, ["do", "attach_document", "TL-1", "--on", "2023-06-01", "--actor", "a", "--role", "nrb",
+                                   "--doc", f"x={ref}:{sha256(b'other').hexdigest()}"])
+        assert done.exit_code == 0, done.output
+    result = runner.invoke(cli, ["verify", "--documents", str(folder)])
+    assert result.exit_code == 1
+    assert result.output.count("points outside") == 3 and "differs" not in result.output, result.output
+
+
 def test_bad_keys_and_checkpoints_are_one_line(runner, tmp_path):
     Path("junk").write_text("not a key")
     result = runner.invoke(cli, ["checkpoint", "--key", "junk"])
@@ -326,3 +347,38 @@ def test_a_checkpoint_without_its_key_is_said_to_be_unchecked_and_does_not_pass(
     assert result.exit_code == 1 and "NOT its signature" in result.output
     assert runner.invoke(cli, ["verify", "--checkpoint", "x.json", "--unsigned-ok"]).exit_code == 0
     assert runner.invoke(cli, ["verify", "--checkpoint", "x.json", "--pubkey", "x.key.pub"]).exit_code == 0
+
+
+# --- the audit reads only a log whose chains hold ---------------------------------------
+
+def forge_last_parcel_event(url: str) -> str:
+    """A DBA's edit of one stored event (not its chain): the audit must not read it as history."""
+    sql = DB(url)
+    rowid, _oid, version = sql(PARCEL_ROWS, PARCEL)[-1]
+    [(state,)] = sql("SELECT state FROM {events} WHERE {id}=?", (rowid,))
+    forged = bytes(state).replace(b'"_data_":"20', b'"_data_":"19', 1)  # its business date, a century back
+    assert forged != bytes(state)
+    sql("UPDATE {events} SET state=? WHERE {id}=?", (forged, rowid))
+    return f"parcel:TL-1@{version}"
+
+
+@pytest.mark.parametrize("lang,word", [("en", "TAMPERED"), ("zh", "已被篡改")])
+def test_the_audit_of_an_edited_log_is_exit_1_naming_the_edit_never_a_clean_bill(runner, tampered, lang, word):
+    assert "hash chains checked" in runner.invoke(cli, ["audit"]).output
+    where = forge_last_parcel_event(tampered)
+    for extra in ([], ["--format", "json"], ["--subject", "TL-1"]):
+        result = runner.invoke(cli, ["--lang", lang, "audit", *extra])
+        assert result.exit_code == 1, result.output
+        lines = result.output.strip().splitlines()
+        assert len(lines) == 1 and word in lines[0] and where in lines[0] and "Traceback" not in result.output
+
+
+def test_a_kept_audit_checks_the_events_it_reads_since(runner, tampered, tmp_path):
+    state = str(tmp_path / "audit-state.db")
+    assert runner.invoke(cli, ["audit", "--state", state]).exit_code in (0, 1)
+    ledger = Ledger(tampered)
+    ledger.execute([cmd(scenario.command("log_patrol", "TL-1", date(2024, 1, 5), ("镇", "township"), {"findings": "ok"}))])
+    ledger.close()
+    where = forge_last_parcel_event(tampered)
+    result = runner.invoke(cli, ["audit", "--state", state])
+    assert result.exit_code == 1 and "TAMPERED" in result.output and where in result.output, result.output
