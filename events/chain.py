@@ -22,6 +22,14 @@ from events.ids import KINDS
 GENESIS = bytes(32)
 CHAIN_TABLE = "event_chain"
 CHECKPOINT_TABLE = "checkpoints"
+CHECKPOINT_COLUMNS = ("tree_size", "root", "timestamp", "origin", "signature")
+
+
+def checkpoint_digest(row: dict) -> str:
+    """What the next remembered checkpoint names as its previous: its fields and its own link, so the
+    table's history is a chain (a row deleted, inserted or edited in the middle breaks the next link)."""
+    fields = {k: row[k] for k in (*CHECKPOINT_COLUMNS, "previous")}
+    return sha256(json.dumps(fields, sort_keys=True, separators=(",", ":")).encode()).hexdigest()
 
 
 def content_digest(topic: str, state: bytes) -> bytes:
@@ -86,7 +94,7 @@ class ChainedSQLiteRecorder(SQLiteApplicationRecorder):
             "notification_id INTEGER, content BLOB, hash BLOB, subject TEXT, "
             "PRIMARY KEY (originator_id, originator_version))",
             f"CREATE TABLE IF NOT EXISTS {CHECKPOINT_TABLE} (tree_size INTEGER, root TEXT, timestamp TEXT, "
-            "origin TEXT, signature TEXT)",
+            "origin TEXT, signature TEXT, previous TEXT)",
         ]
 
     def _insert_events(self, c: Any, stored_events: Sequence[StoredEvent], **kwargs: Any) -> Sequence[int] | None:

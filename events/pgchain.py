@@ -51,7 +51,7 @@ class ChainedPostgresRecorder(PostgresApplicationRecorder):
             curs.execute(f"CREATE INDEX IF NOT EXISTS event_chain_notification ON {self.qualified(CHAIN_TABLE)} "
                          "(notification_id)")
             curs.execute(f"CREATE TABLE IF NOT EXISTS {self.qualified(CHECKPOINT_TABLE)} (tree_size bigint, root text, "
-                         "timestamp text, origin text, signature text)")
+                         "timestamp text, origin text, signature text, previous text)")
 
     def insert_events(self, stored_events: Sequence[StoredEvent], **kwargs: Any) -> Sequence[int] | None:
         if not stored_events:

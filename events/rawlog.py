@@ -13,7 +13,13 @@ from contextlib import contextmanager, nullcontext
 from datetime import datetime
 from typing import Iterator
 
-from events.chain import CHAIN_TABLE, CHECKPOINT_TABLE, hex_id
+from events.chain import (
+    CHAIN_TABLE,
+    CHECKPOINT_COLUMNS,
+    CHECKPOINT_TABLE,
+    checkpoint_digest,
+    hex_id,
+)
 from events.store import denied
 
 INFO_TABLE = "store_info"
@@ -32,6 +38,23 @@ def recorded_at(state: bytes) -> datetime | None:
         return datetime.fromisoformat(stamp["_data_"] if isinstance(stamp, dict) else stamp)
     except (ValueError, KeyError, TypeError, UnicodeDecodeError):
         return None
+
+
+def in_link_order(rows: list[dict]) -> list[dict]:
+    """Checkpoints as they were remembered: the unlinked ones of an older store first, then each linked
+    one after the one it names (two taken in the same second at the same size are told apart);
+    rows that link to nothing come last, where verify names them."""
+    unlinked = [r for r in rows if r["previous"] is None]
+    waiting = [r for r in rows if r["previous"] is not None]
+    ordered = list(unlinked)
+    while waiting:
+        after = checkpoint_digest(ordered[-1]) if ordered else ""
+        follower = next((r for r in waiting if r["previous"] == after), None)
+        if follower is None:
+            return ordered + waiting
+        ordered.append(follower)
+        waiting.remove(follower)
+    return ordered
 
 
 class RawLog:
@@ -202,15 +225,36 @@ class RawLog:
                           ("origin", f"minerehab/{uuid.uuid4()}"))
 
     def record_checkpoint(self, checkpoint: dict) -> None:
+        """Remember a checkpoint, linked to the one before (stores made before the link column: unlinked)."""
         with self.cursor(commit=True) as c:
-            c.execute(f"INSERT INTO {self.checkpoint_table} VALUES ({', '.join([self.mark] * 5)})",
-                      (checkpoint["tree_size"], checkpoint["root"], checkpoint["timestamp"], checkpoint["origin"],
-                       checkpoint["signature"]))
+            columns, values = list(CHECKPOINT_COLUMNS), [checkpoint[k] for k in CHECKPOINT_COLUMNS]
+            if self._linked():
+                before = self.checkpoints()
+                columns.append("previous")
+                values.append(checkpoint_digest(before[-1]) if before else "")
+            c.execute(f"INSERT INTO {self.checkpoint_table} ({', '.join(columns)}) "
+                      f"VALUES ({', '.join([self.mark] * len(values))})", values)
+
+    def _linked(self) -> bool:
+        """Whether this store's checkpoint table has the `previous` column (every store made since it came)."""
+        if not hasattr(self, "_has_previous"):
+            if self.sqlite:
+                query, params = f"SELECT name FROM pragma_table_info('{CHECKPOINT_TABLE}')", ()
+            else:
+                query = ("SELECT column_name FROM information_schema.columns WHERE table_schema = ? "
+                         "AND table_name = ?")
+                params = (self.recorder.datastore.schema, CHECKPOINT_TABLE)
+            self._has_previous = "previous" in {name for (name,) in self._rows(query, params)}
+        return self._has_previous
 
     def checkpoints(self) -> list[dict]:
-        return [{"tree_size": n, "root": r, "timestamp": t, "origin": o, "signature": s} for n, r, t, o, s in
-                self._rows(f"SELECT tree_size, root, timestamp, origin, signature FROM {self.checkpoint_table} "
-                           "ORDER BY tree_size")]
+        """The checkpoints the store remembers, oldest first; `previous` is None in an unlinked table."""
+        link = "previous" if self._linked() else "NULL"
+        rows = [{"tree_size": n, "root": r, "timestamp": t, "origin": o, "signature": s, "previous": p}
+                for n, r, t, o, s, p in self._rows(
+                    f"SELECT tree_size, root, timestamp, origin, signature, {link} FROM {self.checkpoint_table} "
+                    "ORDER BY tree_size, timestamp")]
+        return in_link_order(rows)
 
     # --- copying between stores ---------------------------------------------------
 
@@ -249,9 +293,10 @@ class RawLog:
                 count += len(page)
             c.executemany(f"INSERT INTO {self.chain_table} VALUES ({', '.join([m] * 6)})",
                           [(o, v, n, bytes(ct), bytes(h), s) for o, v, n, ct, h, s in source.chain_rows()])
-            c.executemany(f"INSERT INTO {self.checkpoint_table} VALUES ({', '.join([m] * 5)})",
-                          [(x["tree_size"], x["root"], x["timestamp"], x["origin"], x["signature"])
-                           for x in source.checkpoints()])
+            columns = [*CHECKPOINT_COLUMNS, *(["previous"] if self._linked() else [])]
+            c.executemany(f"INSERT INTO {self.checkpoint_table} ({', '.join(columns)}) "
+                          f"VALUES ({', '.join([m] * len(columns))})",
+                          [tuple(x[k] for k in columns) for x in source.checkpoints()])
             for name, value in source.info_rows():
                 c.execute(f"DELETE FROM {self.info_table} WHERE name = {m}", (name,))
                 c.execute(f"INSERT INTO {self.info_table} VALUES ({m}, {m})", (name, value))

@@ -15,7 +15,13 @@ from pathlib import Path
 
 from events import checkpoint as checkpoints
 from events import merkle
-from events.chain import GENESIS, as_bytes, chain_hash, content_digest
+from events.chain import (
+    GENESIS,
+    as_bytes,
+    chain_hash,
+    checkpoint_digest,
+    content_digest,
+)
 from events.errors import Tampered
 
 
@@ -180,6 +186,12 @@ def _remembered(checkpoints: list[dict], leaves: list[bytes], origin: str, repor
     """Every checkpoint the store keeps must still match the log: a row deleted from both the event
     and the chain table within the history one covers changes its root."""
     roots = merkle.prefix_roots(leaves, {c["tree_size"] for c in checkpoints if c["tree_size"] <= len(leaves)})
+    for before, c in zip([None, *checkpoints], checkpoints):  # linked rows follow the store's older, unlinked ones
+        if c["previous"] is None and before is not None and before["previous"] is not None:
+            report.problems.append(Problem("checkpoints", _name(c), None, "an unlinked checkpoint among linked ones"))
+        elif c["previous"] is not None and c["previous"] != (checkpoint_digest(before) if before else ""):
+            report.problems.append(Problem("checkpoints", _name(c), None, "does not follow the checkpoint before it "
+                                           "in the store: one was removed, inserted or changed"))
     for c in checkpoints:
         if c["origin"] != origin:
             report.problems.append(Problem("origin", _name(c), None, f"the store keeps a checkpoint of {c['origin']}"))

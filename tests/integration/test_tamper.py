@@ -382,3 +382,62 @@ def test_a_kept_audit_checks_the_events_it_reads_since(runner, tampered, tmp_pat
     where = forge_last_parcel_event(tampered)
     result = runner.invoke(cli, ["audit", "--state", state])
     assert result.exit_code == 1 and "TAMPERED" in result.output and where in result.output, result.output
+
+
+# --- the store's own checkpoints are a chain ----------------------------------------------
+
+def remember_checkpoints(url: str, count: int, grow: bool = True) -> list[dict]:
+    key = checkpoints.Ed25519PrivateKey.generate()
+    ledger = Ledger(url)
+    kept = []
+    for n in range(count):
+        if n and grow:
+            ledger.execute([cmd(scenario.command("log_patrol", "TL-0", date(2024, 1, n), ("镇", "township"),
+                                                 {"findings": f"p{n}"}))])
+        kept.append(checkpoints.sign_log(ledger.raw, key))
+    ledger.close()
+    return kept
+
+
+@pytest.mark.parametrize("mutation", ["delete a middle row", "insert a row", "edit a row", "delete the newest row"])
+def test_the_checkpoint_table_is_a_chain(tampered, mutation):
+    kept = remember_checkpoints(tampered, 4)
+    sql = DB(tampered)
+    assert check(tampered).ok
+    middle = kept[1]
+    if mutation == "delete a middle row":
+        sql("DELETE FROM {checkpoints} WHERE tree_size = ?", (middle["tree_size"],))
+    elif mutation == "insert a row":  # a fake one whose root is even right: it does not link
+        sql("INSERT INTO {checkpoints} VALUES (?, ?, ?, ?, ?, ?)", (middle["tree_size"], middle["root"],
+            middle["timestamp"], middle["origin"], "forged", kept[0]["signature"]))
+    elif mutation == "edit a row":
+        sql("UPDATE {checkpoints} SET signature = ? WHERE tree_size = ?", ("forged", middle["tree_size"]))
+    else:
+        sql("DELETE FROM {checkpoints} WHERE tree_size = ?", (kept[-1]["tree_size"],))
+    found = check(tampered)
+    if mutation == "delete the newest row":  # nothing follows it: only the file kept outside tells
+        assert found.ok
+        assert [p.kind for p in check(tampered, kept[-1]).problems] == ["forgotten"]
+    else:
+        assert found.problems and {p.kind for p in found.problems} == {"checkpoints"}, found.problems
+
+
+def test_a_store_made_before_linked_checkpoints_links_its_new_ones(tmp_path):
+    from tests.integration.test_release_fixture import release_store
+
+    path = release_store(tmp_path)
+    remember_checkpoints(path, 3, grow=False)  # in one second, at one size: told apart by their links
+    ledger = Ledger(path)
+    remembered = ledger.raw.checkpoints()
+    ledger.close()
+    assert len(remembered) == 3 and all(c["previous"] is None for c in remembered)  # no link column in 0.1
+    assert check(path).ok
+
+
+def test_checkpoints_taken_in_one_second_at_one_size_keep_their_order(tampered):
+    kept = remember_checkpoints(tampered, 4, grow=False)
+    ledger = Ledger(tampered)
+    remembered = ledger.raw.checkpoints()
+    ledger.close()
+    assert [c["signature"] for c in remembered] == [c["signature"] for c in kept]
+    assert check(tampered).ok
