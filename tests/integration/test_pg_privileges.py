@@ -9,8 +9,8 @@ log while four writers commit sees notification ids only ever as a prefix of the
 from __future__ import annotations
 
 import threading
-from contextlib import contextmanager
 import uuid
+from contextlib import contextmanager
 from datetime import date, timedelta
 from decimal import Decimal
 from urllib.parse import urlsplit, urlunsplit
