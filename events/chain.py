@@ -52,15 +52,28 @@ def hex_id(originator_id: UUID | str) -> str:
     return originator_id.hex if isinstance(originator_id, UUID) else str(originator_id)
 
 
-class Chainer:
-    """Computes chain rows for a batch of stored events, given a way to read the previous head."""
+def log_hash(previous: bytes | None, notification_id: int, chain_head: bytes) -> bytes:
+    """One link of the log-wide chain: each event's chain hash bound to its position and to every event
+    before it in the log, so a row deleted from both tables breaks the next link (only the newest rows'
+    removal needs a checkpoint to show)."""
+    return sha256((previous or GENESIS) + struct.pack(">Q", notification_id) + chain_head).digest()
 
-    def __init__(self, previous):
+
+class Chainer:
+    """Computes chain rows for a batch of stored events, given a way to read the previous head.
+
+    `log_head` reads the newest row's log-wide link under the write lock; None for a store made before
+    the log chain, whose rows then carry no link."""
+
+    def __init__(self, previous, log_head=None):
         self.previous = previous  # (originator_id, version) -> bytes | None
         self.heads: dict[str, bytes] = {}
+        self.log_head = log_head
 
     def rows(self, stored_events: Sequence[StoredEvent], notification_ids: Sequence[int]) -> list[tuple]:
         rows = []
+        linked = self.log_head is not None
+        last = self.log_head() if linked else None
         for stored, notification_id in zip(stored_events, notification_ids):
             oid, version = hex_id(stored.originator_id), stored.originator_version
             prev = self.heads.get(oid)
@@ -68,11 +81,13 @@ class Chainer:
                 prev = GENESIS if version == 1 else (self.previous(oid, version - 1) or GENESIS)
             digest = chain_hash(prev, oid, version, stored.topic, stored.state)
             self.heads[oid] = digest
-            rows.append((oid, version, notification_id, content_digest(stored.topic, stored.state), digest,
-                         subject_of(stored) if version == 1 else None))
+            row = (oid, version, notification_id, content_digest(stored.topic, stored.state), digest,
+                   subject_of(stored) if version == 1 else None)
+            if linked:
+                last = log_hash(last, notification_id, digest)
+                row += (last,)
+            rows.append(row)
         return rows
-
-
 
 
 def subject_of(stored: StoredEvent) -> str | None:
@@ -91,8 +106,9 @@ class ChainedSQLiteRecorder(SQLiteApplicationRecorder):
     def construct_create_table_statements(self) -> list[str]:
         return super().construct_create_table_statements() + [
             f"CREATE TABLE IF NOT EXISTS {CHAIN_TABLE} (originator_id TEXT, originator_version INTEGER, "
-            "notification_id INTEGER, content BLOB, hash BLOB, subject TEXT, "
+            "notification_id INTEGER, content BLOB, hash BLOB, subject TEXT, log_hash BLOB, "
             "PRIMARY KEY (originator_id, originator_version))",
+            f"CREATE INDEX IF NOT EXISTS event_chain_notification ON {CHAIN_TABLE} (notification_id)",
             f"CREATE TABLE IF NOT EXISTS {CHECKPOINT_TABLE} (tree_size INTEGER, root TEXT, timestamp TEXT, "
             "origin TEXT, signature TEXT, previous TEXT)",
         ]
@@ -105,6 +121,19 @@ class ChainedSQLiteRecorder(SQLiteApplicationRecorder):
             row = c.fetchone()
             return bytes(row[0]) if row else None
 
-        rows = Chainer(previous).rows(stored_events, notification_ids)
-        c.executemany(f"INSERT INTO {CHAIN_TABLE} VALUES (?,?,?,?,?,?)", rows)
+        def log_head() -> bytes | None:
+            c.execute(f"SELECT log_hash FROM {CHAIN_TABLE} ORDER BY notification_id DESC LIMIT 1")
+            row = c.fetchone()
+            return bytes(row[0]) if row and row[0] is not None else None
+
+        linked = self._linked(c)
+        rows = Chainer(previous, log_head if linked else None).rows(stored_events, notification_ids)
+        c.executemany(f"INSERT INTO {CHAIN_TABLE} VALUES (?,?,?,?,?,?{',?' if linked else ''})", rows)
         return notification_ids
+
+    def _linked(self, c) -> bool:
+        """Whether the chain table has the log-wide link column (stores made since it came)."""
+        if not hasattr(self, "_has_log_hash"):
+            c.execute(f"SELECT name FROM pragma_table_info('{CHAIN_TABLE}')")
+            self._has_log_hash = "log_hash" in {row[0] for row in c.fetchall()}
+        return self._has_log_hash

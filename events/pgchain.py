@@ -46,12 +46,20 @@ class ChainedPostgresRecorder(PostgresApplicationRecorder):
         super().create_table()
         with self.datastore.transaction(commit=True) as curs:
             curs.execute(f"CREATE TABLE IF NOT EXISTS {self.qualified(CHAIN_TABLE)} (originator_id text, "
-                         "originator_version bigint, notification_id bigint, content bytea, hash bytea, subject text, "
+                         "originator_version bigint, notification_id bigint, content bytea, hash bytea, subject text, log_hash bytea, "
                          "PRIMARY KEY (originator_id, originator_version))")
             curs.execute(f"CREATE INDEX IF NOT EXISTS event_chain_notification ON {self.qualified(CHAIN_TABLE)} "
                          "(notification_id)")
             curs.execute(f"CREATE TABLE IF NOT EXISTS {self.qualified(CHECKPOINT_TABLE)} (tree_size bigint, root text, "
                          "timestamp text, origin text, signature text, previous text)")
+
+    def _linked(self, curs) -> bool:
+        """Whether the chain table has the log-wide link column (stores made since it came)."""
+        if not hasattr(self, "_has_log_hash"):
+            curs.execute("SELECT column_name FROM information_schema.columns WHERE table_schema = %s "
+                         "AND table_name = %s", (self.datastore.schema, CHAIN_TABLE))
+            self._has_log_hash = "log_hash" in {row["column_name"] for row in curs.fetchall()}
+        return self._has_log_hash
 
     def insert_events(self, stored_events: Sequence[StoredEvent], **kwargs: Any) -> Sequence[int] | None:
         if not stored_events:
@@ -68,8 +76,14 @@ class ChainedPostgresRecorder(PostgresApplicationRecorder):
                     row = curs.fetchone()
                     return bytes(row["hash"]) if row else None
 
-                rows = Chainer(previous).rows(stored_events, notification_ids)
-                curs.executemany(f"INSERT INTO {chain} VALUES (%s, %s, %s, %s, %s, %s)", rows)
+                def log_head() -> bytes | None:
+                    curs.execute(f"SELECT log_hash FROM {chain} ORDER BY notification_id DESC LIMIT 1")
+                    row = curs.fetchone()
+                    return bytes(row["log_hash"]) if row and row["log_hash"] is not None else None
+
+                linked = self._linked(curs)
+                rows = Chainer(previous, log_head if linked else None).rows(stored_events, notification_ids)
+                curs.executemany(f"INSERT INTO {chain} VALUES (%s, %s, %s, %s, %s, %s{', %s' if linked else ''})", rows)
         except Exception as error:
             refusal = denied(error)
             if refusal:

@@ -174,6 +174,27 @@ class RawLog:
                                (hex_id(originator_id).replace("-", ""), version)))
         return bytes(rows[0][0]) if rows else None
 
+    def log_links(self) -> Iterator[tuple]:
+        """(notification id, 'kind:key', version, chain hash, log-wide link or None) in log order."""
+        link = "log_hash" if self._log_linked() else "NULL"
+        names = self.keys()
+        for oid, version, nid, head, linked in self._rows(
+                f"SELECT originator_id, originator_version, notification_id, hash, {link} FROM {self.chain_table} "
+                "ORDER BY notification_id", stream=True):
+            yield nid, names.get(oid, oid), version, bytes(head), None if linked is None else bytes(linked)
+
+    def _log_linked(self) -> bool:
+        if not hasattr(self, "_has_log_hash"):
+            self._has_log_hash = "log_hash" in self._columns(CHAIN_TABLE)
+        return self._has_log_hash
+
+    def _columns(self, table: str) -> set[str]:
+        if self.sqlite:
+            return {name for (name,) in self._rows(f"SELECT name FROM pragma_table_info('{table}')")}
+        return {name for (name,) in self._rows("SELECT column_name FROM information_schema.columns "
+                                               "WHERE table_schema = ? AND table_name = ?",
+                                               (self.recorder.datastore.schema, table))}
+
     def leaf_hashes(self) -> list[bytes]:
         """The Merkle tree's leaves as RFC 6962 leaf hashes, in log order, without keeping the rows they came from."""
         from events.merkle import leaf_hash
@@ -238,13 +259,7 @@ class RawLog:
     def _linked(self) -> bool:
         """Whether this store's checkpoint table has the `previous` column (every store made since it came)."""
         if not hasattr(self, "_has_previous"):
-            if self.sqlite:
-                query, params = f"SELECT name FROM pragma_table_info('{CHECKPOINT_TABLE}')", ()
-            else:
-                query = ("SELECT column_name FROM information_schema.columns WHERE table_schema = ? "
-                         "AND table_name = ?")
-                params = (self.recorder.datastore.schema, CHECKPOINT_TABLE)
-            self._has_previous = "previous" in {name for (name,) in self._rows(query, params)}
+            self._has_previous = "previous" in self._columns(CHECKPOINT_TABLE)
         return self._has_previous
 
     def checkpoints(self) -> list[dict]:
@@ -263,8 +278,9 @@ class RawLog:
         return self._fast(f"SELECT {nid}, originator_id, originator_version, topic, state FROM {self.events_table} "
                           f"ORDER BY {nid}")
 
-    def chain_rows(self) -> Iterator[tuple]:
-        yield from self._rows(f"SELECT originator_id, originator_version, notification_id, content, hash, subject "
+    def chain_rows(self, with_links: bool = False) -> Iterator[tuple]:
+        link = ", log_hash" if with_links else ""
+        yield from self._rows(f"SELECT originator_id, originator_version, notification_id, content, hash, subject{link} "
                               f"FROM {self.chain_table} ORDER BY notification_id", stream=True)
 
     def is_empty(self) -> bool:
@@ -291,8 +307,14 @@ class RawLog:
                 c.executemany(f"INSERT INTO {self.events_table} ({nid}, originator_id, originator_version, topic, state) "
                               f"VALUES ({m}, {m}, {m}, {m}, {m})", page)
                 count += len(page)
-            c.executemany(f"INSERT INTO {self.chain_table} VALUES ({', '.join([m] * 6)})",
-                          [(o, v, n, bytes(ct), bytes(h), s) for o, v, n, ct, h, s in source.chain_rows()])
+            if self._log_linked():  # a log linked or not, copied as it is (its links are its own)
+                rows = source.chain_rows(with_links=source._log_linked())
+                c.executemany(f"INSERT INTO {self.chain_table} VALUES ({', '.join([m] * 7)})",
+                              [(o, v, n, bytes(ct), bytes(h), s, bytes(rest[0]) if rest and rest[0] is not None else None)
+                               for o, v, n, ct, h, s, *rest in rows])
+            else:
+                c.executemany(f"INSERT INTO {self.chain_table} VALUES ({', '.join([m] * 6)})",
+                              [(o, v, n, bytes(ct), bytes(h), s) for o, v, n, ct, h, s in source.chain_rows()])
             columns = [*CHECKPOINT_COLUMNS, *(["previous"] if self._linked() else [])]
             c.executemany(f"INSERT INTO {self.checkpoint_table} ({', '.join(columns)}) "
                           f"VALUES ({', '.join([m] * len(columns))})",

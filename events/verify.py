@@ -21,6 +21,7 @@ from events.chain import (
     chain_hash,
     checkpoint_digest,
     content_digest,
+    log_hash,
 )
 from events.errors import Tampered
 
@@ -105,7 +106,7 @@ def verify(log, checkpoint: dict | None = None, public_key=None, tick=None) -> R
             report.events += len(stored)
             report.aggregates += 1
             _check_aggregate(oid, names.get(oid, oid), stored, links, report)
-        leaves = log.leaf_hashes()
+        leaves = _log_chain(log.log_links(), report)
         report.tree_size = len(leaves)
         report.root = merkle.root(leaves)
         remembered = log.checkpoints()
@@ -176,6 +177,23 @@ def tampered(problems: list[Problem]) -> Tampered:
                     "nothing was audited; `minerehab verify` names every one",
                     f"已被篡改：存储的历史与其哈希链不符（{len(problems)} 处：{shown}）；未做审计；"
                     "`minerehab verify` 逐一列出")
+
+
+def _log_chain(links, report: Report) -> list[bytes]:
+    """The Merkle leaves in log order, checking the log-wide chain on the way: a row removed from both
+    tables (or moved) breaks the link after it. A store's rows from before the log chain come first, unlinked."""
+    leaves, previous, started = [], None, False
+    for nid, subject, version, head, linked in links:
+        leaves.append(merkle.leaf_hash(head))
+        if linked is None:
+            if started:
+                report.problems.append(Problem("log", subject, version, f"event {nid} has no log link after linked ones"))
+            continue
+        if linked != log_hash(previous, nid, head):
+            report.problems.append(Problem("log", subject, version, f"the log chain breaks before event {nid}: an "
+                                           "event before it was removed from both tables, or the log was reordered"))
+        started, previous = True, linked
+    return leaves
 
 
 def _name(checkpoint: dict) -> str:

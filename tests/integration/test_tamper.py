@@ -215,6 +215,32 @@ def signed_checkpoint(url):
     return signed, key, len(leaves)
 
 
+def relink(sql) -> None:
+    """What a DBA who rewrites history must also do: recompute every log-wide link from the start."""
+    from events.chain import log_hash
+
+    previous = None
+    for nid, head in sql("SELECT notification_id, hash FROM {chain} ORDER BY notification_id"):
+        previous = log_hash(previous, nid, bytes(head))
+        sql("UPDATE {chain} SET log_hash=? WHERE notification_id=?", (previous, nid))
+
+
+@given(st.data())
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_an_event_deleted_from_both_tables_is_named_without_any_checkpoint(backend, tmp_path_factory, data):
+    url = build(new_url(backend, tmp_path_factory.mktemp("both")))
+    sql = DB(url)
+    rows = sql("SELECT notification_id, originator_id, originator_version FROM {chain} ORDER BY notification_id")
+    nid, oid, version = data.draw(st.sampled_from(rows[:-1]))  # the newest row's removal needs a checkpoint
+    sql("DELETE FROM {events} WHERE {id}=?", (nid,))
+    sql("DELETE FROM {chain} WHERE notification_id=?", (nid,))
+    report = check(url)
+    drop(url)
+    after = rows[rows.index((nid, oid, version)) + 1]
+    assert ("log", after[2]) in {(p.kind, p.version) for p in report.problems}, report.problems
+    assert f"before event {after[0]}" in " ".join(p.detail for p in report.problems)
+
+
 def test_a_rewritten_chain_is_caught_by_the_checkpoint(tampered):
     """A DBA who edits an event and recomputes its chain fools the chains, not the signed root."""
     from events.chain import chain_hash, content_digest
@@ -229,6 +255,8 @@ def test_a_rewritten_chain_is_caught_by_the_checkpoint(tampered):
     sql("UPDATE {events} SET state=? WHERE {id}=?", (forged, rowid))
     sql("UPDATE {chain} SET content=?, hash=? WHERE originator_id=? AND originator_version=?",
         (content_digest(topic, forged), chain_hash(bytes(prev), oid, version, topic, forged), oid, version))
+    assert {p.kind for p in check(tampered).problems} == {"log", "rewritten"}
+    relink(sql)  # he recomputes the log-wide chain too
     assert [p.kind for p in check(tampered).problems] == ["rewritten"]  # the store's own checkpoint tells
     sql("DELETE FROM {checkpoints}")
     assert check(tampered).ok  # once he wipes that too, the chains alone cannot tell
