@@ -23,6 +23,8 @@ from events.chain import (
 from events.store import denied
 
 INFO_TABLE = "store_info"
+PAGE, FAST_PAGE = 2000, 5000
+"""Rows fetched at a time: scans of a whole table page through it."""
 
 
 STAMP = re.compile(rb'"timestamp":\{"_type_":"datetime_iso","_data_":"([^"]{1,40})"\}')
@@ -88,10 +90,17 @@ class RawLog:
             finally:
                 self._pinned = None
 
+    def _pinned_cursor(self):
+        pinned = self._pinned
+        if self.sqlite:
+            return type(pinned)(pinned.sqlite_cursor.connection.cursor())
+        return pinned.connection.cursor(row_factory=pinned.row_factory)
+
     @contextmanager
     def cursor(self, commit: bool = False):
         if self._pinned is not None and not commit:
-            yield self._pinned
+            # a cursor of its own in the pinned transaction: two scans read side by side (verify's merge)
+            yield self._pinned_cursor()
             return
         try:
             with self.recorder.datastore.transaction(commit=commit) as cursor:
@@ -110,7 +119,7 @@ class RawLog:
         with self.cursor() as c, self._server_side(c) if stream and not self.sqlite else nullcontext() as named:
             raw = named or getattr(c, "sqlite_cursor", c)  # eventsourcing's SQLite wrapper has no fetchmany
             raw.execute(sql.replace("?", self.mark), params)
-            while page := raw.fetchmany(2000):
+            while page := raw.fetchmany(PAGE):
                 for row in page:
                     row = tuple(row.values()) if isinstance(row, dict) else tuple(row)
                     yield tuple(hex_id(x) if isinstance(x, uuid.UUID) else x for x in row)
@@ -148,7 +157,7 @@ class RawLog:
             c.execute(sql, params)
             raw = c.sqlite_cursor
             raw.row_factory = None
-            while page := raw.fetchmany(5000):
+            while page := raw.fetchmany(FAST_PAGE):
                 yield from page
 
     def chain_by_aggregate(self) -> Iterator[tuple]:
@@ -158,8 +167,8 @@ class RawLog:
 
     def chain_links(self) -> Iterator[tuple]:
         """(originator_id, version, hash) ordered by aggregate and version: what `verify.chained` checks against."""
-        yield from self._rows(f"SELECT originator_id, originator_version, hash FROM {self.chain_table} "
-                              "ORDER BY originator_id, originator_version", stream=True)
+        return self._fast(f"SELECT originator_id, originator_version, hash FROM {self.chain_table} "
+                          "ORDER BY originator_id, originator_version")
 
     def verified_events(self) -> Iterator[tuple]:
         """events_by_aggregate, each row checked against its chain on the way (verify.chained); Tampered at the end.

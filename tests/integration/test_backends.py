@@ -297,3 +297,28 @@ def test_whole_log_scans_on_postgresql_page_through_a_server_side_cursor(tmp_pat
     finally:
         ledger.close()
         drop(url)
+
+
+def test_scans_read_side_by_side_in_one_snapshot_over_many_pages(backend, tmp_path, monkeypatch):
+    """verify and the audit merge two scans in one read transaction: each keeps a cursor of its own
+    (on one shared cursor the second scan's query cut the first short after its first page)."""
+    from events import rawlog
+    from events.errors import Tampered
+    from events.verify import chained
+
+    monkeypatch.setattr(rawlog, "PAGE", 3)
+    monkeypatch.setattr(rawlog, "FAST_PAGE", 3)
+    url = new_url(backend, tmp_path)
+    setup_store(url, CODES)
+    ledger = Ledger(url)
+    try:
+        with ledger.raw.snapshot():
+            report = verify(ledger.raw)
+            rows = list(ledger.raw.verified_events())
+        assert report.ok and report.events == len(rows) == ledger.recorder.max_notification_id() > 20
+        edited = [(*r[:4], b"{}") if i == len(rows) // 2 else r for i, r in enumerate(rows)]
+        with ledger.raw.snapshot(), pytest.raises(Tampered):  # an edit in the middle pages is still found
+            list(chained(iter(edited), ledger.raw.chain_links(), {}))
+    finally:
+        ledger.close()
+        drop(url)
