@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Iterable, NamedTuple
 
 from audit.engine import PERSON_TOPIC, Audit, Index, kind_of
+from audit.overlaps import Overlaps, footprint_of
 from events import logreader
 from events.errors import BadInput
 from events.ids import aggregate_id
@@ -34,7 +35,7 @@ from policies.dossiers import DOSSIERS, ParcelSummary, Registration
 from policies.registry import Finding
 from policies.rules.programme import accepted_area_of
 
-FORMAT = 4
+FORMAT = 5
 SCHEMA = """
 CREATE TABLE meta (name TEXT PRIMARY KEY, value BLOB);
 CREATE TABLE subject (oid TEXT PRIMARY KEY, kind TEXT NOT NULL, key TEXT NOT NULL, town TEXT, dossier BLOB NOT NULL);
@@ -46,6 +47,7 @@ CREATE INDEX finding_rule ON finding (rule, severity);
 CREATE INDEX finding_subject ON finding (subject);
 CREATE TABLE registration (verification_id TEXT PRIMARY KEY, code TEXT NOT NULL, version INTEGER NOT NULL);
 CREATE TABLE joined (code TEXT NOT NULL, batch TEXT NOT NULL, PRIMARY KEY (code, batch));
+CREATE TABLE footprint (code TEXT PRIMARY KEY, version INTEGER NOT NULL, day BLOB NOT NULL, boundary TEXT NOT NULL);
 """
 
 
@@ -63,7 +65,7 @@ def _dump(value) -> bytes:
     return pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
 
 
-TABLES = {"meta", "subject", "finding", "registration", "joined"}
+TABLES = {"meta", "subject", "finding", "registration", "joined", "footprint"}
 LOCK_TIMEOUT = 10.0
 """Seconds to wait for another audit that is writing the same state file."""
 
@@ -136,6 +138,17 @@ class Kept:
         codes = {key for (key,) in self.db.execute("SELECT key FROM subject WHERE kind = 'parcel'")}
         return codes | {code for (code,) in self.db.execute("SELECT code FROM joined")}
 
+    def footprints(self) -> dict:
+        """code → (version, date, boundary text) of the live parcels with a registered boundary (R25)."""
+        return {code: (v, pickle.loads(day), text)
+                for code, v, day, text in self.db.execute("SELECT code, version, day, boundary FROM footprint")}
+
+    def save_footprints(self, changed: dict) -> None:
+        """Replace the footprints of these parcels (None: it has none, or is no longer live)."""
+        self.db.executemany("DELETE FROM footprint WHERE code = ?", [(code,) for code in changed])
+        self.db.executemany("INSERT INTO footprint VALUES (?, ?, ?, ?)",
+                            [(code, f[0], _dump(f[1]), f[2]) for code, f in changed.items() if f is not None])
+
     def save_subjects(self, rows: list[tuple]) -> None:
         self.db.executemany("INSERT OR REPLACE INTO subject VALUES (?, ?, ?, ?, ?)", rows)
 
@@ -196,6 +209,7 @@ class StateWriter:
                                  [(vid, first.code, first.v) for vid, first in audit.first_registrations().items()])
         self.kept.db.executemany("INSERT OR IGNORE INTO joined VALUES (?, ?)",
                                  [(code, b.key) for b in audit.subjects["batch"].values() for code in b.ever])
+        self.kept.save_footprints(audit.footprints())
         index = audit.checks.index
         self.kept.save_meta(format=FORMAT, origin=origin, last_id=self.last_id, as_of=audit.as_of,
                             fingerprint=fingerprint(audit.config, audit.chosen), deferred=self.deferred,
@@ -212,6 +226,37 @@ class KeptIndex(Index):
         self.totals, self.towns, self.taskforces = meta["totals"], meta["towns"], meta["taskforces"]
         self.joins: list[tuple] = []
         self.loaded: dict[str, object] = {}  # batches and programmes read once per run, however many parcels ask
+        self.before: Overlaps | None = None   # the footprints as the state file had them (R25)
+        self.changed: dict = {}               # code → this run's footprint (None: none, or no longer live)
+
+    @property
+    def overlaps(self) -> Overlaps:
+        """The pairs of the footprints as they now stand: the state file's with this run's changes on top."""
+        if self._overlaps is None:
+            footprints = dict(self.kept_footprints().footprints)
+            for code, f in self.changed.items():
+                if f is None:
+                    footprints.pop(code, None)
+                else:
+                    footprints[code] = f
+            self._overlaps = Overlaps(footprints)
+        return self._overlaps
+
+    @overlaps.setter
+    def overlaps(self, value) -> None:
+        self._overlaps = None
+
+    def kept_footprints(self) -> Overlaps:
+        if self.before is None:
+            self.before = Overlaps(self.kept.footprints())
+        return self.before
+
+    def footprint_moved(self, code: str, old: ParcelSummary | None, new: ParcelSummary) -> None:
+        """Note a parcel whose footprint (or liveness) this run changed."""
+        before, after = old and footprint_of(old), footprint_of(new)
+        if before != after:
+            self.changed[code] = after
+            self._overlaps = None
 
     def subject(self, kind: str, key: str):
         oid = oid_of(kind, key)
@@ -342,6 +387,7 @@ class Refresh:
                 town = dossier.attrs.get("township")
                 summary = dossier.summary()
                 moved_programmes, moved_towns = self.index.move(before, summary)
+                self.index.footprint_moved(key, before, summary)
                 programmes |= moved_programmes
                 for t in moved_towns:
                     parcels.update(self.kept.parcels_in(t))
@@ -362,6 +408,10 @@ class Refresh:
                 subjects.append((oid, kind, key, town, _dump(dossier)))
         if taskforces or everything:
             parcels |= self.kept.parcel_codes()
+        if self.index.changed:  # R25: the parcels that overlapped a moved footprint, or overlap it now
+            moved = set(self.index.changed)
+            parcels |= self.index.kept_footprints().codes_touching(moved) | self.index.overlaps.codes_touching(moved)
+            self.kept.save_footprints(self.index.changed)
         for code in parcels:
             summary = self.summary_of(code)
             self.kept.save_findings(oid_of("parcel", code), True, self.audit.checks.check("parcel", summary, across=True))
