@@ -8,10 +8,13 @@ shape, the ellipsoidal area) is computed again whenever it is read, never truste
 
 from __future__ import annotations
 
+import math
 import re
 from functools import lru_cache
 
-from geometry import shapes
+import shapely
+
+from geometry import shapes, zones
 from geometry.errors import GeometryError
 
 _SRID = re.compile(r"^\s*SRID\s*=\s*([0-9]{1,6})\s*;", re.I)
@@ -46,8 +49,33 @@ def check(value, crs=None, extent=None) -> shapes.Boundary:
 
 @lru_cache(maxsize=4096)
 def read(text: str) -> shapes.Boundary:
-    """A recorded boundary read back (cached: the audit and the reports read the same texts many times)."""
+    """A recorded boundary read back with every check of the door (cached: the same texts are read many times)."""
     return check(text)
+
+
+@lru_cache(maxsize=4096)
+def measure(text: str) -> shapes.Boundary:
+    """A recorded WKT boundary re-measured without the door's checks again (they passed when it was recorded):
+    the shape and its ellipsoidal area, a few times faster than `read`; GeoJSON goes through `read`."""
+    srid, body = split_srid(text)
+    if body.lstrip()[:1] == "{" or len(body) > shapes.MAX_TEXT:
+        return read(text)
+    try:
+        shape = shapely.from_wkt(body)
+    except shapely.errors.ShapelyError:
+        return read(text)       # for the reason, worded
+    if shape is None or shape.geom_type not in ("Polygon", "MultiPolygon") or shape.is_empty:
+        return read(text)
+    code = shapes.crs_code(srid) if srid is not None else zones.GEOGRAPHIC
+    if code != zones.GEOGRAPHIC:
+        shape = zones.from_projected(shape, code)
+    shape = shapely.orient_polygons(shapely.force_2d(shape), exterior_cw=False)
+    area = abs(shapes._signed_area(shape))
+    if not (area > 0 and math.isfinite(area)):
+        return read(text)
+    c = shape.centroid
+    return shapes.Boundary(source=text, shape=shape, area_m2=area, area_ha=shapes.hectares(area),
+                           centroid=(c.x, c.y), zone=zones.zone_of(c.x), crs=code)
 
 
 def read_or_none(text) -> shapes.Boundary | None:
@@ -55,6 +83,6 @@ def read_or_none(text) -> shapes.Boundary | None:
     if not isinstance(text, str) or not text:
         return None
     try:
-        return read(text)
-    except GeometryError:
+        return measure(text)
+    except (GeometryError, ValueError, TypeError, ArithmeticError):
         return None

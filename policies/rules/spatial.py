@@ -8,6 +8,7 @@ Gauss-Krüger plane (`geometry.compare`). A boundary that no longer reads is ski
 from __future__ import annotations
 
 from decimal import Decimal
+from functools import lru_cache
 
 import shapely
 
@@ -57,18 +58,27 @@ def same_ground_once(d, ctx, emit):
 
 
 def _pairs(d):
-    """(kind, design outline, other outline, Comparison) for the as-built and measured boundaries that read."""
+    """(kind, design outline, other outline, Comparison) for the as-built and measured boundaries that read.
+    A boundary recorded as the very text of the design is the design: nothing to measure."""
     design = d.outlines.get("design")
     if design is None:
         return
-    base = stored.read_or_none(design.text)
-    if base is None:
-        return
     for kind in ("as_built", "measured"):
         other = d.outlines.get(kind)
-        shape = other and stored.read_or_none(other.text)
-        if shape is not None:
-            yield kind, design, other, compare.compare(base, shape)
+        if other is None or other.text == design.text:
+            continue
+        c = compared(design.text, other.text)
+        if c is not None:
+            yield kind, design, other, c
+
+
+@lru_cache(maxsize=64)
+def compared(design: str, other: str):
+    """The comparison of two recorded boundaries (R26 and R27 ask for the same pairs); None if one does not read."""
+    a, b = stored.read_or_none(design), stored.read_or_none(other)
+    if a is None or b is None:
+        return None
+    return compare.compare(a, b, hausdorff=False)
 
 
 @rule("R26", "high", reads=("submit_design", "approve_design_change", "complete_works", "accept"),
@@ -104,11 +114,13 @@ def built_inside_the_design(d, ctx, emit):
     for kind, design, other, c in _pairs(d):
         if c.extra_m2 <= s["max_extra_m2"]:
             continue
-        reach = reach_outside(stored.read(design.text), stored.read(other.text))
+        a, b = stored.measure(design.text), stored.measure(other.text)
+        reach = reach_outside(a, b)
         if reach > s["max_reach_m"]:
             zh, en = KIND_NAMES[kind]
+            hausdorff = compare.compare(a, b).hausdorff_m
             emit(d.code, other.on, "R27.1", P(d, design.v, other.v),
-                 values=(zh, m2(c.extra_m2), ha(c.extra_m2), metres(reach), metres(c.hausdorff_m), en,
+                 values=(zh, m2(c.extra_m2), ha(c.extra_m2), metres(reach), metres(hausdorff), en,
                          s["max_extra_m2"], s["max_reach_m"]))
 
 

@@ -100,3 +100,27 @@ def test_a_gauss_kruger_boundary_is_converted_when_named():
     assert shown["area_ha"] == Decimal("1.0000") and shown["given_in"] == "EPSG:4538"
     lon, lat = shown["centre"]
     assert 86.9 < lon < 87.1 and 45 < lat < 45.3
+
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.floats(74, 134), st.floats(18, 53), st.decimals(Decimal("0.01"), Decimal("50"), places=4),
+       st.integers(0, 10**6), st.sampled_from([None, False, True]))
+def test_the_audits_quick_measure_equals_the_full_read(lon, lat, area, seed, gk):
+    """What the audit re-measures of a recorded text is what the door measured, and pyproj's Geod area."""
+    from geometry import stored, zones
+
+    poly = sample_boundary((lon, lat), area, seed=seed)
+    text = shapely.to_wkt(poly, rounding_precision=-1)
+    if gk is not None:
+        zone = zones.zone_of(poly.centroid.x)
+        text = f"SRID={zones.epsg_for(zone, gk)};" + shapely.to_wkt(zones.to_gk(poly, zone, gk), rounding_precision=-1)
+    full, quick = stored.check(text), stored.measure(text)
+    assert quick.area_m2 == pytest.approx(full.area_m2, rel=1e-12) and quick.area_ha == full.area_ha
+    assert quick.zone == full.zone and quick.crs == full.crs
+    if gk is None:
+        assert full.area_ha == area and quick.area_m2 == pytest.approx(abs(GEOD.geometry_area_perimeter(poly)[0]),
+                                                                        rel=1e-12)
