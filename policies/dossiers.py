@@ -348,6 +348,10 @@ def shapes(cls: type) -> tuple[tuple[str, tuple | None], ...]:
     return tuple((s, SHAPES.get(s)) for s in slots(cls))
 
 
+GONE = frozenset({"written_off", "closed"})
+"""States in which a parcel has left the programme (no longer live for the rules over many parcels)."""
+
+
 class ParcelSummary:
     """What rules across parcels read of one parcel, kept for every parcel while the audit runs."""
 
@@ -406,6 +410,8 @@ class ParcelDossier(ParcelSummary):
         for slot in ParcelSummary.__slots__:
             setattr(kept, slot, getattr(self, slot))
         kept.attrs = {k: self.attrs[k] for k in KEPT_ATTRS if self.attrs.get(k)}
+        if self.state in GONE:
+            kept.footprint = None  # a written-off parcel overlaps nobody in R25: its boundary need not be kept
         a = self.acceptance
         if a:
             kept.acceptance = Acceptance(a.v, a.on, shared(a.group), (), a.measured_ha, None, ())

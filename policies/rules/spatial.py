@@ -19,7 +19,7 @@ from policies.rules.evidence import P
 LIVE_STATES = frozenset({"identified", "planned", "surveying", "surveyed", "design_review", "design_approved",
                          "contracted", "under_construction", "suspended", "works_completed", "rectifying",
                          "recovering", "accepted", "filed"})
-"""Parcels still in the programme: registered and not yet written off (or closed)."""
+"""Parcels still in the programme: registered and not yet written off or closed (dossiers.GONE)."""
 
 KIND_NAMES = {"as_built": ("竣工范围", "as-built boundary"), "measured": ("验收实测范围", "measured boundary")}
 

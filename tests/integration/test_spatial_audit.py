@@ -213,3 +213,11 @@ def test_the_gk_plane_and_the_ellipsoid_agree_on_a_parcel():
     b = stored.read(wkt(poly))
     plane = zones.to_gk(poly, b.zone).area
     assert b.area_ha == Decimal("12.3456") and abs(plane - b.area_m2) / b.area_m2 < 1e-3
+
+
+def test_live_states_are_every_state_but_the_gone_ones():
+    from policies.dossiers import GONE
+    from policies.rules.spatial import LIVE_STATES
+    from workflow.lifecycle import PARCEL_STATES
+
+    assert LIVE_STATES == set(PARCEL_STATES) - GONE - {"new"}
