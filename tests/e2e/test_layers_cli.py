@@ -169,3 +169,22 @@ def test_export_refuses_an_unknown_batch_and_a_wrong_suffix(store, tmp_path):
                "--batch", "B9", ok=False)
     assert r.exit_code == 2 and "B9" in r.output
     assert not Path(tmp_path / "x.geojson").exists()
+
+
+@pytest.mark.parametrize("value", [
+    '{"type": "Polygon", "coordinates": ' + "[" * 100_000 + "]" * 100_000 + "}",
+    "POLYGON((" + ", ".join(f"83.{i:06d} 45.9" for i in range(150_000)) + "))",
+    "POLYGON((83.6 45.9, 83.61 45.91, 83.61 45.9, 83.6 45.91, 83.6 45.9))",
+    "SRID=32644;POLYGON((500000 5000000, 500100 5000000, 500100 5000100, 500000 5000000))",
+    "@/nonexistent/boundary.geojson",
+])
+def test_a_hostile_boundary_is_one_line_exit_2_and_changes_nothing(store, value):
+    runner = CliRunner()
+    url = store()
+    before = store_bytes(url)
+    result = invoke(runner, "do", "register", code(1), "--on", "2023-02-20", "--actor", "a", "--role", "nrb",
+                    "--set", "name=x", "--set", "township=t", "--set", "area_ha=1", "--set", f"boundary={value}",
+                    ok=False)
+    assert result.exit_code == 2 and result.exception is None or isinstance(result.exception, SystemExit)
+    assert len(result.output.strip().splitlines()) == 1 and len(result.output) < 600
+    assert store_bytes(url) == before
