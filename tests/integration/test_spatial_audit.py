@@ -221,3 +221,27 @@ def test_live_states_are_every_state_but_the_gone_ones():
     from workflow.lifecycle import PARCEL_STATES
 
     assert LIVE_STATES == set(PARCEL_STATES) - GONE - {"new"}
+
+
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.lists(st.tuples(st.floats(0, 300), st.floats(0, 300), st.floats(30, 120)), min_size=1,
+                         max_size=3), min_size=2, max_size=4))
+def test_a_re_audit_equals_a_full_audit_as_boundaries_arrive(tmp_path_factory, steps):
+    from workflow.ledger import Ledger
+
+    folder = tmp_path_factory.mktemp("r")
+    ledger = Ledger(f"sqlite:///{folder / 's.db'}", create=True)
+    try:
+        n = 0
+        for day, squares in enumerate(steps):
+            lines = []
+            for x, y, side in squares:
+                poly = shapely.affinity.translate(square(*CENTRE, side), x / 1e5, y / 1e5)
+                lines.append(register(f"Q{n}", poly, on=START + timedelta(days=day)))
+                n += 1
+            load(ledger, lines)
+            kept, _, _ = reaudit.run(ledger, AS_OF, folder / "state.db", rules=SPATIAL)
+            full, _ = auditing.run(ledger, AS_OF, rules=SPATIAL)
+            assert [f.as_dict() for f in kept] == [f.as_dict() for f in full]
+    finally:
+        ledger.close()
