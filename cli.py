@@ -31,6 +31,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "taskforce": ("view", "taskforce", "The task force (工作专班) and its members over time."),
     "report": ("reporting", "report", "Reports over the whole store: progress, the HTML page."),
     "diagram": ("reporting", "diagram", "Draw the parcel (or batch) lifecycle, marking where a record stands."),
+    "export": ("exporting", "export", "Write the parcels as the national 图斑 layer (shp, GeoJSON, KML) or the 公示 table."),
     "audit": ("auditing", "audit", "Check every compliance rule over the whole store (纪检监察)."),
     "rules": ("auditing", "rules", "The compliance rules: id, severity, titles, events read, thresholds."),
     "keygen": ("identity", "keygen", "Write a key pair (Ed25519 or SM2) for signing commands and checkpoints."),

@@ -15,6 +15,7 @@ from collections import Counter
 from datetime import date, datetime
 from typing import Iterable, Iterator
 
+from audit.overlaps import Overlaps, footprint_of
 from events import logreader
 from events.clock import BUSINESS_TZ
 from events.ids import KINDS
@@ -54,6 +55,7 @@ class Index:
         self.totals: Counter = Counter()
         self.towns: dict[str, Counter] = {}
         self.taskforces: dict = {}
+        self.overlaps = Overlaps({})
 
     def add_parcel(self, s: ParcelSummary, sign: int = 1) -> None:
         """Add (or with sign -1 take back) a parcel's share of the programme totals and township plans."""
@@ -85,6 +87,10 @@ class Index:
     def earliest_plain_year(self, town: str) -> int | None:
         years = [y for y, n in self.towns.get(town, {}).items() if n > 0]
         return min(years) if years else None
+
+    def overlaps_of(self, code: str) -> list[tuple]:
+        """The live parcels whose registered boundaries overlap this one's (R25)."""
+        return self.overlaps.of(code)
 
     def members_on(self, on: date) -> set[str] | None:
         """Names on any task force on a date, or None when no task force was ever recorded."""
@@ -265,7 +271,12 @@ class Audit:
         for b in self.subjects["batch"].values():
             index.add_batch(b)
         index.taskforces = self.subjects["taskforce"]
+        index.overlaps = Overlaps(self.footprints())
         return index
+
+    def footprints(self) -> dict:
+        """code → (version, date, boundary text) of every live parcel registered with a boundary."""
+        return {code: f for code, f in ((c, footprint_of(s)) for c, s in self.parcels.items()) if f is not None}
 
     def first_registrations(self, repeated_only: bool = False) -> dict[str, Registration]:
         """verification id -> the parcel that registered it first in log order; with `repeated_only`, just the

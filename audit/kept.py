@@ -26,16 +26,18 @@ from pathlib import Path
 from typing import Iterable, NamedTuple
 
 from audit.engine import PERSON_TOPIC, Audit, Index, kind_of
+from audit.overlaps import Overlaps, footprint_of
 from events import logreader
 from events.errors import BadInput
 from events.ids import aggregate_id
 from events.verify import check_appended
+from geometry import stored
 from policies.catalogue import Config, load_config
 from policies.dossiers import DOSSIERS, ParcelSummary, Registration
 from policies.registry import Finding
 from policies.rules.programme import accepted_area_of
 
-FORMAT = 4
+FORMAT = 5
 SCHEMA = """
 CREATE TABLE meta (name TEXT PRIMARY KEY, value BLOB);
 CREATE TABLE subject (oid TEXT PRIMARY KEY, kind TEXT NOT NULL, key TEXT NOT NULL, town TEXT, dossier BLOB NOT NULL);
@@ -47,7 +49,20 @@ CREATE INDEX finding_rule ON finding (rule, severity);
 CREATE INDEX finding_subject ON finding (subject);
 CREATE TABLE registration (verification_id TEXT PRIMARY KEY, code TEXT NOT NULL, version INTEGER NOT NULL);
 CREATE TABLE joined (code TEXT NOT NULL, batch TEXT NOT NULL, PRIMARY KEY (code, batch));
+CREATE TABLE footprint (code TEXT PRIMARY KEY, version INTEGER NOT NULL, day BLOB NOT NULL, boundary TEXT NOT NULL,
+                        minx REAL, miny REAL, maxx REAL, maxy REAL);
+CREATE INDEX footprint_box ON footprint (minx, maxx);
 """
+
+
+def box_of(text: str):
+    """The lon/lat bounding box of a recorded boundary, or None when it does not read."""
+    b = stored.read_or_none(text)
+    return b.shape.bounds if b is not None else None
+
+
+def _meets(a, b) -> bool:
+    return bool(a) and a[0] <= b[2] and a[2] >= b[0] and a[1] <= b[3] and a[3] >= b[1]
 
 
 def oid_of(kind: str, key: str) -> str:
@@ -64,7 +79,7 @@ def _dump(value) -> bytes:
     return pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
 
 
-TABLES = {"meta", "subject", "finding", "registration", "joined"}
+TABLES = {"meta", "subject", "finding", "registration", "joined", "footprint"}
 LOCK_TIMEOUT = 10.0
 """Seconds to wait for another audit that is writing the same state file."""
 
@@ -137,6 +152,27 @@ class Kept:
         codes = {key for (key,) in self.db.execute("SELECT key FROM subject WHERE kind = 'parcel'")}
         return codes | {code for (code,) in self.db.execute("SELECT code FROM joined")}
 
+    def footprints_near(self, box) -> dict:
+        """code → (version, date, boundary text) of the kept footprints whose boxes meet box (minx, miny, maxx, maxy)."""
+        minx, miny, maxx, maxy = box
+        rows = self.db.execute("SELECT code, version, day, boundary FROM footprint WHERE minx <= ? AND maxx >= ? "
+                               "AND miny <= ? AND maxy >= ?", (maxx, minx, maxy, miny))
+        return {code: (v, pickle.loads(day), text) for code, v, day, text in rows}
+
+    def footprint(self, code: str):
+        row = self.db.execute("SELECT version, day, boundary FROM footprint WHERE code = ?", (code,)).fetchone()
+        return (row[0], pickle.loads(row[1]), row[2]) if row else None
+
+    def save_footprints(self, changed: dict) -> None:
+        """Replace the footprints of these parcels (None: it has none, or is no longer live), with their boxes."""
+        self.db.executemany("DELETE FROM footprint WHERE code = ?", [(code,) for code in changed])
+        rows = []
+        for code, f in changed.items():
+            box = f is not None and box_of(f[2])
+            if box:
+                rows.append((code, f[0], _dump(f[1]), f[2], *box))
+        self.db.executemany("INSERT INTO footprint VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
+
     def save_subjects(self, rows: list[tuple]) -> None:
         self.db.executemany("INSERT OR REPLACE INTO subject VALUES (?, ?, ?, ?, ?)", rows)
 
@@ -197,6 +233,7 @@ class StateWriter:
                                  [(vid, first.code, first.v) for vid, first in audit.first_registrations().items()])
         self.kept.db.executemany("INSERT OR IGNORE INTO joined VALUES (?, ?)",
                                  [(code, b.key) for b in audit.subjects["batch"].values() for code in b.ever])
+        self.kept.save_footprints(audit.footprints())
         index = audit.checks.index
         self.kept.save_meta(format=FORMAT, origin=origin, last_id=self.last_id, as_of=audit.as_of,
                             fingerprint=fingerprint(audit.config, audit.chosen), deferred=self.deferred,
@@ -213,6 +250,55 @@ class KeptIndex(Index):
         self.totals, self.towns, self.taskforces = meta["totals"], meta["towns"], meta["taskforces"]
         self.joins: list[tuple] = []
         self.loaded: dict[str, object] = {}  # batches and programmes read once per run, however many parcels ask
+        self.changed: dict = {}  # code → this run's footprint (None: none, or no longer live), R25
+
+    @property
+    def overlaps(self):
+        """R25's lookups against the state file: only the footprints near the parcel asked about are read."""
+        return self
+
+    @overlaps.setter
+    def overlaps(self, value) -> None:
+        """Index.__init__ sets an empty Overlaps; a kept index answers from the state file instead."""
+
+    def now(self, code: str):
+        """A parcel's footprint as it now stands: this run's change, else the state file's."""
+        return self.changed[code] if code in self.changed else self.kept.footprint(code)
+
+    def near(self, box, changed: bool = True) -> dict:
+        """Footprints whose boxes meet box: the state file's, with this run's changes on top unless changed=False."""
+        found = self.kept.footprints_near(box)
+        if changed:
+            for code, f in self.changed.items():
+                found.pop(code, None)
+                if f is not None and _meets(box_of(f[2]), box):
+                    found[code] = f
+        return found
+
+    def of(self, code: str) -> list[tuple]:
+        f = self.now(code)
+        box = f and box_of(f[2])
+        if not box:
+            return []
+        return [row for row in Overlaps(self.near(box)).of(code)]
+
+    def codes_touching(self, codes: set) -> set:
+        """The parcels whose footprints met any of codes' footprints before this run, or meet them now."""
+        found = set(codes)
+        for code in codes:
+            for f, changed in ((self.kept.footprint(code), False), (self.now(code), True)):
+                box = f and box_of(f[2])
+                if box:
+                    near = self.near(box, changed)
+                    near[code] = f
+                    found.update(other for other, *_ in Overlaps(near).of(code))
+        return found
+
+    def footprint_moved(self, code: str, old: ParcelSummary | None, new: ParcelSummary) -> None:
+        """Note a parcel whose footprint (or liveness) this run changed."""
+        before, after = old and footprint_of(old), footprint_of(new)
+        if before != after:
+            self.changed[code] = after
 
     def subject(self, kind: str, key: str):
         oid = oid_of(kind, key)
@@ -345,6 +431,7 @@ class Refresh:
                 town = dossier.attrs.get("township")
                 summary = dossier.summary()
                 moved_programmes, moved_towns = self.index.move(before, summary)
+                self.index.footprint_moved(key, before, summary)
                 programmes |= moved_programmes
                 for t in moved_towns:
                     parcels.update(self.kept.parcels_in(t))
@@ -365,6 +452,9 @@ class Refresh:
                 subjects.append((oid, kind, key, town, _dump(dossier)))
         if taskforces or everything:
             parcels |= self.kept.parcel_codes()
+        if self.index.changed:  # R25: the parcels that overlapped a moved footprint, or overlap it now
+            moved = set(self.index.changed)
+            parcels |= self.index.codes_touching(moved)
         for code in parcels:
             summary = self.summary_of(code)
             self.kept.save_findings(oid_of("parcel", code), True, self.audit.checks.check("parcel", summary, across=True))
@@ -377,6 +467,7 @@ class Refresh:
             if kind != "programme":
                 self.kept.save_findings(oid_of(kind, key), True, self.audit.checks.check(kind, dossier, across=True))
         self.kept.save_subjects(subjects)
+        self.kept.save_footprints(self.index.changed)
         self.kept.db.executemany("INSERT OR IGNORE INTO joined VALUES (?, ?)", self.index.joins)
 
     def register(self, dossier) -> None:

@@ -12,6 +12,7 @@ from console.common import (
     emit_json,
     fail,
     headers,
+    lang,
     load_signer,
     named,
     open_ledger,
@@ -83,8 +84,10 @@ def do(ctx, trigger, target, batch, programme, taskforce, on, actor, role, key_p
       minerehab do plan TL-2023-01 --on 2023-04-01 --actor 张玉峰 --role nrb \\
           --set programme=TL-2023-2025 --set year=2023 --set mode=ecological_reconstruction \\
           --set planned_investment=120.5
+      minerehab do register TL-NEW --on 2023-02-20 --role nrb --set name=采坑 --set township=托里镇 \\
+          --set area_ha=1.2345 --set boundary=@TL-NEW.geojson
     """
-    from workflow import commands, fields
+    from workflow import boundaries, commands, fields
 
     named = {k: v for k, v in {"batch": batch, "programme": programme, "taskforce": taskforce}.items() if v}
     if len(named) > 1 or (named and target):
@@ -111,7 +114,10 @@ def do(ctx, trigger, target, batch, programme, taskforce, on, actor, role, key_p
         if name in from_data:
             fail(f"{name} is given by both --data and --set; give it once", f"{name} 同时由 --data 和 --set 给出；只给一次")
         try:
-            data[name] = fields.cli_value(value)
+            if name in boundaries.KINDS:  # kept as the text given; --set boundary=@p.geojson reads a file
+                data[name] = boundaries.read_file(name, value[1:]) if value.startswith("@") else value
+            else:
+                data[name] = fields.cli_value(value)
         except fields.BadValue as error:
             fail(f"--set {name}: value is not {error}")
     documents = []
@@ -257,22 +263,68 @@ def run_imported(ctx, make_commands, label: str, actor, role, migration: bool, k
 @import_group.command("parcels")
 @click.argument("file", type=click.Path(dir_okay=False))
 @click.option("--on", "on", metavar="DATE", help="Registration date for rows without an on (登记日期) column.")
+@click.option("--county", metavar="CODE", help="County code (6 digits) the TBBH of CT parcels must carry "
+              "(default: the county the store's programmes name).")
+@click.option("--crs", metavar="EPSG", help="Coordinate system of a layer that names none: 4490 or a "
+              "CGCS2000 3° Gauss-Krüger zone 4513..4554 (never guessed).")
 @import_options
 @click.pass_context
-def import_parcels(ctx, file, on, actor, role, migration, key_path):
-    """Register every parcel of an inventory table; one bad row writes nothing.
+def import_parcels(ctx, file, on, county, crs, actor, role, migration, key_path):
+    """Register every parcel of an inventory table or the national 图斑 layer; one bad row writes nothing.
+
+    A layer (.shp with .prj/.cpg, .geojson, .kml) or a table under the national field names (TBBH, TBMJ in m²,
+    TBSX, KZ, KCFS, GBND, …) is mapped to the project's fields; each row's boundary is kept as read.
 
     \b
     Example:
       minerehab import parcels 图斑清单.xlsx --on 2023-02-20 --key 张玉峰.key
+      minerehab import parcels 654224_图斑.shp --on 2023-02-20
     """
     from pathlib import Path
 
-    from workflow.inventory import parcel_commands
+    from workflow import layer_import
+    from workflow.inventory import parcel_commands, read_table
 
     day = parse_date(on, "--on")
-    run_imported(ctx, lambda ledger, actor, role: parcel_commands(Path(file), actor, role, day),
-                 "registering parcels", actor, role, migration, key_path)
+    path = Path(file)
+    national = path.suffix.lower() in layer_import.LAYER_SUFFIXES or (
+        path.suffix.lower() in (".csv", ".xlsx") and path.is_file()
+        and layer_import.national_headers(read_table(path).headers))
+    if not national:
+        if county or crs:
+            fail("--county and --crs apply to a layer or a table under national field names (TBBH, TBMJ, …)",
+                 "--county 和 --crs 只适用于图层或使用国家字段名（TBBH、TBMJ 等）的表")
+        run_imported(ctx, lambda ledger, actor, role: parcel_commands(path, actor, role, day),
+                     "registering parcels", actor, role, migration, key_path)
+        return
+    notes = []
+
+    def make(ledger, actor, role):
+        from geometry.errors import GeometryError
+
+        code = county
+        if code is not None:
+            try:
+                layer_import.check_county(code)
+            except GeometryError as error:
+                fail(f"--county: {error.en}", f"--county：{error.zh}")
+        else:
+            code = layer_import.county_of(ledger.records("programme").values())
+        imported = layer_import.layer_commands(path, actor, role, day, code, crs)
+        if code is None:
+            notes.append(("TBBH checked against the national patterns only: the store names no county "
+                          "(give --county to check county codes)",
+                          "图斑编号仅按国家编码规则检查：存储未载明县级行政区代码（可用 --county 指定）"))
+        else:
+            notes.append((f"TBBH county codes checked against {code}", f"图斑编号的县级代码已按 {code} 检查"))
+        if imported.ignored:
+            notes.append((f"columns not recorded (not register fields): {', '.join(imported.ignored)}",
+                          f"未记录的列（非登记字段）：{'、'.join(imported.ignored)}"))
+        return imported.commands
+
+    run_imported(ctx, make, "registering parcels", actor, role, migration, key_path)
+    for en, zh in notes:
+        click.echo(zh if lang() == "zh" else en)
 
 
 @import_group.command("plan")

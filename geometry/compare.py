@@ -38,20 +38,25 @@ def _shape(value):
     return shape
 
 
-def compare(design, other, densify: float = 0.1) -> Comparison:
-    """How other (a survey, an as-built) differs from design, on design's GK zone."""
+def compare(design, other, densify: float = 0.1, hausdorff: bool = True) -> Comparison:
+    """How other (a survey, an as-built) differs from design, on design's GK zone.
+
+    One overlay (the intersection) gives every area: union = a + b − a∩b, extra = b − a∩b.
+    hausdorff=False leaves hausdorff_m NaN (the costliest figure; an audit screening thousands needs it rarely).
+    """
     a, b = _shape(design), _shape(other)
     zone = getattr(design, "zone", None) or zones.zone_of(a.centroid.x)
     ga, gb = zones.to_gk([a, b], zone)
     design_m2, other_m2 = ga.area, gb.area
     if not design_m2 > 0:
         raise GeometryError("design boundary has no area", "设计边界面积为零")
-    inter = shapely.intersection(ga, gb).area
-    union = shapely.union(ga, gb).area
-    extra = shapely.difference(gb, ga).area
+    inter = min(shapely.intersection(ga, gb).area, design_m2, other_m2)
+    union = design_m2 + other_m2 - inter
+    extra = max(other_m2 - inter, 0.0)
     return Comparison(design_m2=design_m2, other_m2=other_m2, ratio=other_m2 / design_m2,
                       iou=inter / union if union else 0.0, extra_m2=extra, extra_ratio=extra / design_m2,
-                      hausdorff_m=float(shapely.hausdorff_distance(ga, gb, densify=densify)))
+                      hausdorff_m=float(shapely.hausdorff_distance(ga, gb, densify=densify)) if hausdorff
+                      else float("nan"))
 
 
 def _order(key):

@@ -20,6 +20,7 @@ from policies.rules import (  # noqa: F401  (each registers its checks)
     patrols,
     procurement,
     programme,
+    spatial,
     stewardship,
     timing,
     writeoff,

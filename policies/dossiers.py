@@ -251,6 +251,13 @@ class Unattributable(NamedTuple):
     why_zh: str
 
 
+class Outline(NamedTuple):
+    """A boundary as recorded (GeoJSON or WKT text, read and measured only by the spatial rules)."""
+    v: int
+    on: date
+    text: str
+
+
 class Registration(NamedTuple):
     """The parcel that registered a verification id first."""
     code: str
@@ -269,7 +276,7 @@ SHAPES = {
     "appraisals": (MANY, Appraisal), "disclosures": (MANY, Step), "sales": (MANY, Sale), "deposits": (MANY, Deposit),
     "allocations": (MANY, Allocation), "payments": (MANY, Payment), "progress": (MANY, Progress),
     "patrols": (MANY, Step), "steward": (ONE, Steward), "handover": (ONE, Step), "inspections": (MANY, Inspection),
-    "damages": (MANY, Damage),
+    "damages": (MANY, Damage), "footprint": (ONE, Outline), "outlines": (BY_KEY, Outline),
 }
 """Each parcel slot that holds records: one record (or None), a tuple of them, or a dict of them."""
 
@@ -341,15 +348,19 @@ def shapes(cls: type) -> tuple[tuple[str, tuple | None], ...]:
     return tuple((s, SHAPES.get(s)) for s in slots(cls))
 
 
+GONE = frozenset({"written_off", "closed"})
+"""States in which a parcel has left the programme (no longer live for the rules over many parcels)."""
+
+
 class ParcelSummary:
     """What rules across parcels read of one parcel, kept for every parcel while the audit runs."""
 
     __slots__ = ("code", "attrs", "registered", "plan", "acceptance", "write_offs", "batches", "state", "late",
-                 "registered_at", "unattributable")
+                 "registered_at", "unattributable", "footprint")
 
     def __init__(self, code: str):
         self.code, self.attrs, self.state = code, {}, "new"
-        self.registered = self.plan = self.acceptance = self.registered_at = None
+        self.registered = self.plan = self.acceptance = self.registered_at = self.footprint = None
         self.write_offs = self.batches = self.late = self.unattributable = ()
 
     @property
@@ -374,7 +385,8 @@ class ParcelDossier(ParcelSummary):
 
     __slots__ = ("design", "reviews", "approval", "contract", "service_contracts", "started", "completed", "changes",
                  "moves", "elevation", "failures", "rectifications", "appraisals", "disclosures", "sales", "deposits",
-                 "allocations", "payments", "progress", "patrols", "steward", "handover", "inspections", "damages")
+                 "allocations", "payments", "progress", "patrols", "steward", "handover", "inspections", "damages",
+                 "outlines")
 
     def __init__(self, code: str):
         super().__init__(code)
@@ -384,6 +396,7 @@ class ParcelDossier(ParcelSummary):
         self.appraisals = self.disclosures = self.sales = self.deposits = self.allocations = self.payments = ()
         self.progress = self.patrols = self.inspections = self.damages = ()
         self.elevation = {}
+        self.outlines = {}  # "design", "as_built", "measured" → Outline (R26, R27)
 
     def observe(self, event: str, v: int, on: date, data: dict, dest: str | None) -> None:
         if dest:
@@ -397,6 +410,8 @@ class ParcelDossier(ParcelSummary):
         for slot in ParcelSummary.__slots__:
             setattr(kept, slot, getattr(self, slot))
         kept.attrs = {k: self.attrs[k] for k in KEPT_ATTRS if self.attrs.get(k)}
+        if self.state in GONE:
+            kept.footprint = None  # a written-off parcel overlaps nobody in R25: its boundary need not be kept
         a = self.acceptance
         if a:
             kept.acceptance = Acceptance(a.v, a.on, shared(a.group), (), a.measured_ha, None, ())
@@ -408,6 +423,13 @@ def _register(d, v, on, data, dest):
     d.attrs = {k: typed(data.get(k)) for k in ATTRS}
     for k in ("category", "subclass", "direction", "township"):
         d.attrs[k] = name(d.attrs[k])
+    if data.get("boundary"):
+        d.footprint = Outline(v, on, data["boundary"])
+
+
+def _outline(d, kind, v, on, text):
+    if text:
+        d.outlines = {**d.outlines, kind: Outline(v, on, text)}
 
 
 def _plan(d, v, on, data, dest):
@@ -423,6 +445,7 @@ def _submit_design(d, v, on, data, dest):
     d.design = Design(v, on, typed(data["design_date"]), typed(data["boundary_area_ha"]),
                       typed(data.get("quantities") or {}), typed((data.get("earth_balance") or {}).get("surplus")),
                       names(data["authors"]))
+    _outline(d, "design", v, on, data.get("design_boundary"))
     if "contract_amount" in data:
         d.service_contracts += (ServiceContract(v, on, "design", typed(data["contract_amount"]), name(data.get("method"))),)
 
@@ -447,10 +470,12 @@ def _start_construction(d, v, on, data, dest):
 
 def _complete_works(d, v, on, data, dest):
     d.completed = Completion(v, on, typed(data["as_built_area_ha"]), typed(data.get("quantities") or {}))
+    _outline(d, "as_built", v, on, data.get("as_built_boundary"))
 
 
 def _approve_design_change(d, v, on, data, dest):
     d.changes += (Change(v, on, typed(data.get("boundary_area_ha")), typed(data.get("quantities") or {})),)
+    _outline(d, "design", v, on, data.get("design_boundary"))
 
 
 def _move_material(d, v, on, data, dest):
@@ -467,6 +492,7 @@ def _accept(d, v, on, data, dest):
     d.acceptance = Acceptance(v, on, tuple((name(m["name"]), name(m["unit"])) for m in data["group"]),
                               names(data["experts"]), typed(data.get("measured_area_ha")), data.get("sign_in_sheet"),
                               tuple(data.get("photos") or ()))
+    _outline(d, "measured", v, on, data.get("measured_boundary"))
 
 
 def _fail_acceptance(d, v, on, data, dest):

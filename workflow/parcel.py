@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from events.ids import aggregate_id  # noqa: F401  (re-exported: ids are part of the parcel's identity)
+from workflow import boundaries
 from workflow.record import Record
 
 MONEY_FACTS = {"allocate_funds": "allocated", "make_payment": "paid"}
@@ -24,6 +25,7 @@ class Parcel(Record):
         self.batch: str | None = None
         self.steward: dict | None = None
         self.open_damages: list[str] = []
+        self.design_boundary: str | None = None
 
     @property
     def code(self) -> str:
@@ -34,6 +36,8 @@ class Parcel(Record):
 
     def on_transitioned(self, event: Record.Transitioned) -> None:
         self.steps[event.trigger] = {**event.data, "on": event.on}
+        if event.trigger == "submit_design" and event.data.get("design_boundary"):
+            self.design_boundary = event.data["design_boundary"]
         if event.trigger == "confirm_write_off":
             self.batch = None
 
@@ -45,6 +49,8 @@ class Parcel(Record):
         elif fact == "deposit_revenue":
             account = "deposited" if data["account"] == "treasury" else "deposited_elsewhere"
             self.money[account] += data["amount"]
+        elif fact == "approve_design_change" and data.get("design_boundary"):
+            self.design_boundary = data["design_boundary"]
         elif fact == "certify_progress":
             self.progress = data["percent"]
         elif fact == "add_to_batch":
@@ -85,4 +91,5 @@ class Parcel(Record):
             "batch": self.batch,
             "steward": self.steward,
             "open_damages": self.open_damages,
+            "boundaries": {kind: boundaries.described(text) for kind, text in boundaries.of_parcel(self).items()},
         }

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from workflow import fields as f
+from workflow.boundaries import boundary
 from workflow.fields import Field, opt, req
 
 PLANNED_MODES = ("natural_recovery", "assisted_regeneration", "ecological_reconstruction", "conversion")
@@ -60,7 +61,7 @@ ATTRIBUTES = (
     opt("contiguous_group", f.text),
     opt("planned_mode", f.choice(*PLANNED_MODES)),
     opt("direction", f.text),
-    opt("geometry", f.geometry),
+    opt("boundary", boundary),
 )
 
 ACCEPTANCE = (
@@ -69,6 +70,7 @@ ACCEPTANCE = (
     opt("measured_area_ha", f.positive),
     opt("sign_in_sheet", f.text),
     opt("photos", f.texts),
+    opt("measured_boundary", boundary),
 )
 
 STEWARDSHIP_STATES = ("accepted", "filed", "written_off")
@@ -94,6 +96,7 @@ PARCEL_SPECS: dict[str, Spec] = {
             req("budget", f.positive), req("authors", f.texts),
             opt("quantities", f.quantities), opt("earth_balance", f.earth_balance),
             opt("design_unit", f.text), opt("contract_amount", f.positive), opt("method", f.choice(*TENDER_METHODS)),
+            opt("design_boundary", boundary),
         )),
         Spec("approve_design", "transition", ("nrb",), (
             req("experts", f.texts), req("review_ref", f.text), req("approved_budget", f.positive),
@@ -108,6 +111,7 @@ PARCEL_SPECS: dict[str, Spec] = {
         Spec("resume", "transition", ("nrb",), reason_required=True),
         Spec("complete_works", "transition", ("contractor",), (
             req("as_built_area_ha", f.positive), req("completion_report_ref", f.text), opt("quantities", f.quantities),
+            opt("as_built_boundary", boundary),
         )),
         Spec("accept", "transition", ("nrb",), ACCEPTANCE),
         Spec("fail_acceptance", "transition", ("nrb",), (
@@ -149,7 +153,7 @@ PARCEL_SPECS: dict[str, Spec] = {
         )),
         Spec("approve_design_change", "fact", ("nrb",), (
             req("change_ref", f.text), req("experts", f.texts),
-            opt("boundary_area_ha", f.positive), opt("quantities", f.quantities),
+            opt("boundary_area_ha", f.positive), opt("quantities", f.quantities), opt("design_boundary", boundary),
         )),
         Spec("survey_elevation", "fact", ("survey_unit", "supervisor"), (
             opt("pre_min_m", f.as_decimal), opt("post_min_m", f.as_decimal),
@@ -249,5 +253,8 @@ def parse_fields(spec: Spec, data: dict, where: str) -> dict:
         try:
             parsed[field.name] = field.parse(value)
         except f.BadValue as error:
-            raise Refused(f"{where}: {spec.name} field {field.name}={value!r} is not {error}") from None
+            shown = repr(value) if len(repr(value)) <= 120 else repr(value)[:100] + "…"
+            zh = getattr(error, "zh", None)
+            raise Refused(f"{where}: {spec.name} field {field.name}={shown} is not {error}",
+                          zh=zh and f"{where}：{spec.name} 的字段 {field.name}={shown} 应为{zh}") from None
     return parsed

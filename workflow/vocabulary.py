@@ -139,7 +139,10 @@ ATTRIBUTES = {
     "contiguous_group": ("集中连片", "contiguous group"),
     "planned_mode": ("拟修复模式", "planned mode"),
     "direction": ("修复方向", "restoration direction"),
-    "geometry": ("空间范围", "geometry"),
+    "boundary": ("图斑边界", "boundary"),
+    "design_boundary": ("设计范围", "design boundary"),
+    "as_built_boundary": ("竣工范围", "as-built boundary"),
+    "measured_boundary": ("实测范围", "measured boundary"),
     "on": ("登记日期", "registered on"),
     # target decomposition table (目标分解计划表)
     "year": ("年度", "year"),

@@ -18,6 +18,8 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent.parent))
 
+from geometry import sample as shapes  # noqa: E402
+from geometry.shapes import GEOD  # noqa: E402
 from samples import scenario  # noqa: E402
 from workflow.commands import to_jsonl  # noqa: E402
 
@@ -32,7 +34,9 @@ MINERALS = ["建筑用砂石", "花岗岩", "石灰岩", "砖瓦用黏土", "铬
 PREF = ("地区自然资源局", "prefecture_nrb")
 HEADERS = ["图斑编号", "图斑名称", "县级行政区代码", "乡镇", "经度", "纬度", "图斑面积", "核实面积", "核查编号",
            "图斑大类", "图斑小类", "损毁类型", "矿种", "开采方式", "闭坑年份", "三调地类", "采坑深度", "临近道路",
-           "临近居民点", "拟修复模式", "修复方向", "登记日期"]
+           "临近居民点", "拟修复模式", "修复方向", "登记日期", "图斑边界"]
+OVERLAPPING = ("TL25-03", "TL24-10")
+"""Seeded for R25: TL24-10 is drawn inside TL25-03, the same ground under two codes."""
 
 
 def parcels() -> list[dict]:
@@ -57,7 +61,25 @@ def parcels() -> list[dict]:
                          "near_settlement": "是" if n % 6 == 1 and n < 13 else "否",
                          "planned_mode": "生态重建", "direction": "0404" if n % 3 else "0307",
                          "on": "2023-02-20", "investment": share})
+    by_code = {r["code"]: r for r in rows}
+    big, small = (by_code[c] for c in OVERLAPPING)
+    lon, lat, _ = GEOD.fwd(float(big["lon"]), float(big["lat"]), 45, 60)
+    small["lon"], small["lat"] = Decimal(f"{lon:.6f}"), Decimal(f"{lat:.6f}")
+    for n, r in enumerate(rows):
+        r["n"], r["boundary"] = n, wkt(outline(r, n))
     return rows
+
+
+def outline(row: dict, n: int, area=None):
+    """An illustrative boundary around the parcel's point whose ellipsoidal area is its area to 4 decimals."""
+    return shapes.boundary((float(row["lon"]), float(row["lat"])), area or row["area_ha"], seed=654224 + n)
+
+
+def wkt(shape) -> str:
+    """WKT with every digit of the coordinates, so the area read back is the one the boundary was made for."""
+    import shapely
+
+    return shapely.to_wkt(shape, rounding_precision=-1)
 
 
 def csv_text(header: list[str], rows: list[list]) -> str:
@@ -71,7 +93,7 @@ def csv_text(header: list[str], rows: list[list]) -> str:
 def parcels_csv(rows: list[dict]) -> str:
     keys = ["code", "name", "county_code", "township", "lon", "lat", "area_ha", "verified_area_ha", "verification_id",
             "category", "subclass", "feature", "mineral", "mining_method", "closure_year", "land_class", "pit_depth_m",
-            "near_road", "near_settlement", "planned_mode", "direction", "on"]
+            "near_road", "near_settlement", "planned_mode", "direction", "on", "boundary"]
     return csv_text(HEADERS, [[r[k] for k in keys] for r in rows])
 
 
@@ -80,11 +102,38 @@ def plan_csv(rows: list[dict]) -> str:
                     [[r["year"], r["code"], r["area_ha"], r["investment"], "生态重建"] for r in rows])
 
 
+SHORT = "TL23-10"
+"""Seeded for R26 (报大建小): completed as designed on paper, the acceptance survey measures 85 % of it."""
+OUTSIDE = "TL23-06"
+"""Seeded for R27: dug beyond the design on its east side (the parcel whose earth left the site, R01)."""
+
+
+def boundaries(row: dict) -> dict[str, str]:
+    """The design, as-built and measured boundaries of a parcel's works, by the trigger that records each."""
+    import shapely
+
+    design = row["boundary"]
+    built = measured = design
+    if row["code"] == SHORT:
+        measured = wkt(outline(row, row["n"], (row["area_ha"] * Decimal("0.85")).quantize(Decimal("0.0001"))))
+    if row["code"] == OUTSIDE:
+        shape = shapely.from_wkt(design)
+        east = max(shape.exterior.coords, key=lambda c: c[0])
+        built = measured = wkt(shapely.union(shape, shapes.boundary(east, Decimal("0.3"), seed=7)))
+    return {"submit_design": ("design_boundary", design), "complete_works": ("as_built_boundary", built),
+            "accept": ("measured_boundary", measured)}
+
+
 def works(row: dict, start: date, stop: str | None = None) -> list[dict]:
     """The works life after registration and planning (those come from the imports), up to `stop`."""
     life = scenario.works_life(row["code"], start, row["area_ha"], row["investment"], year=row["year"])[2:]
     if stop:
         life = life[:[line["do"] for line in life].index(stop) + 1]
+    drawn = boundaries(row)
+    for line in life:
+        if line["do"] in drawn:
+            name, text = drawn[line["do"]]
+            line["data"] = {**line["data"], name: text}
     return life
 
 

@@ -255,7 +255,8 @@ def test_the_audit_finds_the_samples_deliberate_problems(loaded):
     found = {(f["rule"], f["subject"]) for f in report["findings"]}
     for expected in [("R10", "TL23-03"), ("R06", "TL23-05"), ("R01", "TL23-06"), ("R03", "TL23-08"),
                      ("R17", "TL23-08"), ("R13", "TL23-04"), ("R07", "TL24-05"), ("R04", "TL24-06"),
-                     ("R23", "TL24-02"), ("R09", "TL24-07"), ("R24", "store")]:  # a trial store: unsigned
+                     ("R23", "TL24-02"), ("R09", "TL24-07"), ("R24", "store"),  # a trial store: unsigned
+                     ("R25", "TL24-10"), ("R25", "TL25-03"), ("R26", "TL23-10"), ("R27", "TL23-06")]:
         assert expected in found, expected
     assert not any(f["rule"] == "R18" for f in report["findings"])  # all of it was loaded as migrated
     assert report["summary"]["migrated_events"] > 0
@@ -284,7 +285,7 @@ def test_audit_exit_codes_and_filters(loaded, tmp_path):
 
 def test_rules_lists_every_rule(runner):
     rules = json.loads(runner.invoke(cli, ["rules", "--json"]).output)
-    assert len(rules) == 23 and rules[0]["rule"] == "R01" and rules[0]["title_zh"] and "move_material" in rules[0]["reads"]
+    assert len(rules) == 27 and rules[0]["rule"] == "R01" and rules[0]["title_zh"] and "move_material" in rules[0]["reads"]
     assert {"area_tolerance_pct": 5} == next(r for r in rules if r["rule"] == "R02")["thresholds"]
     assert "R13 [medium]" in runner.invoke(cli, ["rules"]).output
 
@@ -331,3 +332,24 @@ def test_streamed_records_are_each_parcels_own_replay(loaded, as_of):
         assert (streamed == latest) == (as_of is None)  # a past date shows parcels as they were then
     finally:
         ledger.close()
+
+
+def test_the_sample_boundaries_measure_the_sample_areas():
+    """Illustrative boundaries whose ellipsoidal areas are the parcels' areas to 4 decimals (so the totals hold)."""
+    from geometry import stored
+
+    rows = list(csv.DictReader(io.StringIO((SAMPLE / "parcels.csv").read_text(encoding="utf-8"))))
+    assert len(rows) == 28
+    areas = [stored.read(r["图斑边界"]).area_ha for r in rows]
+    assert areas == [Decimal(r["图斑面积"]).quantize(Decimal("0.0001")) for r in rows]
+    assert sum(areas) == Decimal("211.2978")
+    for r in rows:
+        lon, lat = stored.read(r["图斑边界"]).centroid
+        assert 83.5 < lon < 84.3 and 45.8 < lat < 46.2
+
+
+def test_only_the_seeded_spatial_problems_are_found(loaded):
+    result = loaded.invoke(cli, ["audit", "--rule", "R25,R26,R27,R28", "--format", "json", "--as-of", "2026-11-29"])
+    found = sorted((f["rule"], f["subject"]) for f in json.loads(result.output)["findings"])
+    assert found == [("R25", "TL24-10"), ("R25", "TL25-03"), ("R26", "TL23-10"), ("R27", "TL23-06"),
+                     ("R27", "TL23-06")]
