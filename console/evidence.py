@@ -94,9 +94,8 @@ def verify(ctx, checkpoint_path, vkey_paths, pubkey_path, witness_paths, quorum,
     from events import checkpoint as checkpoints
     from events import tlog, witness
     from events.note import NoteError
-    from events.verify import Problem
+    from events.verify import Problem, verify_documents
     from events.verify import verify as check
-    from events.verify import verify_documents
     from workflow import attestation
 
     signed = tlog.read(checkpoint_path) if checkpoint_path else None
@@ -337,9 +336,8 @@ def consistency(ctx, old, new, pubkey_path):
       minerehab consistency 2024-06-30.checkpoint.json 2024-12-31.checkpoint.json
     """
     from events import checkpoint as checkpoints
-    from events.proofs import consistency as prove_consistency
-
     from events import tlog
+    from events.proofs import consistency as prove_consistency
 
     first, second = tlog.read(old), tlog.read(new)
     notes = [c for c in (first, second) if isinstance(c, tlog.Signed)]
