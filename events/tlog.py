@@ -160,19 +160,19 @@ def sign_log(log, signer, name: str, keep=None, now: datetime | None = None) -> 
 # -- event receipts ----------------------------------------------------------------------------
 
 def entry(subject: str, originator_id: str, version: int, topic: str, previous: bytes, state: bytes) -> bytes:
-    """An event as canonical JSON (RFC 8785): what was stored, exactly, and what it says."""
+    """An event as canonical JSON (RFC 8785): what was stored, exactly (`stored`), and, when canonical
+    JSON can carry it (no floats), the same parsed for reading (`event`)."""
     record = {"subject": subject, "originator_id": originator_id, "version": version, "topic": topic,
               "previous": previous.hex()}
     try:
         text = state.decode("utf-8")
-        record["stored"] = text
-        record["event"] = json.loads(text)
-        return canonical(record)
-    except (UnicodeDecodeError, ValueError, TypeError):
-        record.pop("event", None)
-        record.pop("stored", None)
-        record["stored_base64"] = base64.b64encode(state).decode()
-        return canonical(record)
+        event = json.loads(text)
+    except (UnicodeDecodeError, ValueError):
+        return canonical({**record, "stored_base64": base64.b64encode(state).decode()})
+    try:
+        return canonical({**record, "stored": text, "event": event})
+    except (TypeError, ValueError):
+        return canonical({**record, "stored": text})
 
 
 @dataclass(frozen=True)
@@ -227,9 +227,9 @@ def read_entry(data: bytes, where: str = "event") -> Entry:
             event = json.loads(record["stored"])
         except ValueError:
             raise ValueError(f"{where}: stored is not JSON") from None
-        if record.get("event") != event:
+        if "event" in record and record["event"] != event:
             raise ValueError(f"{where}: the readable event differs from the stored bytes")
-        if set(record) != {*fields, "stored", "event"}:
+        if not set(record) <= {*fields, "stored", "event"}:
             raise ValueError(f"{where}: unexpected fields {sorted(set(record) - {*fields, 'stored', 'event'})}")
     elif isinstance(record.get("stored_base64"), str):
         try:
