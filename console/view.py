@@ -8,7 +8,6 @@ import click
 
 from console.common import (
     cell_text,
-    safe,
     emit_json,
     fail,
     headers,
@@ -17,6 +16,7 @@ from console.common import (
     open_store,
     parse_date,
     parse_timestamp,
+    safe,
     say,
     table,
     view_options,

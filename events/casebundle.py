@@ -169,11 +169,11 @@ def _files(members: dict[str, bytes], listed: dict, result: Result) -> None:
     for row in listed["files"]:
         data = members.get(row["path"])
         if data is None:
-            result.problems.append(f"{row['path']}: missing")
+            result.problems.append(f"{row['path']}: missing (listed in {MANIFEST})")
         elif (len(data), sha256_hex(data), sm3_hex(data)) != (row["size"], row["sha256"], row["sm3"]):
-            result.problems.append(f"{row['path']}: changed (its size, SHA-256 or SM3 differs from the manifest)")
+            result.problems.append(f"{row['path']}: changed (its size, SHA-256 or SM3 differs from {MANIFEST})")
     for name in sorted(set(members) - set(paths) - {MANIFEST}):
-        result.problems.append(f"{name}: added (not in the manifest)")
+        result.problems.append(f"{name}: added (not in {MANIFEST})")
 
 
 def _checkpoint(members, listed, vkeys, witnesses, quorum, result: Result) -> tlog.Signed | None:
