@@ -52,7 +52,7 @@ def checkpoint(ctx, key_path, out, fmt):
     keep = (lambda t: files.write(out, t, store=ctx.obj["store"], reads=[key_path])) if out else None
     signed = tlog.sign_log(ledger.raw, signer, name, keep)
     if out:
-        click.echo(f"wrote {out}: {signed.checkpoint.origin}, {signed.size} events, signed by {name} "
+        click.echo(f"wrote {out}: {signed.size} events of {signed.checkpoint.origin}, signed by {name} "
                    f"({signer.public.algorithm})")
     else:
         click.echo(signed.text, nl=False)
