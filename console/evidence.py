@@ -201,7 +201,7 @@ def check_proof(proof_file, vkey_paths, pubkey_path, witness_paths, quorum):
     from events.proofs import check_inclusion, read
 
     data = tlog._read_bytes(proof_file, "proof")
-    if data.startswith(tlogproof.HEADER.encode()):
+    if data.startswith(tlogproof.HEADER.encode()) or (data.strip() and data.lstrip()[:1] != b"{"):
         _check_receipt(proof_file, data, vkey_paths, pubkey_path, witness_paths, quorum)
         return
     if vkey_paths or witness_paths:
@@ -223,15 +223,15 @@ def _check_receipt(proof_file, data, vkey_paths, pubkey_path, witness_paths, quo
     from events import tlog, tlogproof
     from events.note import NoteError
 
-    if not (vkey_paths or pubkey_path):
-        fail("give --vkey FILE.vkey: a receipt proves nothing without the log's key",
-             "请给出 --vkey FILE.vkey：没有日志公钥，回执什么也证明不了")
     try:
         text = data.decode("utf-8")
         parsed = tlogproof.parse(text)
         signed = tlog.Signed(parsed.note_text, parsed.note, parsed.checkpoint)
     except (UnicodeDecodeError, NoteError) as error:
         fail(f"{proof_file}: not a c2sp.org/tlog-proof ({error})", f"{proof_file}：不是 c2sp.org/tlog-proof（{error}）")
+    if not (vkey_paths or pubkey_path):
+        fail("give --vkey FILE.vkey: a receipt proves nothing without the log's key",
+             "请给出 --vkey FILE.vkey：没有日志公钥，回执什么也证明不了")
     logs = _note_keys(signed, vkey_paths, pubkey_path)
     witnesses = [tlog.load_verifier(p) for p in witness_paths]
     wanted = len(witnesses) if quorum is None else quorum

@@ -64,7 +64,7 @@ def read_state(data: bytes | None, where: str = "witness state") -> dict[str, Se
             seen[origin] = Seen(size, root)
         return seen
     except (UnicodeDecodeError, ValueError, KeyError, TypeError, AttributeError) as error:
-        raise BadInput(f"{where}: {error}", f"{where}：见证状态文件已损坏（{error}）") from None
+        raise BadInput(f"{where}: not a witness state file ({error})", f"{where}：见证状态文件已损坏（{error}）") from None
 
 
 def state_text(seen: dict[str, Seen]) -> str:
