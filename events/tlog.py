@@ -257,6 +257,31 @@ def _covered(log, signed: Signed) -> list[tuple[bytes, str, int]]:
     return leaves[:size]
 
 
+def levels(hashed: list[bytes]) -> list[list[bytes]]:
+    """Every level of the RFC 6962 tree over leaf hashes, bottom up, an odd last node carried up
+    unchanged (the same tree as events.merkle.root): built once, any path is then O(log n)."""
+    out = [list(hashed)]
+    while len(out[-1]) > 1:
+        level = out[-1]
+        up = [merkle.node_hash(level[i], level[i + 1]) for i in range(0, len(level) - 1, 2)]
+        if len(level) % 2:
+            up.append(level[-1])
+        out.append(up)
+    return out
+
+
+def inclusion_path(tree: list[list[bytes]], index: int) -> list[bytes]:
+    """PATH(index) of RFC 6962 from the levels: each level's sibling, skipping levels where the
+    node is an odd last one carried up."""
+    path = []
+    for level in tree[:-1]:
+        sibling = index ^ 1
+        if sibling < len(level):
+            path.append(level[sibling])
+        index //= 2
+    return path
+
+
 class Receipts:
     """tlog-proofs of events under one checkpoint, from the store (the tree is built once)."""
 
@@ -264,6 +289,9 @@ class Receipts:
         self.log, self.signed = log, signed
         self.leaves = _covered(log, signed)
         self.hashed = [merkle.leaf_hash(h) for h, _, _ in self.leaves]
+        self.tree = levels(self.hashed)
+        if self.hashed and self.tree[-1][0] != signed.checkpoint.root:
+            raise AssertionError("the tree's levels disagree with its root")
         self.index = {(o, v): i for i, (_, o, v) in enumerate(self.leaves)}
         self.heads = {(o, v): h for h, o, v in self.leaves}
 
@@ -276,7 +304,7 @@ class Receipts:
 
     def proof(self, oid: str, version: int, extra: bytes | None = None) -> str:
         i = self.index[(oid, version)]
-        return tlogproof.write(i, merkle.inclusion_path(self.hashed, i), self.signed.text, extra)
+        return tlogproof.write(i, inclusion_path(self.tree, i), self.signed.text, extra)
 
 
 def prove(log, kind: str, key: str, version: int, signed: Signed) -> str:
