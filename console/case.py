@@ -73,6 +73,12 @@ def export(ctx, parcel, checkpoint_path, output, documents, as_of, as_json):
     if as_json:
         emit_json({"output": output, **summary})
         return
+    if lang() == "zh":
+        click.echo(f"已写入 {output}：{summary['subject']}，{summary['events']} 条事件及其在检查点（{signed.size} 条）下的"
+                   f"回执，{summary['findings']} 条审计发现，{summary['documents']} 份文件记录（打包 "
+                   f"{summary['document_files']} 个文件）"
+                   + (f"；未找到：{'、'.join(summary['missing_documents'])}" if summary["missing_documents"] else ""))
+        return
     click.echo(f"wrote {output}: {summary['subject']}, {summary['events']} events with receipts under "
                f"{signed.size}, {summary['findings']} findings, {summary['documents']} documents "
                f"({summary['document_files']} files packed)"
@@ -111,12 +117,18 @@ def verify(bundle, vkey_paths, witness_paths, quorum, as_json):
     else:
         for problem in result.problems:
             click.echo(f"INVALID: {problem}")
-        if result.ok:
+        if result.ok and lang() == "zh":
+            click.echo(f"核验通过：{result.subject}：{result.events} 条事件均在检查点（{result.tree_size} 条）之下，"
+                       f"由 {'、'.join(result.signers)} 签名"
+                       + (f"，由 {'、'.join(result.cosigners)} 联署" if result.cosigners else "")
+                       + f"；{result.documents} 个文件与记录一致")
+        elif result.ok:
             click.echo(f"valid: {result.subject}: {result.events} events under checkpoint {result.tree_size}, "
                        f"signed by {', '.join(result.signers)}"
                        + (f", cosigned by {', '.join(result.cosigners)}" if result.cosigners else "")
                        + f"; {result.documents} document files match")
         else:
-            click.echo(f"INVALID: {len(result.problems)} problems in {bundle}")
+            click.echo(f"核验失败：{bundle} 有 {len(result.problems)} 处问题" if lang() == "zh"
+                       else f"INVALID: {len(result.problems)} problems in {bundle}")
     if not result.ok:
         sys.exit(1)

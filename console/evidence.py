@@ -7,7 +7,7 @@ import sys
 
 import click
 
-from console.common import Ticker, emit_json, fail, open_ledger
+from console.common import Ticker, emit_json, fail, lang, open_ledger
 
 
 @click.command()
@@ -52,8 +52,12 @@ def checkpoint(ctx, key_path, out, fmt):
     keep = (lambda t: files.write(out, t, store=ctx.obj["store"], reads=[key_path])) if out else None
     signed = tlog.sign_log(ledger.raw, signer, name, keep)
     if out:
-        click.echo(f"wrote {out}: {signed.size} events of {signed.checkpoint.origin}, signed by {name} "
-                   f"({signer.public.algorithm})")
+        if lang() == "zh":
+            click.echo(f"已写入 {out}：{signed.checkpoint.origin} 的 {signed.size} 条事件，由 {name} 签名"
+                       f"（{signer.public.algorithm}）")
+        else:
+            click.echo(f"wrote {out}: {signed.size} events of {signed.checkpoint.origin}, signed by {name} "
+                       f"({signer.public.algorithm})")
     else:
         click.echo(signed.text, nl=False)
 
@@ -102,7 +106,7 @@ def verify(ctx, checkpoint_path, vkey_paths, pubkey_path, witness_paths, quorum,
     if (pubkey_path or vkey_paths or witness_paths or quorum is not None) and signed is None:
         fail("--pubkey, --vkey, --witness and --quorum need --checkpoint",
              "--pubkey、--vkey、--witness 和 --quorum 需要 --checkpoint")
-    note_problems, checked = [], False
+    note_problems, checked, cosigners = [], False, []
     public = None
     if isinstance(signed, tlog.Signed):
         subject = f"checkpoint {signed.size}"
@@ -115,7 +119,7 @@ def verify(ctx, checkpoint_path, vkey_paths, pubkey_path, witness_paths, quorum,
         if witness_paths or quorum:
             wanted = len(witness_paths) if quorum is None else quorum
             try:
-                witness.check_quorum(signed.note, [tlog.load_verifier(p) for p in witness_paths], wanted)
+                cosigners = witness.check_quorum(signed.note, [tlog.load_verifier(p) for p in witness_paths], wanted)
             except NoteError as error:
                 note_problems.append(Problem("witness", subject, None, str(error)))
         record = tlog.as_record(signed)
@@ -141,6 +145,7 @@ def verify(ctx, checkpoint_path, vkey_paths, pubkey_path, witness_paths, quorum,
                    "signed": ledger.signed, "signatures_checked": signatures,
                    "checkpoint_signature_checked": None if signed is None else not unchecked,
                    "checkpoint_format": None if signed is None else ("c2sp" if isinstance(signed, tlog.Signed) else "json"),
+                   "cosigned_by": cosigners,
                    "tree_size": report.tree_size, "root": report.root.hex(),
                    "problems": [vars(p) for p in report.problems]})
     else:
@@ -151,6 +156,7 @@ def verify(ctx, checkpoint_path, vkey_paths, pubkey_path, witness_paths, quorum,
                    f"root {report.root.hex()}"
                    + ("; checkpoint's root checked but NOT its signature (give --vkey or --pubkey)" if unchecked
                       else "; checkpoint checked" if signed else "")
+                   + (f" (cosigned by {', '.join(cosigners)})" if cosigners else "")
                    + (f"; {signatures} signatures checked" if ledger.signed else "; UNSIGNED store: nobody is accountable"))
     if not report.ok or (unchecked and not unsigned_ok):
         ctx.exit(1)
@@ -299,8 +305,12 @@ def cosign(ctx, checkpoint_path, key_path, state_path, proof_path, vkey_paths):
         files.write(checkpoint_path, text, store=ctx.obj["store"], reads=[key_path, proof_path])
     files.write(state_path, witness.state_text(new_seen), store=ctx.obj["store"], reads=[key_path, proof_path],
                 mode=0o600)
-    click.echo(f"{'cosigned' if added else 'already cosigned'} {checkpoint_path} as {name}: "
-               f"{signed.checkpoint.origin}, {signed.size} events; state {state_path}")
+    if lang() == "zh":
+        click.echo(f"{'已联署' if added else '此前已联署'} {checkpoint_path}（见证方 {name}）：{signed.checkpoint.origin}，"
+                   f"{signed.size} 条事件；状态文件 {state_path}")
+    else:
+        click.echo(f"{'cosigned' if added else 'already cosigned'} {checkpoint_path} as {name}: "
+                   f"{signed.checkpoint.origin}, {signed.size} events; state {state_path}")
 
 
 def _consistency_file(path, old_size, new_size):
