@@ -298,3 +298,50 @@ def test_any_changed_byte_of_the_zip_itself_is_detected_or_harmless(bundle, posi
         with zipfile.ZipFile(io.BytesIO(damaged)) as z:
             assert {n: z.read(n) for n in z.namelist()} == {n: zipfile.ZipFile(bundle).read(n)
                                                             for n in zipfile.ZipFile(bundle).namelist()}
+
+
+def test_the_whole_round_on_each_backend(tmp_path, monkeypatch, fresh_url):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("MINEREHAB_STORE", fresh_url)
+    run("init", "--unsigned")
+    run("apply", REPO / "examples/demo-parcel.jsonl")
+    run("keygen", "--out", "k", "--algorithm", "sm2")
+    run("keygen", "--out", "w")
+    run("checkpoint", "--key", "k", "--out", "cp")
+    run("cosign", "cp", "--key", "w")
+    assert "(cosigned by w)" in run("verify", "--checkpoint", "cp", "--vkey", "k.vkey", "--witness", "w.vkey")
+    Path("p").write_text(run("prove", "TL-2023-01", "5", "--checkpoint", "cp"))
+    assert run("check-proof", "p", "--vkey", "k.vkey").startswith("valid: parcel:TL-2023-01 version 5")
+    run("case", "export", "TL-2023-01", "--checkpoint", "cp", "--output", "c.zip")
+    assert "24 events" in run("case", "verify", "c.zip", "--vkey", "k.vkey", "--witness", "w.vkey")
+
+
+HOSTILE = {"garbage": b"garbage", "not-utf8": b"\xff\xfe\x00", "empty": b"", "json-list": b"[1, 2]",
+           "half-note": b"origin\n3\n\n\xe2\x80\x94 k AAAA\n"}
+
+
+@pytest.mark.parametrize("body", HOSTILE.values(), ids=HOSTILE.keys())
+def test_hostile_files_are_one_line_and_change_nothing(county, body):
+    from tests.stores import fingerprint
+
+    run("checkpoint", "--key", "county.key", "--out", "cp")
+    Path("bad").write_bytes(body)
+    url = str(county / "county.db")
+    for args, code in [(["cosign", "bad", "--key", "audit.key"], 2),
+                       (["cosign", "cp", "--key", "audit.key", "--state", "bad"], 2),
+                       (["verify", "--checkpoint", "bad", "--vkey", "county.key.vkey"], 2),
+                       (["verify", "--checkpoint", "cp", "--vkey", "bad"], 2),
+                       (["prove", "TL-2023-01", "1", "--checkpoint", "bad"], 2),
+                       (["check-proof", "bad", "--vkey", "county.key.vkey"], 2),
+                       (["case", "export", "TL-2023-01", "--checkpoint", "bad", "--output", "x.zip"], 2),
+                       (["case", "verify", "bad", "--vkey", "county.key.vkey"], 1),
+                       (["case", "verify", "cp", "--vkey", "bad"], 2)]:
+        before = fingerprint(url), Path("cp").read_bytes()
+        result = CliRunner().invoke(cli, args)
+        assert result.exit_code == code, (args, result.output)
+        assert "Traceback" not in result.output and result.exception is None or isinstance(result.exception,
+                                                                                              SystemExit), args
+        lines = [x for x in result.output.splitlines() if x.strip()]
+        assert 1 <= len(lines) <= 2, (args, result.output)
+        assert (fingerprint(url), Path("cp").read_bytes()) == before
+        assert not Path("x.zip").exists()
