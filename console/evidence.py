@@ -269,7 +269,7 @@ def cosign(ctx, checkpoint_path, key_path, state_path, proof_path, vkey_paths):
 
     \b
     Example:
-      minerehab cosign 2024-12-31.checkpoint --key 审计局.key --proof 06-to-12.consistency.json
+      minerehab cosign 2024-12-31.checkpoint --key 审计局.key --proof 06-to-12.json
     """
     import time
     from pathlib import Path
@@ -337,13 +337,15 @@ def _consistency_file(path, old_size, new_size):
 @click.argument("old", type=click.Path(dir_okay=False))
 @click.argument("new", type=click.Path(dir_okay=False))
 @click.option("--pubkey", "pubkey_path", type=click.Path(dir_okay=False), help="Check both signatures too.")
+@click.option("--vkey", "vkey_paths", multiple=True, type=click.Path(dir_okay=False), metavar="FILE.vkey",
+              help="Check both C2SP checkpoints' signatures with the log's verifier key.")
 @click.pass_context
-def consistency(ctx, old, new, pubkey_path):
+def consistency(ctx, old, new, pubkey_path, vkey_paths):
     """Prove from the store that the log only grew between two checkpoints (RFC 6962).
 
     \b
     Example:
-      minerehab consistency 2024-06-30.checkpoint.json 2024-12-31.checkpoint.json
+      minerehab consistency 2024-06-30.checkpoint 2024-12-31.checkpoint > 06-to-12.json   # what a witness needs
     """
     from events import checkpoint as checkpoints
     from events import tlog
@@ -354,9 +356,9 @@ def consistency(ctx, old, new, pubkey_path):
     public = checkpoints.load_public(pubkey_path) if pubkey_path and not notes else None
     ledger = open_ledger(ctx)
     result = prove_consistency(ledger, tlog.as_record(first), tlog.as_record(second), public)
-    if pubkey_path and notes:
+    if (pubkey_path or vkey_paths) and notes:
         for name, c in (("old", first), ("new", second)):
-            if isinstance(c, tlog.Signed) and tlog.log_signers(c, _note_keys(c, (), pubkey_path))[1]:
+            if isinstance(c, tlog.Signed) and tlog.log_signers(c, _note_keys(c, vkey_paths, pubkey_path))[1]:
                 result["problems"].append(f"the {name} checkpoint's signature does not verify")
                 result["consistent"] = False
     emit_json(result)
