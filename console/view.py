@@ -8,6 +8,7 @@ import click
 
 from console.common import (
     cell_text,
+    safe,
     emit_json,
     fail,
     headers,
@@ -16,7 +17,6 @@ from console.common import (
     open_store,
     parse_date,
     parse_timestamp,
-    safe,
     say,
     table,
     view_options,
