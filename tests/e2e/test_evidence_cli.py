@@ -207,6 +207,11 @@ def test_a_case_bundle_verifies_without_the_store(bundle):
     for row in manifest["files"]:
         data = zipfile.ZipFile(bundle).read(row["path"])
         assert row["sha256"] == hashlib.sha256(data).hexdigest() and row["size"] == len(data)
+    if OPENSSL and subprocess.run([OPENSSL, "dgst", "-sm3", "/dev/null"], capture_output=True).returncode == 0:
+        row = next(r for r in manifest["files"] if r["path"] == "documents/YS-1.pdf")
+        (bundle.parent / "doc").write_bytes(zipfile.ZipFile(bundle).read(row["path"]))
+        said = subprocess.run([OPENSSL, "dgst", "-sm3", "-r", bundle.parent / "doc"], capture_output=True, text=True)
+        assert said.stdout.split()[0] == row["sm3"]  # the manifest's SM3, as OpenSSL computes it
     readme = zipfile.ZipFile(bundle).read("README.txt").decode()
     assert "案卷核验说明" in readme and "How to verify" in readme
     said = run("case", "verify", bundle, "--vkey", "county.key.vkey", "--witness", "audit.key.vkey")
