@@ -24,7 +24,14 @@ from events import merkle, note, tlogproof
 from events.canonical import canonical
 from events.chain import GENESIS, as_bytes, chain_hash
 from events.errors import BadInput
-from events.keys import PublicKey, Verifier, load_public, parse_verifier_key, verifier
+from events.keys import (
+    PublicKey,
+    Verifier,
+    load_public,
+    parse_verifier_key,
+    valid_name,
+    verifier,
+)
 from events.note import NoteError
 
 MAX_FILE = 1_100_000
@@ -117,6 +124,10 @@ def key_name(key_path: str | Path, public: PublicKey) -> str:
             if v.public == public:
                 return v.name
     name = path.name[:-4] if path.name.endswith(".pub") else path.name
+    if not valid_name(name):
+        raise BadInput(f"{path}: {name!r} cannot name a signature (no spaces, no '+'); write a .vkey beside the key "
+                       "(`minerehab keygen --name`) or rename it",
+                       f"{path}：{name!r} 不能作签名名称（不得含空格或“+”）；请在密钥旁放置 .vkey 或改名")
     return name
 
 

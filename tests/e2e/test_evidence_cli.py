@@ -263,6 +263,16 @@ def test_missing_added_and_forged_files_are_named(bundle):
                                              code=1)
 
 
+def test_a_key_without_a_vkey_signs_under_its_file_name_if_that_can_be_a_name(county):
+    shutil.copy("county.key", "a+b.pem")
+    assert "cannot name a signature" in run("checkpoint", "--key", "a+b.pem", "--out", "x", code=2)
+    shutil.copy("county.key", "plain.pem")
+    run("checkpoint", "--key", "plain.pem", "--out", "x")
+    assert "\n— plain.pem " in Path("x").read_text()
+    sm2 = run("keygen", "--out", "gm.key", "--algorithm", "sm2")
+    assert sm2 and "Ed25519 keys only" in run("cosign", "x", "--key", "gm.key", code=2)
+
+
 def test_export_refuses_events_after_the_checkpoint_and_unknown_parcels(county):
     run("checkpoint", "--key", "county.key", "--out", "cp")
     patrol("2024-01-01")
