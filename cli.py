@@ -41,6 +41,8 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "verify": ("evidence", "verify", "Recompute every hash chain (and check checkpoints); exit 1 on tampering."),
     "prove": ("evidence", "prove", "An inclusion proof of one event under a checkpoint."),
     "check-proof": ("evidence", "check_proof", "Check an inclusion proof without the store."),
+    "cosign": ("evidence", "cosign", "As a witness, cosign a checkpoint that extends the last one it cosigned."),
+    "case": ("case", "case", "The inspector's case-file bundle (案卷) of a parcel: export, and verify without the store."),
     "consistency": ("evidence", "consistency", "Prove that the log only grew between two checkpoints."),
     "copy": ("evidence", "copy", "Copy the whole log between stores (SQLite ⇄ PostgreSQL), then verify."),
 }

@@ -119,7 +119,8 @@ def verify(log, checkpoint: dict | None = None, public_key=None, tick=None) -> R
         _remembered(remembered, leaves, log.origin(), report)
         named = {(p.subject, p.version) for p in report.problems}
         times = Report()
-        _times(log.recorded_times(), [*remembered, *([checkpoint] if checkpoint else [])], times)
+        timed = [checkpoint] if checkpoint and _is_time(checkpoint["timestamp"]) else []  # a C2SP note has no time:
+        _times(log.recorded_times(), [*remembered, *timed], times)  # the store's record of it has
         report.problems += [p for p in times.problems if (p.subject, p.version) not in named]  # an edit is said once
     return report
 
@@ -201,6 +202,14 @@ def _log_chain(links, report: Report) -> list[bytes]:
                                            "event before it was removed from both tables, or the log was reordered"))
         started, previous = True, linked
     return leaves
+
+
+def _is_time(text: str) -> bool:
+    try:
+        datetime.fromisoformat(text)
+        return True
+    except (TypeError, ValueError):
+        return False
 
 
 def _name(checkpoint: dict) -> str:

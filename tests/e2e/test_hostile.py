@@ -277,7 +277,7 @@ def template(tmp_path_factory) -> Template:
         ["apply", str(REPO / "examples/tuoli-2023-2025/programme.jsonl")],
         ["apply", str(folder / "prep.jsonl")],
         ["keygen", "--out", str(folder / "auditor.key")],
-        ["checkpoint", "--key", str(folder / "auditor.key"), "--out", str(folder / "cp.json")],
+        ["checkpoint", "--key", str(folder / "auditor.key"), "--out", str(folder / "cp.json"), "--format", "json"],
     ]
     (folder / "prep.jsonl").write_text(jsonl(*PREP), encoding="utf-8")
     for args in steps:

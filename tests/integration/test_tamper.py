@@ -292,7 +292,7 @@ def runner(tmp_path, monkeypatch, tampered):
 def test_keygen_checkpoint_verify_prove_and_consistency(runner, tmp_path):
     assert runner.invoke(cli, ["keygen", "--out", "a.key"]).exit_code == 0
     assert oct(Path("a.key").stat().st_mode)[-3:] == "600"
-    assert runner.invoke(cli, ["checkpoint", "--key", "a.key", "--out", "c1.json"]).exit_code == 0
+    assert runner.invoke(cli, ["checkpoint", "--key", "a.key", "--out", "c1.json", "--format", "json"]).exit_code == 0
     first = json.loads(Path("c1.json").read_text())
     assert set(first) == {"origin", "tree_size", "root", "timestamp", "signature"} and first["tree_size"] == 30
     assert first["origin"].startswith("minerehab/")
@@ -312,7 +312,7 @@ def test_keygen_checkpoint_verify_prove_and_consistency(runner, tmp_path):
 
     runner.invoke(cli, ["do", "log_patrol", "TL-1", "--on", "2024-01-01", "--actor", "镇", "--role", "township",
                         "--set", "findings=ok"])
-    runner.invoke(cli, ["checkpoint", "--key", "a.key", "--out", "c2.json"])
+    runner.invoke(cli, ["checkpoint", "--key", "a.key", "--out", "c2.json", "--format", "json"])
     grew = runner.invoke(cli, ["consistency", "c1.json", "c2.json", "--pubkey", "a.key.pub"])
     assert grew.exit_code == 0 and json.loads(grew.output)["consistent"] is True
     backwards = runner.invoke(cli, ["consistency", "c2.json", "c1.json"])
@@ -361,7 +361,7 @@ def test_verify_documents_reads_nothing_outside_the_folder(runner, tmp_path):
 def test_bad_keys_and_checkpoints_are_one_line(runner, tmp_path):
     Path("junk").write_text("not a key")
     result = runner.invoke(cli, ["checkpoint", "--key", "junk"])
-    assert result.exit_code == 2 and "not a readable private key" in result.output
+    assert result.exit_code == 2 and "not a usable private key" in result.output
     Path("cp.json").write_text("{}")
     result = runner.invoke(cli, ["verify", "--checkpoint", "cp.json"])
     assert result.exit_code == 2 and "a checkpoint needs origin, root, signature, timestamp, tree_size" in result.output
