@@ -67,23 +67,70 @@ def report_progress(ctx, as_of, programme_id, fmt, as_json, output):
 @report.command("html")
 @click.argument("out", type=click.Path(dir_okay=False))
 @click.option("--as-of", "as_of", metavar="DATE", help="The ledger as it stood on this business date (default today).")
+@click.option("--case-files/--no-case-files", "with_cases", default=True, show_default=True,
+              help="Also write the case file of every parcel the page links to, in the folder OUT-parcels/.")
 @click.pass_context
-def report_html(ctx, out, as_of):
-    """One self-contained page (works offline): progress chart, parcels, findings linked to histories, funds.
+def report_html(ctx, out, as_of, with_cases):
+    """The leader's dashboard: one self-contained page (works offline, prints on a few A4 pages), each parcel
+    linked to its case file.
 
     \b
     Example:
       minerehab --lang zh report html 托里县进展.html --as-of 2024-12-31
     """
-    from reports.html import page
 
     from events import files
+    from reports.html import dashboard
 
     day = parse_date(as_of, "--as-of") or business_today()
-    files.check(out, store=ctx.obj["store"])
+    store = ctx.obj["store"]
+    target = files.check(out, store=store)
+    folder = f"{target.stem}-parcels"
     ledger = open_ledger(ctx)
-    files.write(out, page(ledger, day, lang()), store=ctx.obj["store"])
+    made = dashboard(ledger, day, lang(), folder)
+    files.write(out, made.html, store=store)
     click.echo(f"wrote {out}")
+    if with_cases and made.linked:
+        from reports.casefile import case_file
+
+        where = target.parent / folder
+        where.mkdir(exist_ok=True)
+        by_subject: dict = {}
+        for f in made.findings:
+            by_subject.setdefault(f.subject, []).append(f)
+        for code in sorted(made.linked):
+            files.write(where / f"{code}.html", case_file(ledger, code, lang(), as_of=day,
+                                                           findings=by_subject.get(code, []), siblings=made.linked),
+                        store=store)
+        click.echo(f"wrote {len(made.linked)} case files in {where}")
+
+
+@report.command("parcel")
+@click.argument("parcel")
+@click.option("--output", metavar="FILE.html", required=True, help="Write the case file here.")
+@click.option("--as-of", "as_of", metavar="DATE", help="The parcel as it stood on this business date (default today).")
+@click.pass_context
+def report_parcel(ctx, parcel, output, as_of):
+    """The parcel's case file (案卷): attributes, money, findings with the events they cite, and every event with
+    who, when, why, its documents (sha256) and its place in the hash chain. Print it from a browser.
+
+    \b
+    Example:
+      minerehab report parcel TL23-05 --output TL23-05.html
+    """
+    from events import files
+    from reports.casefile import case_file
+
+    day = parse_date(as_of, "--as-of") or business_today()
+    store = ctx.obj["store"]
+    target = files.check(output, store=store)
+    if target.suffix.lower() not in (".html", ".htm"):
+        fail(f"--output {output}: a case file is written as .html (print it to PDF from a browser)",
+             f"--output {output}：案卷写为 .html 文件（可在浏览器中打印为 PDF）")
+    ledger = open_ledger(ctx)
+    ledger.get("parcel", parcel)
+    files.write(target, case_file(ledger, parcel, lang(), as_of=day), store=store)
+    click.echo(f"wrote {output}")
 
 
 def print_progress(result: dict, rows: list[dict], ledger=None) -> None:

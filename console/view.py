@@ -31,9 +31,14 @@ def show_record(ctx, kind, key, as_of, known_at, version, as_json) -> None:
     if record is None:
         fail(f"{kind} {key}: nothing was recorded for it by then")
     summary = record.summary()
+    event = event_row(ctx, kind, key, version) if version else None
     if as_json:
-        emit_json(summary)
+        emit_json({**summary, "event": event} if event else summary)
         return
+    if event:
+        click.echo(f"{say('COLUMNS', 'event at version')} {version}:")
+        print_row(event)
+        click.echo()
     for name, value in summary.items():
         if value in (None, {}, []):
             continue
@@ -44,34 +49,56 @@ def show_record(ctx, kind, key, as_of, known_at, version, as_json) -> None:
             click.echo(f"{name:<26} {cell_text(value)}")
 
 
-def print_history(ctx, kind, key, as_json) -> None:
+def event_row(ctx, kind, key, version: int) -> dict:
+    """One event of a record as a history row (the event itself, not the record it made)."""
     from events.reader import history_rows
 
     rows = history_rows(open_store(ctx), kind, key)
     if not rows:
         fail(f"refused: {kind} {key}: unknown {kind}")
+    found = [r for r in rows if r["version"] == version]
+    if not found:
+        fail(f"{kind} {key} has {len(rows)} versions; --version {version} does not exist (1–{len(rows)})",
+             f"{kind} {key} 只有 {len(rows)} 个版本；不存在版本 {version}（1–{len(rows)}）")
+    return found[0]
+
+
+def print_history(ctx, kind, key, as_json, version: int | None = None) -> None:
+    from events.reader import history_rows
+
+    if version:
+        rows = [event_row(ctx, kind, key, version)]
+    else:
+        rows = history_rows(open_store(ctx), kind, key)
+    if not rows:
+        fail(f"refused: {kind} {key}: unknown {kind}")
     if as_json:
-        emit_json(rows)
+        emit_json(rows[0] if version else rows)
         return
     for r in rows:
-        move = f"{say('STATES', r['from'])} → {say('STATES', r['to'])}" if r["to"] else f"({say('COLUMNS', 'fact')})"
-        event = named("FACTS" if r["to"] is None else "TRIGGERS", r["event"])
-        recorded = r["recorded_at"].astimezone(BUSINESS_TZ).strftime("%Y-%m-%d %H:%M:%S")
-        click.echo(f"v{r['version']:<3} {r['on']}  {safe(event)}{' (migrated)' if r['migrated'] else ''}  {safe(move)}  "
-                   f"{safe(r['actor'])} ({safe(say('ROLES', r['role']))})  {say('COLUMNS', 'recorded')} {recorded}")
-        if r["data"]:
-            click.echo("     " + "  ".join(f"{safe(k)}={cell_text(v)}" for k, v in r["data"].items()))
-        if r["reason"]:
-            click.echo(f"     reason: {safe(r['reason'])}")
-        signature = r.get("signature")
-        if signature and "via" in signature:
-            click.echo(f"     {say('COLUMNS', 'signed')}: {safe(signature['via'])}")
-        elif signature:
-            click.echo(f"     {say('COLUMNS', 'signed')}: {safe(signature.get('signer', r['actor']))} "
-                       f"{safe(signature['key'])}")
-        for d in r["documents"]:
-            click.echo(f"     document: {safe(d['title'])} {safe(d['ref'])}"
-                       + (f" sha256:{d['sha256']}" if "sha256" in d else ""))
+        print_row(r)
+
+
+def print_row(r: dict) -> None:
+    """One event: version, date, what, the move, who, when recorded; its data, reason, signature, documents."""
+    move = f"{say('STATES', r['from'])} → {say('STATES', r['to'])}" if r["to"] else f"({say('COLUMNS', 'fact')})"
+    event = named("FACTS" if r["to"] is None else "TRIGGERS", r["event"])
+    recorded = r["recorded_at"].astimezone(BUSINESS_TZ).strftime("%Y-%m-%d %H:%M:%S")
+    click.echo(f"v{r['version']:<3} {r['on']}  {safe(event)}{' (migrated)' if r['migrated'] else ''}  {safe(move)}  "
+               f"{safe(r['actor'])} ({safe(say('ROLES', r['role']))})  {say('COLUMNS', 'recorded')} {recorded}")
+    if r["data"]:
+        click.echo("     " + "  ".join(f"{safe(k)}={cell_text(v)}" for k, v in r["data"].items()))
+    if r["reason"]:
+        click.echo(f"     reason: {safe(r['reason'])}")
+    signature = r.get("signature")
+    if signature and "via" in signature:
+        click.echo(f"     {say('COLUMNS', 'signed')}: {safe(signature['via'])}")
+    elif signature:
+        click.echo(f"     {say('COLUMNS', 'signed')}: {safe(signature.get('signer', r['actor']))} "
+                   f"{safe(signature['key'])}")
+    for d in r["documents"]:
+        click.echo(f"     document: {safe(d['title'])} {safe(d['ref'])}"
+                   + (f" sha256:{d['sha256']}" if "sha256" in d else ""))
 
 
 @click.command()
@@ -79,7 +106,8 @@ def print_history(ctx, kind, key, as_json) -> None:
 @view_options
 @click.pass_context
 def show(ctx, parcel, as_of, known_at, version, as_json):
-    """Show a parcel as it stands, or as it stood (business date, recorded time, version).
+    """Show a parcel as it stands, or as it stood (business date, recorded time, version; with --version the
+    event recorded at that version comes first).
 
     \b
     Example:
@@ -90,16 +118,18 @@ def show(ctx, parcel, as_of, known_at, version, as_json):
 
 @click.command()
 @click.argument("parcel")
+@click.option("--version", "version", type=click.IntRange(min=1), help="Only the event at this version.")
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_context
-def history(ctx, parcel, as_json):
-    """Every event of a parcel: who did what, when, why, with which documents.
+def history(ctx, parcel, version, as_json):
+    """Every event of a parcel: who did what, when, why, with which documents (or one event: --version N).
 
     \b
     Example:
       minerehab history TL-2023-01 --json
+      minerehab history TL23-08 --version 24
     """
-    print_history(ctx, "parcel", parcel, as_json)
+    print_history(ctx, "parcel", parcel, as_json, version)
 
 
 @click.group()

@@ -61,6 +61,24 @@ def prefix_roots(leaves, sizes) -> dict[int, bytes]:
     return found
 
 
+def streamed_root(leaves) -> tuple[int, bytes]:
+    """(size, MTH) over already-hashed leaves from an iterator, holding one hash per level (log n), not n."""
+    stack: list[tuple[int, bytes]] = []  # perfect subtrees, sizes strictly decreasing
+    size = 0
+    for leaf in leaves:
+        size += 1
+        node, width = leaf, 1
+        while stack and stack[-1][0] == width:
+            node, width = node_hash(stack.pop()[1], node), width * 2
+        stack.append((width, node))
+    if not stack:
+        return 0, sha256(b"").digest()
+    node = stack.pop()[1]
+    while stack:
+        node = node_hash(stack.pop()[1], node)
+    return size, node
+
+
 def _subtree(leaves: list[bytes], lo: int, hi: int) -> bytes:
     return root(leaves[lo:hi])
 
