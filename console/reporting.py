@@ -6,7 +6,7 @@ import click
 
 from console.common import (
     business_today,
-    emit_json,
+    emit_json_to,
     fail,
     headers,
     lang,
@@ -14,6 +14,7 @@ from console.common import (
     parse_date,
     say,
     table,
+    text_to,
     unsigned_note,
     write_rows,
 )
@@ -34,7 +35,8 @@ def report():
 @click.option("--programme", "programme_id", metavar="ID", help="Which programme (default: the only one).")
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv", "xlsx", "md"]), default="table")
 @click.option("--json", "as_json", is_flag=True, help="Same as --format json.")
-@click.option("--output", metavar="FILE", help="Write to FILE (needed for xlsx).")
+@click.option("--output", metavar="FILE", help="Write to FILE, in any format (needed for xlsx; a .csv file starts "
+              "with a UTF-8 BOM so that Excel reads its Chinese).")
 @click.pass_context
 def report_progress(ctx, as_of, programme_id, fmt, as_json, output):
     """Parcels, hectares and funds by year and state, against the prefecture target.
@@ -57,11 +59,13 @@ def report_progress(ctx, as_of, programme_id, fmt, as_json, output):
     result = progress(ledger.each("parcel", as_of=day), chosen, day)
     rows = [*result["years"], result["total"]]
     if fmt == "json":
-        emit_json(result)
+        emit_json_to(result, output)
     elif fmt != "table":
-        write_rows(rows, fmt, output)
+        from reports.sheets import progress_sheet, workbook
+
+        write_rows(rows, fmt, output, lambda: workbook([progress_sheet(result, lang())], lang()))
     else:
-        print_progress(result, rows, ledger)
+        text_to(output, lambda: print_progress(result, rows, ledger))
 
 
 @report.command("html")
@@ -142,7 +146,8 @@ def print_progress(result: dict, rows: list[dict], ledger=None) -> None:
         click.echo(f"{result['name']} ({result['programme']})")
     click.echo(f"{say('COLUMNS', 'as of')} {result['as_of']}; {say('COLUMNS', 'target')} {result['target_ha']} ha")
     click.echo()
-    table(headers("year", "parcels", "planned ha", "% target", "cum. %", "accepted ha", "% target", "cum. %"),
+    table(headers("year", "parcels", "planned ha", "% target", "cum. planned %", "accepted ha", "% target",
+                  "cum. accepted %"),
           [[r["year"], r["parcels"], r["planned_ha"], r["planned_pct_of_target"], r.get("cumulative_planned_pct"),
             r["accepted_total_ha"], r["accepted_pct_of_target"], r.get("cumulative_accepted_pct")] for r in rows])
     click.echo()

@@ -7,11 +7,13 @@ from decimal import Decimal
 import click
 
 from console.common import (
+    business_today,
     cell_text,
     safe,
     emit_json,
     fail,
     headers,
+    lang,
     named,
     open_ledger,
     open_store,
@@ -19,7 +21,9 @@ from console.common import (
     parse_timestamp,
     say,
     table,
+    text_to,
     view_options,
+    write_rows,
 )
 from events.clock import BUSINESS_TZ
 
@@ -248,17 +252,27 @@ def taskforce_history(ctx, taskforce_id, as_json):
 @click.option("--state", help="Only parcels in this state.")
 @click.option("--year", type=click.IntRange(1949, 2100), help="Only parcels planned for this year.")
 @click.option("--township", help="Only parcels of this township.")
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv", "xlsx"]), default="table", show_default=True,
+              help="xlsx: the county's ledger (台账) with headers in the chosen language.")
+@click.option("--output", metavar="FILE", help="Write to FILE (needed for xlsx; a .csv file starts with a UTF-8 BOM "
+              "so that Excel reads its Chinese).")
+@click.option("--json", "as_json", is_flag=True, help="Same as --format json.")
 @click.pass_context
-def list_cmd(ctx, state, year, township, as_json):
+def list_cmd(ctx, state, year, township, fmt, output, as_json):
     """List parcels with their state, plan year and area.
 
     \b
     Example:
       minerehab list --state accepted --year 2023
+      minerehab --lang zh list --format xlsx --output 台账.xlsx
     """
     from workflow.vocabulary import STATES, resolve
 
+    fmt = "json" if as_json else fmt
+    if output:
+        from events import files
+
+        files.check(output, store=ctx.obj["store"])
     state = resolve(STATES, state, "state", "状态") if state else None
     ledger = open_ledger(ctx)
     rows = []
@@ -270,10 +284,20 @@ def list_cmd(ctx, state, year, township, as_json):
         rows.append({"parcel": p.code, "name": p.attributes.get("name"), "township": p.attributes.get("township"),
                      "state": p.state, "year": p.plan.get("year"), "area_ha": p.area_ha, "version": p.version})
     rows.sort(key=lambda r: r["parcel"])
-    if as_json:
-        emit_json(rows)
+    if fmt in ("json", "csv", "xlsx"):
+        from reports.sheets import parcels_sheet, workbook
+
+        def sheets():
+            title = f"{say('REPORT', 'ledger')} · {say('COLUMNS', 'as of')} {business_today()}"
+            return workbook([parcels_sheet(rows, lang(), title)], lang())
+
+        write_rows(rows, fmt, output, sheets)
         return
-    table(headers("parcel", "name", "township", "state", "year", "area_ha", "v"),
-          [[*list(r.values())[:3], say("STATES", r["state"]), *list(r.values())[4:]] for r in rows])
     total = sum((r["area_ha"] for r in rows), Decimal(0))
-    click.echo(f"{len(rows)} parcels, {total} ha")
+
+    def printed():
+        table(headers("parcel", "name", "township", "state", "year", "area_ha", "v"),
+              [[*list(r.values())[:3], say("STATES", r["state"]), *list(r.values())[4:]] for r in rows])
+        click.echo(f"{len(rows)} parcels, {total} ha")
+
+    text_to(output, printed)

@@ -330,4 +330,6 @@ REPORT = {
     "outstanding": ("未付(万元)", "outstanding (万元)"),
 }
 COLUMNS["event at version"] = ("版本对应的事件", "the event at version")
+COLUMNS["cum. planned %"] = ("累计计划%", "cum. planned %")
+COLUMNS["cum. accepted %"] = ("累计验收%", "cum. accepted %")
 """Words of the dashboard, the case file and the exports' title rows."""
