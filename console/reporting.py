@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 import click
 
 from console.common import (
@@ -164,28 +166,38 @@ def print_progress(result: dict, rows: list[dict], ledger=None) -> None:
             r["deposited_wan"], r["planned_wan_per_ha"]] for r in rows])
 
 
+def on_terminal() -> bool:
+    """Whether stdout is a terminal (where a binary must never go)."""
+    return sys.stdout.isatty()
+
+
 @click.command()
 @click.option("--parcel", metavar="CODE", help="Mark this parcel's state and the path it took.")
 @click.option("--batch", "batch_id", metavar="ID", help="Draw the batch lifecycle, marking this batch.")
-@click.option("--format", "fmt", type=click.Choice(["mermaid", "svg", "png"]), default="mermaid", show_default=True)
-@click.option("--output", metavar="FILE", help="Write to FILE (svg/png default to stdout as bytes otherwise).")
+@click.option("--format", "fmt", type=click.Choice(["mermaid", "svg", "png"]),
+              help="Default: from the --output file's extension (.mmd, .svg, .png), else mermaid.")
+@click.option("--output", metavar="FILE", help="Write to FILE (a PNG is never written to a terminal).")
 @click.pass_context
 def diagram(ctx, parcel, batch_id, fmt, output):
-    """Draw the parcel (or batch) lifecycle with transitions' GraphMachine.
+    """Draw the parcel (or batch) lifecycle; with a record, its path numbered and its current state marked.
 
     \b
     Example:
-      minerehab diagram --parcel TL23-05 --format svg --output TL23-05.svg
+      minerehab diagram --parcel TL23-05 --output TL23-05.svg
     """
-    from reports.diagrams import mermaid, moves_of, rendered
+    from reports.diagrams import format_for, mermaid, moves_of, rendered
 
     if parcel and batch_id:
-        fail("diagram: give --parcel or --batch, not both")
+        fail("diagram: give --parcel or --batch, not both", "diagram：--parcel 与 --batch 只能给一个")
     from events import files
 
     kind, key = ("batch", batch_id) if batch_id else ("parcel", parcel)
+    fmt = format_for(output, fmt)
     if output:
         files.check(output, store=ctx.obj["store"])
+    elif fmt == "png" and on_terminal():
+        fail("diagram: a PNG is binary; give --output FILE.png (or redirect to a file)",
+             "diagram：PNG 为二进制图片，请用 --output 文件.png（或重定向到文件）")
     current, path = None, []
     if key:
         ledger = open_ledger(ctx)
@@ -193,16 +205,16 @@ def diagram(ctx, parcel, batch_id, fmt, output):
         path = moves_of(history)
         current = history and ledger.get(kind, key).state
     if fmt == "mermaid":
-        text = mermaid(kind, lang(), current, path)
+        text = mermaid(kind, lang(), current, path, key)
         if output:
             files.write(output, text, store=ctx.obj["store"])
             click.echo(f"wrote {output}")
         else:
-            click.echo(text)
+            click.echo(text, nl=False)
         return
-    data = rendered(kind, fmt, lang(), current, path)
+    data = rendered(kind, fmt, lang(), current, path, key)
     if output:
         files.write(output, data, store=ctx.obj["store"])
         click.echo(f"wrote {output}")
     else:
-        click.get_binary_stream("stdout").write(data)
+        sys.stdout.buffer.write(data)

@@ -327,7 +327,7 @@ REPORT = {
     "route": ("已走过的路径", "path taken"), "current": ("当前状态", "current state"),
     "other moves": ("其他可能的操作", "other possible moves"), "legend": ("图例", "legend"),
     "steps": ("环节", "steps"), "facts": ("记录", "facts"), "progress pct": ("进度", "progress"),
-    "outstanding": ("未付(万元)", "outstanding (万元)"),
+    "outstanding": ("未付(万元)", "outstanding (万元)"), "lifecycle": ("生命周期", "lifecycle"),
 }
 COLUMNS["event at version"] = ("版本对应的事件", "the event at version")
 COLUMNS["cum. planned %"] = ("累计计划%", "cum. planned %")
