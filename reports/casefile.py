@@ -16,6 +16,7 @@ from urllib.parse import quote
 from events.clock import BUSINESS_TZ
 from events.ids import aggregate_id
 from policies.catalogue import RULES
+from policies.refusals import Refused
 from reports.pagekit import e, h, shell, t, w
 from reports.people import data_text, describe, event_name, field_name, move_text, who
 from workflow.vocabulary import COLUMNS, REPORT, SEVERITY, STATES, label
@@ -131,7 +132,7 @@ def case_file(ledger, code: str, lang: str = "en", *, as_of: date | None = None,
         if (kind, key) not in others:
             try:
                 others[(kind, key)] = {ev.originator_version: ev for ev in ledger.history(kind, key)}
-            except Exception:
+            except Refused:  # cited but never recorded: shown by name only
                 others[(kind, key)] = {}
         return others[(kind, key)].get(version)
 

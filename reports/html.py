@@ -21,6 +21,7 @@ from decimal import Decimal
 from audit import engine as auditing
 from events.clock import BUSINESS_TZ
 from policies.catalogue import RULES
+from policies.refusals import Refused
 from reports.pagekit import e, h, shell, t, w
 from reports.people import describe, human
 from reports.progress import ACCEPTED_STATES, GROUP_OF, GROUP_STATES, percent, progress
@@ -49,6 +50,8 @@ class Survey:
     attention: dict = field(default_factory=lambda: {k: [] for k in ("overdue works", "unpaid", "no steward")})
     attention_counts: Counter = field(default_factory=Counter)
     codes: set = field(default_factory=set)
+    highs: Counter = field(default_factory=Counter)
+    """High findings by parcel, counted into each parcel's township."""
 
     def see(self, p) -> None:
         self.count += 1
@@ -57,6 +60,7 @@ class Survey:
         town = self.towns.setdefault(p.attributes.get("township") or "", Counter())
         town["parcels"] += 1
         town["area"] += p.area_ha
+        town["high"] += self.highs.get(p.code, 0)
         if p.state in ACCEPTED_STATES:
             town["accepted"] += 1
             town["accepted_ha"] += p.steps.get("accept", {}).get("measured_area_ha") or p.area_ha
@@ -250,11 +254,11 @@ def year_table(report: dict, lang: str) -> str:
             f'<p class="meta">{w("unit ha", lang)}</p>')
 
 
-def town_table(survey: Survey, highs: Counter, lang: str) -> str:
+def town_table(survey: Survey, lang: str) -> str:
     rows = "".join(
         f"<tr><td>{e(town)}</td><td class=n>{c['parcels']}</td><td class=n>{h(c['area'] or ZERO, lang)}</td>"
         f"<td class=n>{c['accepted']}</td><td class=n>{h(c['accepted_ha'] or ZERO, lang)}</td>"
-        f"<td class=n>{highs.get(town, 0)}</td></tr>"
+        f"<td class=n>{c['high']}</td></tr>"
         for town, c in sorted(survey.towns.items()))
     return (f'<table id="by-township"><tr><th>{t(COLUMNS, "township", lang)}</th><th class=n>{t(COLUMNS, "parcels", lang)}'
             f'</th><th class=n>{t(COLUMNS, "area_ha", lang)}</th><th class=n>{t(GROUPS, "accepted", lang)}</th>'
@@ -326,16 +330,14 @@ class Dashboard:
 
 def dashboard(ledger, as_of: date, lang: str = "en", folder: str = "parcels", now: datetime | None = None) -> Dashboard:
     """The dashboard over the ledger as of a business date; case files are linked under `folder`."""
-    survey = Survey(as_of)
+    findings, summary = auditing.run(ledger, as_of)  # first: its peak memory is passed before the survey's grows
+    survey = Survey(as_of, highs=Counter(f.subject for f in findings if f.severity == "high"))
     programmes = ledger.records("programme", as_of=as_of)
     programme = next(iter(programmes.values()), None) if len(programmes) == 1 else None
     report = progress(survey.parcels(ledger, as_of), programme, as_of)
     batches = ledger.records("batch", as_of=as_of)
-    findings, summary = auditing.run(ledger, as_of)
     size, root = ledger.raw.current_root()
     counts = Counter(f.subject for f in findings)
-    highs = Counter()
-    towns_of = {}
     listed = {row[0] for row in survey.rows or ()}
     linked = set(listed) | {code for rows in survey.attention.values() for _, code, *_ in sorted(rows)[:PER_LIST]}
     shown = {id(f) for rule_items in _shown(findings) for f in rule_items}
@@ -343,18 +345,13 @@ def dashboard(ledger, as_of: date, lang: str = "en", folder: str = "parcels", no
         if id(f) in shown:
             linked.add(f.subject)
             linked.update(key for kind, key, _ in f.evidence if kind == "parcel")
-    if survey.rows is not None:
-        towns_of = {code: town for code, _, town, *_ in survey.rows}
-        for f in findings:
-            if f.severity == "high" and f.subject in towns_of:
-                highs[towns_of[f.subject]] += 1
     histories: dict = {}
 
     def cite(kind, key, version):
         if (kind, key) not in histories:
             try:
                 histories[(kind, key)] = {ev.originator_version: ev for ev in ledger.history(kind, key)}
-            except Exception:
+            except Refused:  # cited but never recorded: shown by name only
                 histories[(kind, key)] = {}
         return histories[(kind, key)].get(version)
 
@@ -370,7 +367,7 @@ def dashboard(ledger, as_of: date, lang: str = "en", folder: str = "parcels", no
             f"<h2>{w('needs attention', lang)}</h2>{attention(survey, batches, folder, lang)}",
             f"<h2>{w('flow', lang)}</h2>{flow(survey.states, lang)}",
             f"<h2>{w('by year', lang)}</h2>{year_table(report, lang)}",
-            f"<h2>{w('by township', lang)}</h2>{town_table(survey, highs, lang)}",
+            f"<h2>{w('by township', lang)}</h2>{town_table(survey, lang)}",
             f"<h2>{t(COLUMNS, 'audit findings', lang)}（{summary['findings']}）</h2>" if lang == "zh" else
             f"<h2>{t(COLUMNS, 'audit findings', lang)} ({summary['findings']})</h2>",
             finding_groups(findings, cite, folder, survey.codes, lang),

@@ -29,7 +29,7 @@ th{background:#eef4ee}td.n,th.n{text-align:right;font-variant-numeric:tabular-nu
 .high{color:#b00020;font-weight:bold}.medium{color:#b36b00}.low{color:#555}
 .cards{display:grid;grid-template-columns:repeat(auto-fit,minmax(150px,1fr));gap:.6em}
 .card{background:#f3f7f3;border:1px solid #cfe0cf;border-radius:6px;padding:.5em .7em}
-.card b{display:block;font-size:1.3em;white-space:nowrap}.card small{color:#555}.card.key{background:#2e6b3f;color:#fff}
+.card b{display:block;font-size:1.3em;overflow-wrap:anywhere}.card small{color:#555}.card.key{background:#2e6b3f;color:#fff}
 .card.key small{color:#e6f0e6}.card.alarm b{color:#b00020}
 .flow{display:flex;flex-wrap:wrap;gap:.3em;align-items:center;font-size:.85em}
 .flow span.step{border:1px solid #8fb996;border-radius:4px;padding:.2em .5em;background:#f5f8f5}
