@@ -42,7 +42,10 @@ ul.findings{margin:.2em 0;padding-left:1.2em;font-size:.85em}ul.findings li{marg
 svg{max-width:100%%;height:auto}a{color:#1a5d8f}
 @page{size:A4;margin:14mm 12mm}
 @media print{
-  body{margin:0;max-width:none;padding:0;font-size:9pt}
+  body{margin:0;max-width:none;padding:0;font-size:8.5pt;line-height:1.35}
+  svg{max-height:62mm;width:auto}
+  .evidence{font-size:.85em}ul.findings li{margin:.05em 0}
+  table{font-size:.9em}th,td{padding:.1em .35em}
   h2{break-after:avoid;margin-top:1em}h3,h4{break-after:avoid}
   table,ul.findings li,.card{break-inside:avoid}
   tr{break-inside:avoid}
