@@ -24,7 +24,14 @@ from policies.catalogue import RULES
 from policies.refusals import Refused
 from reports.pagekit import e, h, shell, t, w
 from reports.people import describe, human
-from reports.progress import ACCEPTED_STATES, GROUP_OF, GROUP_STATES, percent, progress
+from reports.progress import (
+    ACCEPTED_STATES,
+    GROUP_OF,
+    GROUP_STATES,
+    accepted_area_of,
+    percent,
+    progress,
+)
 from workflow.vocabulary import COLUMNS, GROUPS, SEVERITY, STATES
 
 LIST_LIMIT = 300
@@ -63,7 +70,7 @@ class Survey:
         town["high"] += self.highs.get(p.code, 0)
         if p.state in ACCEPTED_STATES:
             town["accepted"] += 1
-            town["accepted_ha"] += p.steps.get("accept", {}).get("measured_area_ha") or p.area_ha
+            town["accepted_ha"] += accepted_area_of(p)
         year = p.plan.get("year")
         if p.state in WORKS_OPEN and year is not None and int(year) < self.as_of.year:
             self.flag("overdue works", p, f"{year}")
@@ -328,8 +335,10 @@ class Dashboard:
     findings: list
 
 
-def dashboard(ledger, as_of: date, lang: str = "en", folder: str = "parcels", now: datetime | None = None) -> Dashboard:
-    """The dashboard over the ledger as of a business date; case files are linked under `folder`."""
+def dashboard(ledger, as_of: date, lang: str = "en", folder: str = "parcels", now: datetime | None = None,
+              map_svg: str | None = None) -> Dashboard:
+    """The dashboard over the ledger as of a business date; case files are linked under `folder`;
+    `map_svg`, an SVG map of the parcels drawn elsewhere, gets its own section after the chart."""
     findings, summary = auditing.run(ledger, as_of)  # first: its peak memory is passed before the survey's grows
     survey = Survey(as_of, highs=Counter(f.subject for f in findings if f.severity == "high"))
     programmes = ledger.records("programme", as_of=as_of)
@@ -364,6 +373,7 @@ def dashboard(ledger, as_of: date, lang: str = "en", folder: str = "parcels", no
             "" if ledger.signed else f"<p class=warn><strong>{e(UNSIGNED[lang == 'en'])}</strong></p>",
             cards(report, summary, lang),
             f"<h2>{t(COLUMNS, 'planned ha', lang)} / {t(COLUMNS, 'accepted ha', lang)}</h2>{chart(report, lang)}",
+            f'<h2>{w("map", lang)}</h2><figure id="map">{map_svg}</figure>' if map_svg else "",
             f"<h2>{w('needs attention', lang)}</h2>{attention(survey, batches, folder, lang)}",
             f"<h2>{w('flow', lang)}</h2>{flow(survey.states, lang)}",
             f"<h2>{w('by year', lang)}</h2>{year_table(report, lang)}",

@@ -211,3 +211,17 @@ def test_the_dashboard_prints_on_at_most_six_a4_pages(site, tmp_path):
         chromium(f"--print-to-pdf={pdf}", "--no-pdf-header-footer", (site / name).as_uri(), profile=tmp_path / "p")
         count = len(re.findall(rb"/Type\s*/Page[^s]", pdf.read_bytes()))
         assert 1 <= count <= 6, (name, count)
+
+
+def test_the_dashboard_takes_a_map(site):
+    from datetime import date
+
+    from reports.html import dashboard
+
+    ledger = Ledger(str(site / "store.db"))
+    try:
+        made = dashboard(ledger, date(2026, 11, 29), "zh", map_svg='<svg id="parcels-map"></svg>')
+    finally:
+        ledger.close()
+    assert '<figure id="map"><svg id="parcels-map"></svg></figure>' in made.html
+    assert made.html.index('id="map"') < made.html.index('id="attention"')
