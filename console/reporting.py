@@ -84,7 +84,6 @@ def report_html(ctx, out, as_of, with_cases):
     Example:
       minerehab --lang zh report html 托里县进展.html --as-of 2024-12-31
     """
-
     from events import files
     from reports.html import dashboard
 
@@ -92,20 +91,23 @@ def report_html(ctx, out, as_of, with_cases):
     store = ctx.obj["store"]
     target = files.check(out, store=store)
     folder = f"{target.stem}-parcels"
+    where = target.parent / folder
+    if with_cases and (where.is_symlink() or where.exists() and not where.is_dir()):
+        fail(f"{where}: exists and is not a folder; the case files go there (or give --no-case-files)",
+             f"{where}：已存在且不是文件夹；案卷写在该文件夹中（或使用 --no-case-files）")
     ledger = open_ledger(ctx)
     made = dashboard(ledger, day, lang(), folder)
     files.write(out, made.html, store=store)
     click.echo(f"wrote {out}")
     if with_cases and made.linked:
-        from reports.casefile import case_file
+        from reports.casefile import case_file, file_name
 
-        where = target.parent / folder
         where.mkdir(exist_ok=True)
         by_subject: dict = {}
         for f in made.findings:
             by_subject.setdefault(f.subject, []).append(f)
         for code in sorted(made.linked):
-            files.write(where / f"{code}.html", case_file(ledger, code, lang(), as_of=day,
+            files.write(where / file_name(code), case_file(ledger, code, lang(), as_of=day,
                                                            findings=by_subject.get(code, []), siblings=made.linked),
                         store=store)
         click.echo(f"wrote {len(made.linked)} case files in {where}")

@@ -22,6 +22,19 @@ from reports.people import data_text, describe, event_name, field_name, move_tex
 from workflow.vocabulary import COLUMNS, REPORT, SEVERITY, STATES, label
 
 HIDDEN_ATTRIBUTES = ("geometry",)
+
+
+def file_name(code: str) -> str:
+    """The case file's name in a folder: the code itself when it is letters, digits, - and _ (TL23-05.html),
+    else its UTF-8 in hex, so that no code can name a path outside the folder."""
+    import re
+
+    return f"{code}.html" if re.fullmatch(r"[\w\-]{1,100}", code) and not code.startswith("-") else \
+        f"parcel-{code.encode().hex()}.html"
+
+
+def file_href(code: str, version: int | None = None) -> str:
+    return quote(file_name(code)) + (f"#v{version}" if version else "")
 """Attributes too long for a table; the map shows the boundary."""
 
 
@@ -58,7 +71,7 @@ def _cited(code: str, kind: str, key: str, version: int, siblings, lang: str) ->
     if kind == "parcel" and key == code:
         return f'<a class="cite" href="#v{version}">{name}</a>'
     if kind == "parcel" and key in siblings:
-        return f'<a class="cite" href="{quote(key)}.html#v{version}">{name}</a>'
+        return f'<a class="cite" href="{file_href(key, version)}">{name}</a>'
     return name
 
 

@@ -102,7 +102,9 @@ class Survey:
 def case_href(folder: str, code: str, version: int | None = None) -> str:
     from urllib.parse import quote
 
-    return f"{quote(folder)}/{quote(code)}.html" + (f"#v{version}" if version else "")
+    from reports.casefile import file_href
+
+    return f"{quote(folder)}/{file_href(code, version)}"
 
 
 def chart(report: dict, lang: str) -> str:

@@ -5,11 +5,13 @@ from __future__ import annotations
 import os
 from datetime import date
 from decimal import Decimal
+from pathlib import PurePosixPath
 
 from hypothesis import given
 from hypothesis import strategies as st
 
 from events import merkle
+from reports.casefile import file_name
 from reports.people import human
 from reports.sheets import number_format
 
@@ -45,3 +47,11 @@ def test_values_read_as_people_write_them():
     assert human("central", "zh", "source") == "中央资金" and human("central", "zh") == "central"
     assert human("finance", "zh", "unit") == "财政局" and human(date(2024, 1, 2), "zh") == "2024-01-02"
     assert human(None, "zh") == ""
+
+
+@given(st.text(min_size=1, max_size=40))
+def test_a_parcel_code_names_a_case_file_inside_its_folder(code):
+    name = file_name(code)
+    assert "/" not in name and "\\" not in name and "\x00" not in name and name not in (".html", "..html")
+    assert name.endswith(".html") and PurePosixPath(name).name == name and not name.startswith((".", "-"))
+    assert file_name("TL23-05") == "TL23-05.html" and file_name("../etc") == f"parcel-{'../etc'.encode().hex()}.html"
