@@ -50,7 +50,8 @@ def _attributes(parcel, lang: str) -> str:
     if parcel.steward:
         rows.append((e(field_name("steward", lang)), h({k: v for k, v in parcel.steward.items() if v is not None},
                                                         lang)))
-    cells = "".join(f"<tr><th>{k}</th><td>{v}</td></tr>" for k, v in rows)
+    pairs = [rows[i:i + 2] for i in range(0, len(rows), 2)]  # two to a line: the page stays short
+    cells = "".join("<tr>" + "".join(f"<th>{k}</th><td>{v}</td>" for k, v in pair) + "</tr>" for pair in pairs)
     return f'<table id="attributes">{cells}</table>'
 
 

@@ -38,6 +38,8 @@ th{background:#eef4ee}td.n,th.n{text-align:right;font-variant-numeric:tabular-nu
 ul.findings{margin:.2em 0;padding-left:1.2em;font-size:.85em}ul.findings li{margin:.15em 0}
 .evidence{color:#444;font-size:.92em}.evidence a{color:#1a5d8f}
 .chain{font-family:monospace;font-size:.8em;word-break:break-all;color:#555}
+#timeline td:nth-child(3){min-width:7em}#timeline td:nth-child(4){min-width:7em}
+#timeline td:nth-child(2){white-space:nowrap}#attributes{table-layout:fixed}#attributes th{width:13%%}
 .fontnote{color:#888;font-size:.75em;margin-top:2em}
 svg{max-width:100%%;height:auto}a{color:#1a5d8f}
 @page{size:A4;margin:14mm 12mm}
