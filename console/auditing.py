@@ -8,12 +8,14 @@ from console.common import (
     Ticker,
     business_today,
     emit_json,
+    emit_json_to,
     headers,
     lang,
     open_ledger,
     parse_date,
     say,
     table,
+    text_to,
     write_rows,
 )
 
@@ -23,7 +25,9 @@ from console.common import (
 @click.option("--rule", "rule_ids", metavar="R07,R10", help="Only these rules.")
 @click.option("--subject", metavar="CODE", help="Only findings about this parcel (or batch, programme).")
 @click.option("--config", "config_path", type=click.Path(dir_okay=False), help="TOML thresholds (see `minerehab rules`).")
-@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv", "md"]), default="table")
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv", "md", "xlsx"]), default="table")
+@click.option("--output", metavar="FILE", help="Write to FILE, in any format (needed for xlsx; a .csv file starts "
+              "with a UTF-8 BOM so that Excel reads its Chinese).")
 @click.option("--json", "as_json", is_flag=True, help="Same as --format json.")
 @click.option("--fail-on", "fail_on", type=click.Choice(["high", "medium", "low"]), default="high", show_default=True,
               help="Exit 1 when a finding is at or above this severity.")
@@ -33,7 +37,7 @@ from console.common import (
               help="Keep the audit's state in FILE; the next audit with it reads only events recorded since "
                    "(with --subject: that subject's findings from it, at once).")
 @click.pass_context
-def audit(ctx, as_of, rule_ids, subject, config_path, fmt, as_json, fail_on, least, state_path):
+def audit(ctx, as_of, rule_ids, subject, config_path, fmt, output, as_json, fail_on, least, state_path):
     """Check every compliance rule (`minerehab rules`) over the whole store in one pass (纪检监察).
 
     \b
@@ -46,30 +50,45 @@ def audit(ctx, as_of, rule_ids, subject, config_path, fmt, as_json, fail_on, lea
 
     fmt = "json" if as_json else fmt
     day = parse_date(as_of, "--as-of") or business_today()
+    if output:
+        from events import files
+
+        files.check(output, store=ctx.obj["store"], reads=[config_path, state_path])
     ledger = open_ledger(ctx)
     with Ticker(ledger.recorder.max_notification_id() or 0, "auditing") as tick:
         outcome = service.run(ledger, day, rule_ids, subject, config_path, least, state_path, tick)
     findings, summary = outcome.findings, outcome.summary
     rows = [f.as_dict() for f in findings]
     if fmt == "json":
-        emit_json({"as_of": day, "findings": rows, "summary": summary})
-    elif fmt in ("csv", "md"):
+        emit_json_to({"as_of": day, "findings": rows, "summary": summary}, output)
+    elif fmt in ("csv", "md", "xlsx"):
         flat = [{"rule": r["rule"], "severity": r["severity"], "subject": r["subject"], "on": r["on"],
                  "message_zh": r["message"]["zh"], "message_en": r["message"]["en"],
                  "evidence": " ".join(f"{e['aggregate']}@{e['version']}" for e in r["evidence"])} for r in rows]
-        if flat:
-            write_rows(flat, fmt, None)
+
+        def sheets():
+            from reports.sheets import findings_sheet, workbook
+
+            title = f"{say('COLUMNS', 'audit findings')} · {say('COLUMNS', 'as of')} {day}"
+            return workbook([findings_sheet(rows, lang(), title)], lang())
+
+        if flat or output:
+            write_rows(flat, fmt, output, sheets)
     else:
-        table(headers("rule", "severity", "subject", "on", "message", "evidence"),
-              [[r["rule"], say("SEVERITY", r["severity"]), r["subject"], r["on"], r["message"][lang()],
-                " ".join(f"{e['aggregate']}@{e['version']}" for e in r["evidence"])] for r in rows])
-        by = summary["by_severity"]
-        click.echo(f"{summary['findings']} {say('COLUMNS', 'findings')} ("
-                   + ", ".join(f"{say('SEVERITY', s)} {by[s]}" for s in ("high", "medium", "low"))
-                   + f"); {summary['events_read']} {say('COLUMNS', 'events read')} ({summary['migrated_events']} "
-                   f"{say('COLUMNS', 'migrated')}), {say('COLUMNS', 'as of')} {day}; {say('COLUMNS', 'chains checked')}")
+        text_to(output, lambda: print_findings(rows, summary, day))
     if outcome.fails(fail_on):
         ctx.exit(1)
+
+
+def print_findings(rows: list[dict], summary: dict, day) -> None:
+    table(headers("rule", "severity", "subject", "on", "message", "evidence"),
+          [[r["rule"], say("SEVERITY", r["severity"]), r["subject"], r["on"], r["message"][lang()],
+            " ".join(f"{e['aggregate']}@{e['version']}" for e in r["evidence"])] for r in rows])
+    by = summary["by_severity"]
+    click.echo(f"{summary['findings']} {say('COLUMNS', 'findings')} ("
+               + ", ".join(f"{say('SEVERITY', s)} {by[s]}" for s in ("high", "medium", "low"))
+               + f"); {summary['events_read']} {say('COLUMNS', 'events read')} ({summary['migrated_events']} "
+               f"{say('COLUMNS', 'migrated')}), {say('COLUMNS', 'as of')} {day}; {say('COLUMNS', 'chains checked')}")
 
 
 @click.command()

@@ -143,43 +143,75 @@ def open_ledger(ctx: click.Context, create: bool = False, signing: str = "unsign
     return ledger
 
 
-def write_rows(rows: list[dict], fmt: str, output: str | None) -> None:
-    """Rows as csv, md, json or xlsx; to a file with --output (xlsx needs one)."""
+def _store():
+    ctx = click.get_current_context(silent=True)
+    return (ctx.find_root().obj or {}).get("store") if ctx else None
+
+
+def write_out(output: str, data: bytes | str) -> None:
+    """Write a command's product to `output` (never onto the store or through a symlink) and say so."""
+    from events import files
+
+    files.write(output, data, store=_store())
+    click.echo(f"wrote {output}")
+
+
+def emit_json_to(value, output: str | None) -> None:
+    """JSON to stdout, or to the --output file."""
+    if output:
+        write_out(output, json.dumps(to_jsonable(value), ensure_ascii=False, indent=2) + "\n")
+    else:
+        emit_json(value)
+
+
+def text_to(output: str | None, print_it) -> None:
+    """What `print_it()` echoes, to the terminal or (with --output) into the file."""
+    if not output:
+        print_it()
+        return
+    import contextlib
+    import io
+
+    buffer = io.StringIO()
+    with contextlib.redirect_stdout(buffer):
+        print_it()
+    write_out(output, buffer.getvalue())
+
+
+BOM = "\ufeff"
+"""Written first in CSV files (not on stdout): Excel on Chinese Windows then reads them as UTF-8."""
+
+
+def write_rows(rows: list[dict], fmt: str, output: str | None, sheets=None) -> None:
+    """Rows as csv, md or json, to stdout or the --output file; xlsx (which needs --output) from `sheets`,
+    a function giving the workbook's bytes. A CSV file starts with a UTF-8 BOM for Excel; stdout gets none."""
     import csv
     import io
 
-    from events import files
-
-    ctx = click.get_current_context(silent=True)
-    store = (ctx.find_root().obj or {}).get("store") if ctx else None
     if fmt == "xlsx":
         if not output:
-            fail("--format xlsx needs --output FILE.xlsx")
-        from openpyxl import Workbook
+            fail("--format xlsx needs --output FILE.xlsx", "--format xlsx 需要 --output 文件.xlsx")
+        from events import files
 
-        book = Workbook()
-        sheet = book.active
-        sheet.append(list(rows[0]))
-        for row in rows:
-            sheet.append([float(v) if isinstance(v, Decimal) else inert(v) for v in row.values()])
-        files.check(output, store=store)
-        data = io.BytesIO()
-        book.save(data)
-        files.write(output, data.getvalue(), store=store)
-        click.echo(f"wrote {output}")
+        files.check(output, store=_store())
+        write_out(output, sheets())
+        return
+    if fmt == "json":
+        emit_json_to(rows, output)
         return
     buffer = io.StringIO()
-    if fmt == "csv":
+    if fmt == "csv" and rows:
+        if output:
+            buffer.write(BOM)
         writer = csv.writer(buffer, lineterminator="\n")
         writer.writerow(list(rows[0]))
         writer.writerows([inert(cell_text(v)) for v in row.values()] for row in rows)
-    elif fmt == "md":
+    elif fmt == "md" and rows:
         buffer.write("| " + " | ".join(rows[0]) + " |\n|" + "---|" * len(rows[0]) + "\n")
         for row in rows:
             buffer.write("| " + " | ".join(cell_text(v) for v in row.values()) + " |\n")
     if output:
-        files.write(output, buffer.getvalue(), store=store)
-        click.echo(f"wrote {output}")
+        write_out(output, buffer.getvalue())
     else:
         click.echo(buffer.getvalue(), nl=False)
 

@@ -7,11 +7,13 @@ from decimal import Decimal
 import click
 
 from console.common import (
+    business_today,
     cell_text,
     safe,
     emit_json,
     fail,
     headers,
+    lang,
     named,
     open_ledger,
     open_store,
@@ -19,7 +21,9 @@ from console.common import (
     parse_timestamp,
     say,
     table,
+    text_to,
     view_options,
+    write_rows,
 )
 from events.clock import BUSINESS_TZ
 
@@ -31,9 +35,14 @@ def show_record(ctx, kind, key, as_of, known_at, version, as_json) -> None:
     if record is None:
         fail(f"{kind} {key}: nothing was recorded for it by then")
     summary = record.summary()
+    event = event_row(ctx, kind, key, version) if version else None
     if as_json:
-        emit_json(summary)
+        emit_json({**summary, "event": event} if event else summary)
         return
+    if event:
+        click.echo(f"{say('COLUMNS', 'event at version')} {version}:")
+        print_row(event)
+        click.echo()
     for name, value in summary.items():
         if value in (None, {}, []):
             continue
@@ -44,34 +53,56 @@ def show_record(ctx, kind, key, as_of, known_at, version, as_json) -> None:
             click.echo(f"{name:<26} {cell_text(value)}")
 
 
-def print_history(ctx, kind, key, as_json) -> None:
+def event_row(ctx, kind, key, version: int) -> dict:
+    """One event of a record as a history row (the event itself, not the record it made)."""
     from events.reader import history_rows
 
     rows = history_rows(open_store(ctx), kind, key)
     if not rows:
         fail(f"refused: {kind} {key}: unknown {kind}")
+    found = [r for r in rows if r["version"] == version]
+    if not found:
+        fail(f"{kind} {key} has {len(rows)} versions; --version {version} does not exist (1–{len(rows)})",
+             f"{kind} {key} 只有 {len(rows)} 个版本；不存在版本 {version}（1–{len(rows)}）")
+    return found[0]
+
+
+def print_history(ctx, kind, key, as_json, version: int | None = None) -> None:
+    from events.reader import history_rows
+
+    if version:
+        rows = [event_row(ctx, kind, key, version)]
+    else:
+        rows = history_rows(open_store(ctx), kind, key)
+    if not rows:
+        fail(f"refused: {kind} {key}: unknown {kind}")
     if as_json:
-        emit_json(rows)
+        emit_json(rows[0] if version else rows)
         return
     for r in rows:
-        move = f"{say('STATES', r['from'])} → {say('STATES', r['to'])}" if r["to"] else f"({say('COLUMNS', 'fact')})"
-        event = named("FACTS" if r["to"] is None else "TRIGGERS", r["event"])
-        recorded = r["recorded_at"].astimezone(BUSINESS_TZ).strftime("%Y-%m-%d %H:%M:%S")
-        click.echo(f"v{r['version']:<3} {r['on']}  {safe(event)}{' (migrated)' if r['migrated'] else ''}  {safe(move)}  "
-                   f"{safe(r['actor'])} ({safe(say('ROLES', r['role']))})  {say('COLUMNS', 'recorded')} {recorded}")
-        if r["data"]:
-            click.echo("     " + "  ".join(f"{safe(k)}={cell_text(v)}" for k, v in r["data"].items()))
-        if r["reason"]:
-            click.echo(f"     reason: {safe(r['reason'])}")
-        signature = r.get("signature")
-        if signature and "via" in signature:
-            click.echo(f"     {say('COLUMNS', 'signed')}: {safe(signature['via'])}")
-        elif signature:
-            click.echo(f"     {say('COLUMNS', 'signed')}: {safe(signature.get('signer', r['actor']))} "
-                       f"{safe(signature['key'])}")
-        for d in r["documents"]:
-            click.echo(f"     document: {safe(d['title'])} {safe(d['ref'])}"
-                       + (f" sha256:{d['sha256']}" if "sha256" in d else ""))
+        print_row(r)
+
+
+def print_row(r: dict) -> None:
+    """One event: version, date, what, the move, who, when recorded; its data, reason, signature, documents."""
+    move = f"{say('STATES', r['from'])} → {say('STATES', r['to'])}" if r["to"] else f"({say('COLUMNS', 'fact')})"
+    event = named("FACTS" if r["to"] is None else "TRIGGERS", r["event"])
+    recorded = r["recorded_at"].astimezone(BUSINESS_TZ).strftime("%Y-%m-%d %H:%M:%S")
+    click.echo(f"v{r['version']:<3} {r['on']}  {safe(event)}{' (migrated)' if r['migrated'] else ''}  {safe(move)}  "
+               f"{safe(r['actor'])} ({safe(say('ROLES', r['role']))})  {say('COLUMNS', 'recorded')} {recorded}")
+    if r["data"]:
+        click.echo("     " + "  ".join(f"{safe(k)}={cell_text(v)}" for k, v in r["data"].items()))
+    if r["reason"]:
+        click.echo(f"     reason: {safe(r['reason'])}")
+    signature = r.get("signature")
+    if signature and "via" in signature:
+        click.echo(f"     {say('COLUMNS', 'signed')}: {safe(signature['via'])}")
+    elif signature:
+        click.echo(f"     {say('COLUMNS', 'signed')}: {safe(signature.get('signer', r['actor']))} "
+                   f"{safe(signature['key'])}")
+    for d in r["documents"]:
+        click.echo(f"     document: {safe(d['title'])} {safe(d['ref'])}"
+                   + (f" sha256:{d['sha256']}" if "sha256" in d else ""))
 
 
 @click.command()
@@ -79,7 +110,8 @@ def print_history(ctx, kind, key, as_json) -> None:
 @view_options
 @click.pass_context
 def show(ctx, parcel, as_of, known_at, version, as_json):
-    """Show a parcel as it stands, or as it stood (business date, recorded time, version).
+    """Show a parcel as it stands, or as it stood (business date, recorded time, version; with --version the
+    event recorded at that version comes first).
 
     \b
     Example:
@@ -90,16 +122,18 @@ def show(ctx, parcel, as_of, known_at, version, as_json):
 
 @click.command()
 @click.argument("parcel")
+@click.option("--version", "version", type=click.IntRange(min=1), help="Only the event at this version.")
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_context
-def history(ctx, parcel, as_json):
-    """Every event of a parcel: who did what, when, why, with which documents.
+def history(ctx, parcel, version, as_json):
+    """Every event of a parcel: who did what, when, why, with which documents (or one event: --version N).
 
     \b
     Example:
       minerehab history TL-2023-01 --json
+      minerehab history TL23-08 --version 24
     """
-    print_history(ctx, "parcel", parcel, as_json)
+    print_history(ctx, "parcel", parcel, as_json, version)
 
 
 @click.group()
@@ -218,17 +252,27 @@ def taskforce_history(ctx, taskforce_id, as_json):
 @click.option("--state", help="Only parcels in this state.")
 @click.option("--year", type=click.IntRange(1949, 2100), help="Only parcels planned for this year.")
 @click.option("--township", help="Only parcels of this township.")
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv", "xlsx"]), default="table", show_default=True,
+              help="xlsx: the county's ledger (台账) with headers in the chosen language.")
+@click.option("--output", metavar="FILE", help="Write to FILE (needed for xlsx; a .csv file starts with a UTF-8 BOM "
+              "so that Excel reads its Chinese).")
+@click.option("--json", "as_json", is_flag=True, help="Same as --format json.")
 @click.pass_context
-def list_cmd(ctx, state, year, township, as_json):
+def list_cmd(ctx, state, year, township, fmt, output, as_json):
     """List parcels with their state, plan year and area.
 
     \b
     Example:
       minerehab list --state accepted --year 2023
+      minerehab --lang zh list --format xlsx --output 台账.xlsx
     """
     from workflow.vocabulary import STATES, resolve
 
+    fmt = "json" if as_json else fmt
+    if output:
+        from events import files
+
+        files.check(output, store=ctx.obj["store"])
     state = resolve(STATES, state, "state", "状态") if state else None
     ledger = open_ledger(ctx)
     rows = []
@@ -240,10 +284,20 @@ def list_cmd(ctx, state, year, township, as_json):
         rows.append({"parcel": p.code, "name": p.attributes.get("name"), "township": p.attributes.get("township"),
                      "state": p.state, "year": p.plan.get("year"), "area_ha": p.area_ha, "version": p.version})
     rows.sort(key=lambda r: r["parcel"])
-    if as_json:
-        emit_json(rows)
+    if fmt in ("json", "csv", "xlsx"):
+        from reports.sheets import parcels_sheet, workbook
+
+        def sheets():
+            title = f"{say('REPORT', 'ledger')} · {say('COLUMNS', 'as of')} {business_today()}"
+            return workbook([parcels_sheet(rows, lang(), title)], lang())
+
+        write_rows(rows, fmt, output, sheets)
         return
-    table(headers("parcel", "name", "township", "state", "year", "area_ha", "v"),
-          [[*list(r.values())[:3], say("STATES", r["state"]), *list(r.values())[4:]] for r in rows])
     total = sum((r["area_ha"] for r in rows), Decimal(0))
-    click.echo(f"{len(rows)} parcels, {total} ha")
+
+    def printed():
+        table(headers("parcel", "name", "township", "state", "year", "area_ha", "v"),
+              [[*list(r.values())[:3], say("STATES", r["state"]), *list(r.values())[4:]] for r in rows])
+        click.echo(f"{len(rows)} parcels, {total} ha")
+
+    text_to(output, printed)

@@ -39,26 +39,47 @@ def root(leaves: list[bytes]) -> bytes:
     return level[0]
 
 
-def prefix_roots(leaves, sizes) -> dict[int, bytes]:
-    """MTH of the first n leaves for each n in `sizes`, in one pass over an iterable of leaves.
+class CompactRange:
+    """The perfect subtrees of the leaves added so far (one hash per level): the root of any prefix
+    read in one pass, holding log n hashes, not n. The left-balanced tree's root folds them from the right."""
 
-    Keeps the perfect subtrees of the prefix read so far (a compact range); a prefix's root
-    folds them from the right, as the left-balanced tree does."""
-    wanted, found, stack, count = set(sizes), {}, [], 0  # stack: (height, hash), heights strictly falling
-    if 0 in wanted:
-        found[0] = sha256(b"").digest()
-    for leaf in leaves:
+    def __init__(self):
+        self.size, self.stack = 0, []  # stack: (height, hash), heights strictly falling
+
+    def add(self, leaf: bytes) -> None:
         node, height = leaf, 0
-        while stack and stack[-1][0] == height:
-            node, height = node_hash(stack.pop()[1], node), height + 1
-        stack.append((height, node))
-        count += 1
-        if count in wanted:
-            folded = stack[-1][1]
-            for _, left in reversed(stack[:-1]):
-                folded = node_hash(left, folded)
-            found[count] = folded
+        while self.stack and self.stack[-1][0] == height:
+            node, height = node_hash(self.stack.pop()[1], node), height + 1
+        self.stack.append((height, node))
+        self.size += 1
+
+    def root(self) -> bytes:
+        if not self.stack:
+            return sha256(b"").digest()
+        folded = self.stack[-1][1]
+        for _, left in reversed(self.stack[:-1]):
+            folded = node_hash(left, folded)
+        return folded
+
+
+def prefix_roots(leaves, sizes) -> dict[int, bytes]:
+    """MTH of the first n leaves for each n in `sizes`, in one pass over an iterable of leaves."""
+    wanted, found, tree = set(sizes), {}, CompactRange()
+    if 0 in wanted:
+        found[0] = tree.root()
+    for leaf in leaves:
+        tree.add(leaf)
+        if tree.size in wanted:
+            found[tree.size] = tree.root()
     return found
+
+
+def streamed_root(leaves) -> tuple[int, bytes]:
+    """(size, MTH) over already-hashed leaves from an iterator."""
+    tree = CompactRange()
+    for leaf in leaves:
+        tree.add(leaf)
+    return tree.size, tree.root()
 
 
 def _subtree(leaves: list[bytes], lo: int, hi: int) -> bytes:

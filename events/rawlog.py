@@ -204,12 +204,25 @@ class RawLog:
                                                "WHERE table_schema = ? AND table_name = ?",
                                                (self.recorder.datastore.schema, table))}
 
+    def chain_of(self, originator_id: str) -> list[tuple[int, int, bytes]]:
+        """(version, notification_id, hash) of one aggregate's events: where each stands in its chain and the log."""
+        return [(v, n, bytes(h)) for v, n, h in self._rows(
+            f"SELECT originator_version, notification_id, hash FROM {self.chain_table} "
+            f"WHERE originator_id = ? ORDER BY originator_version", (originator_id,))]
+
     def leaf_hashes(self) -> list[bytes]:
         """The Merkle tree's leaves as RFC 6962 leaf hashes, in log order, without keeping the rows they came from."""
         from events.merkle import leaf_hash
 
         return [leaf_hash(bytes(h)) for (h,) in self._rows(f"SELECT hash FROM {self.chain_table} ORDER BY notification_id",
                                                              stream=True)]
+
+    def current_root(self) -> tuple[int, bytes]:
+        """(events, Merkle root) of the log as it stands, streamed: what `checkpoint` would sign."""
+        from events.merkle import leaf_hash, streamed_root
+
+        return streamed_root(leaf_hash(bytes(h)) for (h,) in self._rows(
+            f"SELECT hash FROM {self.chain_table} ORDER BY notification_id", stream=True))
 
     def leaves(self) -> list[tuple[bytes, str, int]]:
         """(chain hash, originator_id, version) in log order: the Merkle tree's leaves."""

@@ -1,166 +1,404 @@
-"""One self-contained HTML page for officials and inspectors: progress, parcels, findings, lifecycle, funds.
+"""The leader's dashboard: one self-contained page that prints on a few A4 pages.
 
-No scripts, fonts or images are fetched: the chart is inline SVG, the diagram is inline
-SVG (or its Mermaid source when Graphviz is absent), and every finding links to the
-history of its parcel further down the same page.
+Headline cards first (the target, what is planned and accepted against it, high findings,
+funds), then a chart that keeps its numbers on paper, what needs attention now, how many
+parcels stand in each state, breakdowns by year and township, and the findings grouped by
+severity and rule with the cited events written out. The footer ties the page to the
+ledger: the data source, the generation time and the log's Merkle root.
+
+Parcel histories are not on it: each parcel links to its own case file (reports.casefile).
+The parcels are read one at a time; at national scale the parcel list and the findings
+are summarised (counts and the first few of each), so the page stays small.
 """
 
 from __future__ import annotations
 
-from datetime import date
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, datetime
 from decimal import Decimal
-from html import escape
 
 from audit import engine as auditing
-from reports import diagrams
-from reports.progress import progress
-from workflow.vocabulary import COLUMNS, FACTS, ROLES, SEVERITY, STATES, TRIGGERS, label
+from events.clock import BUSINESS_TZ
+from policies.catalogue import RULES
+from policies.refusals import Refused
+from reports.pagekit import e, h, shell, t, w
+from reports.people import describe, human
+from reports.progress import (
+    ACCEPTED_STATES,
+    GROUP_OF,
+    GROUP_STATES,
+    accepted_area_of,
+    percent,
+    progress,
+)
+from workflow.vocabulary import COLUMNS, GROUPS, SEVERITY, STATES
 
-STYLE = """
-body{font-family:"Noto Sans CJK SC","Microsoft YaHei",sans-serif;margin:2em;color:#222;max-width:1200px}
-.warn{background:#fde2e1;border-left:4px solid #c0392b;padding:.5em}
-h1{font-size:1.5em}h2{border-bottom:2px solid #4a7c59;padding-bottom:.2em;margin-top:2em}
-table{border-collapse:collapse;margin:.5em 0;font-size:.9em}th,td{border:1px solid #ccc;padding:.25em .5em;text-align:left}
-th{background:#eef4ee}td.n{text-align:right;font-variant-numeric:tabular-nums}
-.high{color:#b00020;font-weight:bold}.medium{color:#b36b00}.low{color:#555}
-.figures{display:flex;gap:2em;flex-wrap:wrap}.figure{background:#f5f8f5;padding:.6em 1em;border-radius:6px}
-.figure b{display:block;font-size:1.6em}pre{background:#f7f7f7;padding:1em;overflow:auto}
-section.history{margin-top:1.5em}svg{max-width:100%;height:auto}
-"""
+LIST_LIMIT = 300
+"""Above this many parcels the dashboard lists none of them, only counts."""
+PER_RULE = 8
+"""Findings shown per rule (the rest are counted); every one is in `minerehab audit`."""
+PER_LIST = 10
+"""Parcels shown per needs-attention list."""
+ZERO = Decimal(0)
+WORKS_OPEN = ("planned", "surveying", "surveyed", "design_review", "design_approved", "contracted",
+              "under_construction", "suspended", "rectifying", "recovering")
 
 
-def _t(table: dict, key, lang: str) -> str:
-    return escape(label(table, key, lang)) if key is not None else ""
+@dataclass
+class Survey:
+    """What one pass over the parcels gathers for the dashboard (bounded whatever their number)."""
+
+    as_of: date
+    count: int = 0
+    states: Counter = field(default_factory=Counter)
+    towns: dict = field(default_factory=dict)
+    rows: list | None = field(default_factory=list)
+    attention: dict = field(default_factory=lambda: {k: [] for k in ("overdue works", "unpaid", "no steward")})
+    attention_counts: Counter = field(default_factory=Counter)
+    codes: set = field(default_factory=set)
+    highs: Counter = field(default_factory=Counter)
+    """High findings by parcel, counted into each parcel's township."""
+
+    def see(self, p) -> None:
+        self.count += 1
+        self.codes.add(p.code)
+        self.states[p.state] += 1
+        town = self.towns.setdefault(p.attributes.get("township") or "", Counter())
+        town["parcels"] += 1
+        town["area"] += p.area_ha
+        town["high"] += self.highs.get(p.code, 0)
+        if p.state in ACCEPTED_STATES:
+            town["accepted"] += 1
+            town["accepted_ha"] += accepted_area_of(p)
+        year = p.plan.get("year")
+        if p.state in WORKS_OPEN and year is not None and int(year) < self.as_of.year:
+            self.flag("overdue works", p, f"{year}")
+        contract = p.steps.get("award_contract", {}).get("contract_amount")
+        if p.state in ACCEPTED_STATES and contract is not None and p.money["paid"] < contract:
+            self.flag("unpaid", p, f"{human(contract - p.money['paid'], 'en')}")
+        if p.state in ACCEPTED_STATES and p.state != "closed" and not p.steward:
+            self.flag("no steward", p, "")
+        if self.rows is not None:
+            self.rows.append((p.code, p.attributes.get("name"), p.attributes.get("township"), year, p.area_ha, p.state))
+            if len(self.rows) > LIST_LIMIT:
+                self.rows = None
+
+    def flag(self, key: str, p, detail: str) -> None:
+        """Count the parcel and keep it if it is among the first PER_LIST by (plan year, code)."""
+        self.attention_counts[key] += 1
+        kept = self.attention[key]
+        kept.append((str(p.plan.get("year", "")), p.code, p.attributes.get("name"), p.state, detail))
+        if len(kept) > 4 * PER_LIST:
+            kept.sort()
+            del kept[PER_LIST:]
+
+    def parcels(self, ledger, as_of):
+        for p in ledger.each("parcel", as_of=as_of):
+            self.see(p)
+            yield p
 
 
-def _n(value) -> str:
-    return "" if value is None else escape(str(value))
+def case_href(folder: str, code: str, version: int | None = None) -> str:
+    from urllib.parse import quote
+
+    from reports.casefile import file_href
+
+    return f"{quote(folder)}/{file_href(code, version)}"
 
 
 def chart(report: dict, lang: str) -> str:
-    """Planned and accepted hectares per year against the target: an inline SVG bar chart."""
+    """Cumulative planned and accepted hectares per year against the target: an SVG bar chart with a
+    y axis, grid lines and the value written on each bar, so that it reads the same on paper."""
     years = [y for y in report["years"] if y["year"] != "unplanned"]
-    target = report["target_ha"] or Decimal(0)
+    target = report["target_ha"] or ZERO
     top = max([target] + [y["cumulative_planned_ha"] for y in years] + [Decimal(1)])
-    width, height, left, bottom = 640, 320, 60, 40
-    scale = (height - bottom - 50) / float(top)
-    band = (width - left - 20) / max(len(years), 1)
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" role="img" '
-             f'aria-label="{escape(label(COLUMNS, "planned ha", lang))}">']
+    step = nice_step(float(top) / 5)
+    ymax = step * (int(float(top) / step) + 1)
+    width, height, left, right, topm, bottom = 680, 300, 64, 16, 34, 46
+    plot_h = height - topm - bottom
     y0 = height - bottom
-    parts.append(f'<line x1="{left}" y1="{y0}" x2="{width - 10}" y2="{y0}" stroke="#333"/>')
+
+    def y_of(v) -> float:
+        return y0 - float(v) / ymax * plot_h
+
+    band = (width - left - right) / max(len(years), 1)
+    ha = "公顷" if lang == "zh" else "ha"
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
+             f'role="img" aria-label="{t(COLUMNS, "planned ha", lang)} / {t(COLUMNS, "accepted ha", lang)}" '
+             f'font-size="12" font-family="inherit">']
+    tick = 0.0
+    while tick <= ymax + 1e-9:
+        ty = y_of(tick)
+        parts.append(f'<line x1="{left}" y1="{ty:.1f}" x2="{width - right}" y2="{ty:.1f}" stroke="#ddd"/>'
+                     f'<text x="{left - 6}" y="{ty + 4:.1f}" text-anchor="end" fill="#444">{tick:g}</text>')
+        tick += step
+    parts.append(f'<line x1="{left}" y1="{topm - 6}" x2="{left}" y2="{y0}" stroke="#333"/>'
+                 f'<line x1="{left}" y1="{y0}" x2="{width - right}" y2="{y0}" stroke="#333"/>'
+                 f'<text x="{left - 6}" y="{topm - 12}" text-anchor="end" fill="#444">{ha}</text>')
     if target:
-        ty = y0 - float(target) * scale
-        parts.append(f'<line x1="{left}" y1="{ty:.1f}" x2="{width - 10}" y2="{ty:.1f}" stroke="#b00020" '
-                     f'stroke-dasharray="6 4"/><text x="{left + 4}" y="{ty - 4:.1f}" font-size="12" fill="#b00020">'
-                     f'{escape(label(COLUMNS, "target", lang))} {target} ha</text>')
+        ty = y_of(target)
+        parts.append(f'<line x1="{left}" y1="{ty:.1f}" x2="{width - right}" y2="{ty:.1f}" stroke="#b00020" '
+                     f'stroke-width="1.5" stroke-dasharray="6 4"/><text x="{left + 6}" y="{ty - 5:.1f}" '
+                     f'fill="#b00020">{t(COLUMNS, "target", lang)} {e(human(target, lang))} {ha}</text>')
+    colours = (("#8fb996", "cumulative_planned_ha", "planned ha"), ("#2e6b3f", "cumulative_accepted_ha", "accepted ha"))
     for i, y in enumerate(years):
-        x = left + i * band + band * 0.15
-        w = band * 0.33
-        for j, (value, colour) in enumerate(((y["cumulative_planned_ha"], "#8fb996"), (y["cumulative_accepted_ha"], "#2e6b3f"))):
-            h = float(value) * scale
-            parts.append(f'<rect x="{x + j * w:.1f}" y="{y0 - h:.1f}" width="{w:.1f}" height="{h:.1f}" fill="{colour}">'
-                         f'<title>{escape(y["year"])}: {value} ha</title></rect>')
-        parts.append(f'<text x="{x + w:.1f}" y="{y0 + 16}" font-size="13" text-anchor="middle">{escape(y["year"])}</text>')
-        parts.append(f'<text x="{x + w:.1f}" y="{y0 + 32}" font-size="11" text-anchor="middle">'
-                     f'{_n(y["cumulative_planned_pct"])}% / {_n(y["cumulative_accepted_pct"])}%</text>')
-    parts.append(f'<rect x="{left}" y="6" width="12" height="12" fill="#8fb996"/><text x="{left + 16}" y="16" '
-                 f'font-size="12">{escape(label(COLUMNS, "planned ha", lang))} (cum.)</text>')
-    parts.append(f'<rect x="{left + 180}" y="6" width="12" height="12" fill="#2e6b3f"/><text x="{left + 196}" y="16" '
-                 f'font-size="12">{escape(label(COLUMNS, "accepted ha", lang))} (cum.)</text></svg>')
+        x = left + i * band + band * 0.18
+        bw = band * 0.3
+        for j, (colour, key, _) in enumerate(colours):
+            value = y[key]
+            top_y = y_of(value)
+            parts.append(f'<rect x="{x + j * bw:.1f}" y="{top_y:.1f}" width="{bw - 4:.1f}" height="{y0 - top_y:.1f}" '
+                         f'fill="{colour}"/><text x="{x + j * bw + (bw - 4) / 2:.1f}" y="{top_y - 4:.1f}" '
+                         f'text-anchor="middle" fill="#222">{e(human(value, lang))}</text>')
+        parts.append(f'<text x="{x + bw:.1f}" y="{y0 + 16}" text-anchor="middle" font-weight="bold">{e(y["year"])}</text>'
+                     f'<text x="{x + bw:.1f}" y="{y0 + 32}" text-anchor="middle" fill="#444">'
+                     f'{e(human(y["cumulative_planned_pct"], lang))}% / {e(human(y["cumulative_accepted_pct"], lang))}%'
+                     f'</text>')
+    cumulative = w("cumulative", lang)
+    for j, (colour, _, name) in enumerate(colours):
+        lx = left + 10 + j * 220
+        parts.append(f'<rect x="{lx}" y="6" width="12" height="12" fill="{colour}"/><text x="{lx + 16}" y="16">'
+                     f'{t(COLUMNS, name, lang)}（{cumulative}）</text>' if lang == "zh" else
+                     f'<rect x="{lx}" y="6" width="12" height="12" fill="{colour}"/><text x="{lx + 16}" y="16">'
+                     f'{t(COLUMNS, name, lang)} ({cumulative})</text>')
+    parts.append("</svg>")
     return "".join(parts)
 
 
-def lifecycle_figure(lang: str) -> str:
-    if diagrams.graphviz_available():
-        svg = diagrams.rendered("parcel", "svg", lang).decode()
-        return svg[svg.index("<svg"):]
-    return f"<pre>{escape(diagrams.mermaid('parcel', lang))}</pre>"
+def nice_step(raw: float) -> float:
+    """A round tick step (1, 2 or 5 × 10^n) near `raw`."""
+    import math
+
+    if raw <= 0:
+        return 1.0
+    power = 10 ** math.floor(math.log10(raw))
+    for m in (1, 2, 5, 10):
+        if raw <= m * power:
+            return m * power
+    return 10 * power
 
 
-def history_section(code: str, events, lang: str) -> str:
+def cards(report: dict, summary: dict, lang: str) -> str:
+    total = report["total"]
+    target = report["target_ha"]
+    ha = "公顷" if lang == "zh" else "ha"
+    allocated, paid = total["allocated_wan"], total["paid_wan"]
+    rate = percent(paid, allocated)
+    items = [
+        ("card", "target", t(COLUMNS, "target", lang), f"{h(target, lang)} {ha}", ""),
+        ("card", "planned", t(COLUMNS, "planned ha", lang), f"{h(total['planned_ha'], lang)} {ha}",
+         f"{h(total['planned_pct_of_target'], lang)} %"),
+        ("card key", "accepted-pct", w("accepted pct", lang), f"{h(total['accepted_pct_of_target'], lang)} %",
+         f"{h(total['accepted_total_ha'], lang)} {ha}"),
+        ("card alarm" if summary["by_severity"].get("high") else "card", "high", w("high findings", lang),
+         e(summary["by_severity"].get("high", 0)), f"{e(summary['findings'])} {t(COLUMNS, 'audit findings', lang)}"),
+        ("card", "funds", w("allocated/paid", lang), f"{h(allocated, lang)} / {h(paid, lang)}",
+         t(COLUMNS, "funds", lang)),
+        ("card", "payment-rate", w("payment rate", lang), f"{h(rate, lang)} %" if rate is not None else "—", ""),
+    ]
+    return '<div class="cards">' + "".join(
+        f'<div class="{cls}" id="card-{key}">{name}<b>{value}</b><small>{note}</small></div>'
+        for cls, key, name, value, note in items) + "</div>"
+
+
+def flow(states: Counter, lang: str) -> str:
+    """How many parcels stand in each group of states, in lifecycle order."""
+    steps = []
+    for group, members in GROUP_STATES.items():
+        n = sum(states[s] for s in members)
+        steps.append(f'<span class="step">{t(GROUPS, group, lang)}<b>{n}</b></span>')
+    detail = "、" if lang == "zh" else ", "
+    inside = [f"{t(STATES, s, lang)} {n}" for s, n in sorted(states.items(), key=lambda kv: list(GROUP_OF).index(kv[0])
+                                                               if kv[0] in GROUP_OF else 99)]
+    return ('<div class="flow" id="flow">' + '<span class="arrow">→</span>'.join(steps) + "</div>"
+            f'<p class="meta">{detail.join(inside)}</p>')
+
+
+def attention(survey: Survey, batches: dict, folder: str, lang: str) -> str:
+    out = ['<div class="cols" id="attention">']
+    for key, column in (("overdue works", t(COLUMNS, "year", lang)), ("unpaid", w("outstanding", lang)),
+                        ("no steward", "")):
+        count = survey.attention_counts[key]
+        items = "".join(f'<li><a href="{case_href(folder, code)}">{e(code)}</a> {e(name)} · {t(STATES, state, lang)}'
+                        + (f" · {column} {e(detail)}" if detail else "") + "</li>"
+                        for _, code, name, state, detail in sorted(survey.attention[key])[:PER_LIST])
+        more = count - min(PER_LIST, len(survey.attention[key]))
+        out.append(f"<div><h3>{w(key, lang)}（{count}）</h3>" if lang == "zh" else f"<div><h3>{w(key, lang)} ({count})</h3>")
+        out.append(f'<ul class="findings">{items}</ul>' if items else f"<p class=meta>{w('none', lang)}</p>")
+        if more > 0:
+            out.append(f"<p class=meta>{w('more', lang)} {more}</p>")
+        out.append("</div>")
+    waiting = [(k, b) for k, b in sorted(batches.items()) if b.state in ("open", "submitted")]
+    out.append(f"<div><h3>{w('batches waiting', lang)}（{len(waiting)}）</h3>" if lang == "zh" else
+               f"<div><h3>{w('batches waiting', lang)} ({len(waiting)})</h3>")
+    out.append('<ul class="findings">' + "".join(
+        f"<li>{e(k)} · {t(STATES, b.state, lang)} · {e(len(b.members))} {t(COLUMNS, 'parcels', lang)} · "
+        f"{h(b.area_ha, lang)} {'公顷' if lang == 'zh' else 'ha'}</li>" for k, b in waiting[:PER_LIST]) + "</ul>"
+        if waiting else f"<p class=meta>{w('none', lang)}</p>")
+    out.append("</div></div>")
+    return "".join(out)
+
+
+def year_table(report: dict, lang: str) -> str:
+    heads = ["year", "parcels", "planned ha", "% target", "cum. planned %", "accepted ha", "% target",
+             "cum. accepted %", "planned", "budgeted", "allocated", "contracted", "paid", "deposited"]
+    from workflow.vocabulary import REPORT
+
+    def head(key):
+        return w(key, lang) if key in REPORT else t(COLUMNS, key, lang)
+
     rows = []
-    for e in events:
-        name = getattr(e, "trigger", None) or e.fact
-        move = (f"{_t(STATES, getattr(e, 'source', 'new'), lang)} → {_t(STATES, e.dest, lang)}"
-                if hasattr(e, "dest") else "")
-        docs = "; ".join(escape(f"{d['title']} {d['ref']}") for d in e.documents)
-        data = "; ".join(escape(f"{k}={v}") for k, v in e.data.items())
-        rows.append(f'<tr id="parcel-{escape(code)}-v{e.originator_version}"><td class="n">{e.originator_version}</td>'
-                    f"<td>{e.on}</td><td>{_t(FACTS if hasattr(e, 'fact') else TRIGGERS, name, lang)}</td><td>{move}</td>"
-                    f"<td>{escape(e.actor)} ({_t(ROLES, e.role, lang)})</td><td>{data}</td><td>{docs}</td>"
-                    f"<td>{escape(e.reason or '')}</td></tr>")
-    return (f'<section class="history" id="parcel-{escape(code)}"><h3>{escape(code)}</h3><table><tr><th>v</th>'
-            f"<th>{_t(COLUMNS, 'on', lang)}</th><th>{_t(COLUMNS, 'trigger', lang)}</th><th>{_t(COLUMNS, 'state', lang)}</th>"
-            f"<th>{_t(COLUMNS, 'roles', lang)}</th><th>data</th><th>documents</th><th>reason</th></tr>"
-            + "".join(rows) + "</table></section>")
+    for y in [*report["years"], report["total"]]:
+        year = y["year"]
+        year = t(GROUPS, "unplanned", lang) if year == "unplanned" else ("合计" if lang == "zh" else "total") \
+            if year == "total" else e(year)
+        cells = [y["parcels"], y["planned_ha"], y["planned_pct_of_target"], y.get("cumulative_planned_pct"),
+                 y["accepted_total_ha"], y["accepted_pct_of_target"], y.get("cumulative_accepted_pct"),
+                 y["planned_wan"], y["budgeted_wan"], y["allocated_wan"], y["contracted_wan"], y["paid_wan"],
+                 y["deposited_wan"]]
+        rows.append(f"<tr><td>{year}</td>" + "".join(f'<td class="n">{h(c, lang)}</td>' for c in cells) + "</tr>")
+    return ('<table id="by-year"><tr>' + "".join(f'<th{"" if i == 0 else " class=n"}>{head(k)}</th>'
+                                                 for i, k in enumerate(heads)) + "</tr>" + "".join(rows) + "</table>"
+            f'<p class="meta">{w("unit ha", lang)}</p>')
+
+
+def town_table(survey: Survey, lang: str) -> str:
+    rows = "".join(
+        f"<tr><td>{e(town)}</td><td class=n>{c['parcels']}</td><td class=n>{h(c['area'] or ZERO, lang)}</td>"
+        f"<td class=n>{c['accepted']}</td><td class=n>{h(c['accepted_ha'] or ZERO, lang)}</td>"
+        f"<td class=n>{c['high']}</td></tr>"
+        for town, c in sorted(survey.towns.items()))
+    return (f'<table id="by-township"><tr><th>{t(COLUMNS, "township", lang)}</th><th class=n>{t(COLUMNS, "parcels", lang)}'
+            f'</th><th class=n>{t(COLUMNS, "area_ha", lang)}</th><th class=n>{t(GROUPS, "accepted", lang)}</th>'
+            f'<th class=n>{t(COLUMNS, "accepted ha", lang)}</th><th class=n>{w("high findings", lang)}</th></tr>'
+            f"{rows}</table>")
+
+
+def parcel_table(survey: Survey, counts: Counter, folder: str, lang: str) -> str:
+    if survey.rows is None:
+        return f"<p class=meta>{w('summary only', lang)}（{survey.count}）</p>"
+    rows = "".join(
+        f'<tr><td><a href="{case_href(folder, code)}">{e(code)}</a></td><td>{e(name)}</td><td>{e(town)}</td>'
+        f"<td>{e(year)}</td><td class=n>{h(area, lang)}</td><td>{t(STATES, state, lang)}</td>"
+        f"<td class=n>{counts.get(code, '')}</td></tr>"
+        for code, name, town, year, area, state in sorted(survey.rows))
+    return (f'<table id="parcels"><tr><th>{t(COLUMNS, "parcel", lang)}</th><th>{t(COLUMNS, "name", lang)}</th>'
+            f'<th>{t(COLUMNS, "township", lang)}</th><th>{t(COLUMNS, "year", lang)}</th>'
+            f'<th class=n>{t(COLUMNS, "area_ha", lang)}</th><th>{t(COLUMNS, "state", lang)}</th>'
+            f'<th class=n>{w("findings count", lang)}</th></tr>{rows}</table>')
+
+
+def finding_groups(findings: list, cite, folder: str, parcels: set, lang: str) -> str:
+    """Findings by severity, then by rule; each with its message and the cited events written out."""
+    out = ['<div id="findings">']
+    for severity in ("high", "medium", "low"):
+        of_severity = [f for f in findings if f.severity == severity]
+        if not of_severity:
+            continue
+        out.append(f'<h3 class="{severity}" id="severity-{severity}">{t(SEVERITY, severity, lang)}'
+                   f'{"（" if lang == "zh" else " ("}{len(of_severity)}{"）" if lang == "zh" else ")"}</h3>')
+        by_rule: dict[str, list] = {}
+        for f in of_severity:
+            by_rule.setdefault(f.rule, []).append(f)
+        for rule, items in sorted(by_rule.items()):
+            known = RULES.get(rule)
+            title = (known.title_zh if lang == "zh" else known.title_en) if known else ""
+            out.append(f'<h4 id="rule-{e(rule)}"><code>{e(rule)}</code> {e(title)} ({len(items)})</h4><ul class="findings">')
+            for f in sorted(items, key=lambda f: (f.on or date.min, f.subject))[:PER_RULE]:
+                subject = (f'<a href="{case_href(folder, f.subject)}">{e(f.subject)}</a>' if f.subject in parcels
+                           else e(f.subject))
+                cited = []
+                for kind, key, version in f.evidence:
+                    event = cite(kind, key, version)
+                    text = e(describe(event, lang)) if event is not None else f"{e(key)} v{version}"
+                    link = (f'<a class="cite" href="{case_href(folder, key, version)}">{e(key)} v{version}</a>'
+                            if kind == "parcel" and key in parcels else f"{e(key)} v{version}")
+                    cited.append(f"<br><span class=evidence>{link}: {text}</span>")
+                out.append(f"<li>{subject} {e(f.on or '')} {e(f.message_zh if lang == 'zh' else f.message_en)}"
+                           f"{''.join(cited)}</li>")
+            more = len(items) - PER_RULE
+            if more > 0:
+                out.append(f"<li class=meta>{w('more', lang)} {more}</li>")
+            out.append("</ul>")
+    out.append("</div>")
+    return "".join(out)
 
 
 UNSIGNED = ("未签名的试用存储：记录无法归属到具体责任人", "UNSIGNED trial store: nothing in it is attributable to a person")
 
 
-def page(ledger, as_of: date, lang: str = "en") -> str:
-    parcels = ledger.records("parcel", as_of=as_of)
+@dataclass
+class Dashboard:
+    """The page and what it links to: the parcels whose case files it needs."""
+
+    html: str
+    linked: set
+    findings: list
+
+
+def dashboard(ledger, as_of: date, lang: str = "en", folder: str = "parcels", now: datetime | None = None,
+              map_svg: str | None = None) -> Dashboard:
+    """The dashboard over the ledger as of a business date; case files are linked under `folder`;
+    `map_svg`, an SVG map of the parcels drawn elsewhere, gets its own section after the chart."""
+    findings, summary = auditing.run(ledger, as_of)  # first: its peak memory is passed before the survey's grows
+    survey = Survey(as_of, highs=Counter(f.subject for f in findings if f.severity == "high"))
     programmes = ledger.records("programme", as_of=as_of)
     programme = next(iter(programmes.values()), None) if len(programmes) == 1 else None
-    report = progress(parcels.values(), programme, as_of)
-    findings, summary = auditing.run(ledger, as_of)
-    total = report["total"]
-    title = report.get("name", "minerehab")
-    out = [f'<!DOCTYPE html><html lang="{"zh-CN" if lang == "zh" else "en"}"><head><meta charset="utf-8">'
-           f"<title>{escape(title)}</title><style>{STYLE}</style></head><body>",
-           f"<h1>{escape(title)}</h1><p>{_t(COLUMNS, 'as of', lang)} {as_of}</p>",
-           "" if ledger.signed else f"<p class=warn><strong>{escape(UNSIGNED[lang == 'en'])}</strong></p>",
-           '<div class="figures">']
-    for key, value in (("target", f"{report['target_ha']} ha"), ("planned ha", f"{total['planned_ha']} ha"),
-                       ("% target", f"{total['planned_pct_of_target']} %"),
-                       ("accepted ha", f"{total['accepted_total_ha']} ha"),
-                       ("audit findings", f"{summary['findings']}")):
-        out.append(f'<div class="figure" id="figure-{key.replace(" ", "-").replace("%", "pct")}">'
-                   f"{_t(COLUMNS, key, lang)}<b>{escape(value)}</b></div>")
-    out.append("</div>")
-    out.append(f"<h2>{_t(COLUMNS, 'planned ha', lang)} / {_t(COLUMNS, 'accepted ha', lang)}</h2>{chart(report, lang)}")
-    out.append(f'<table id="progress"><tr><th>{_t(COLUMNS, "year", lang)}</th><th>{_t(COLUMNS, "parcels", lang)}</th>'
-               f'<th>{_t(COLUMNS, "planned ha", lang)}</th><th>{_t(COLUMNS, "cum. %", lang)}</th>'
-               f'<th>{_t(COLUMNS, "accepted ha", lang)}</th><th>{_t(COLUMNS, "cum. %", lang)}</th></tr>')
-    for y in [*report["years"], total]:
-        out.append(f'<tr><td>{escape(y["year"])}</td><td class="n">{y["parcels"]}</td><td class="n">{y["planned_ha"]}</td>'
-                   f'<td class="n">{_n(y.get("cumulative_planned_pct", y["planned_pct_of_target"]))}</td>'
-                   f'<td class="n">{y["accepted_total_ha"]}</td>'
-                   f'<td class="n">{_n(y.get("cumulative_accepted_pct", y["accepted_pct_of_target"]))}</td></tr>')
-    out.append("</table>")
-    out.append(f"<h2>{_t(COLUMNS, 'parcel', lang)}</h2><table id=\"parcels\"><tr><th>{_t(COLUMNS, 'parcel', lang)}</th>"
-               f"<th>{_t(COLUMNS, 'name', lang)}</th><th>{_t(COLUMNS, 'township', lang)}</th><th>{_t(COLUMNS, 'year', lang)}</th>"
-               f"<th>{_t(COLUMNS, 'area_ha', lang)}</th><th>{_t(COLUMNS, 'state', lang)}</th></tr>")
-    for code, p in sorted(parcels.items()):
-        out.append(f'<tr><td><a href="#parcel-{escape(code)}">{escape(code)}</a></td><td>{_n(p.attributes.get("name"))}</td>'
-                   f'<td>{_n(p.attributes.get("township"))}</td><td>{_n(p.plan.get("year"))}</td>'
-                   f'<td class="n">{p.area_ha}</td><td>{_t(STATES, p.state, lang)}</td></tr>')
-    out.append("</table>")
-    out.append(f"<h2>{_t(COLUMNS, 'findings', lang)} ({summary['findings']})</h2><table id=\"findings\"><tr>"
-               f"<th>{_t(COLUMNS, 'rule', lang)}</th><th>{_t(COLUMNS, 'severity', lang)}</th>"
-               f"<th>{_t(COLUMNS, 'subject', lang)}</th><th>{_t(COLUMNS, 'on', lang)}</th>"
-               f"<th>{_t(COLUMNS, 'message', lang)}</th><th>{_t(COLUMNS, 'evidence', lang)}</th></tr>")
+    report = progress(survey.parcels(ledger, as_of), programme, as_of)
+    batches = ledger.records("batch", as_of=as_of)
+    size, root = ledger.raw.current_root()
+    counts = Counter(f.subject for f in findings)
+    listed = {row[0] for row in survey.rows or ()}
+    linked = set(listed) | {code for rows in survey.attention.values() for _, code, *_ in sorted(rows)[:PER_LIST]}
+    shown = {id(f) for rule_items in _shown(findings) for f in rule_items}
     for f in findings:
-        subject = (f'<a href="#parcel-{escape(f.subject)}">{escape(f.subject)}</a>' if f.subject in parcels
-                   else escape(f.subject))
-        evidence = " ".join(f'<a href="#parcel-{escape(key)}-v{v}">{escape(key)}@{v}</a>' if kind == "parcel"
-                            else escape(f"{kind}:{key}@{v}") for kind, key, v in f.evidence)
-        out.append(f'<tr class="{f.severity}"><td>{f.rule}</td><td class="{f.severity}">{_t(SEVERITY, f.severity, lang)}</td>'
-                   f"<td>{subject}</td><td>{_n(f.on)}</td><td>{escape(f.message_zh if lang == 'zh' else f.message_en)}</td>"
-                   f"<td>{evidence}</td></tr>")
-    out.append("</table>")
-    out.append(f"<h2>{_t(TRIGGERS, 'register', lang)} → {_t(STATES, 'closed', lang)}</h2>{lifecycle_figure(lang)}")
-    out.append(f"<h2>{_t(COLUMNS, 'funds', lang)}</h2><table id=\"funds\"><tr><th>{_t(COLUMNS, 'year', lang)}</th>"
-               + "".join(f"<th>{_t(COLUMNS, k, lang)}</th>" for k in ("planned", "budgeted", "allocated", "contracted",
-                                                                      "paid", "deposited")) + "</tr>")
-    for y in [*report["years"], total]:
-        out.append(f"<tr><td>{escape(y['year'])}</td>" + "".join(
-            f'<td class="n">{y[k + "_wan"]}</td>' for k in ("planned", "budgeted", "allocated", "contracted", "paid",
-                                                           "deposited")) + "</tr>")
-    out.append("</table>")
-    out.append(f"<h2>{_t(COLUMNS, 'history', lang)}</h2>")
-    for code in sorted(parcels):
-        out.append(history_section(code, [e for e in ledger.history("parcel", code) if e.on <= as_of], lang))
-    out.append("</body></html>")
-    return "\n".join(out)
+        if id(f) in shown:
+            linked.add(f.subject)
+            linked.update(key for kind, key, _ in f.evidence if kind == "parcel")
+    histories: dict = {}
+
+    def cite(kind, key, version):
+        if (kind, key) not in histories:
+            try:
+                histories[(kind, key)] = {ev.originator_version: ev for ev in ledger.history(kind, key)}
+            except Refused:  # cited but never recorded: shown by name only
+                histories[(kind, key)] = {}
+        return histories[(kind, key)].get(version)
+
+    existing = linked & survey.codes
+    title = report.get("name") or w("dashboard", lang)
+    now = (now or datetime.now(BUSINESS_TZ)).astimezone(BUSINESS_TZ)
+    body = [f"<h1>{e(title)}</h1>",
+            f'<p class="meta">{w("dashboard", lang)} · {t(COLUMNS, "as of", lang)} {as_of} · '
+            f'{w("generated", lang)} {now:%Y-%m-%d %H:%M} (UTC+8)</p>',
+            "" if ledger.signed else f"<p class=warn><strong>{e(UNSIGNED[lang == 'en'])}</strong></p>",
+            cards(report, summary, lang),
+            f"<h2>{t(COLUMNS, 'planned ha', lang)} / {t(COLUMNS, 'accepted ha', lang)}</h2>{chart(report, lang)}",
+            f'<h2>{w("map", lang)}</h2><figure id="map">{map_svg}</figure>' if map_svg else "",
+            f"<h2>{w('needs attention', lang)}</h2>{attention(survey, batches, folder, lang)}",
+            f"<h2>{w('flow', lang)}</h2>{flow(survey.states, lang)}",
+            f"<h2>{w('by year', lang)}</h2>{year_table(report, lang)}",
+            f"<h2>{w('by township', lang)}</h2>{town_table(survey, lang)}",
+            f"<h2>{t(COLUMNS, 'audit findings', lang)}（{summary['findings']}）</h2>" if lang == "zh" else
+            f"<h2>{t(COLUMNS, 'audit findings', lang)} ({summary['findings']})</h2>",
+            finding_groups(findings, cite, folder, survey.codes, lang),
+            f"<h2>{w('parcel list', lang)}</h2>{parcel_table(survey, counts, folder, lang)}",
+            f'<p class="meta" id="provenance">{w("source", lang)}：<code>{e(ledger.store.printable)}</code><br>'
+            f'{w("root", lang)}（{size} {w("events", lang)}）：<code id="root">{root.hex()}</code><br>'
+            f"{w('generated', lang)} {now:%Y-%m-%d %H:%M:%S} (UTC+8)</p>"]
+    return Dashboard(shell(title, lang, "\n".join(body)), existing, findings)
+
+
+def _shown(findings: list):
+    """The findings the page writes out: the first PER_RULE of each rule."""
+    by_rule: dict = {}
+    for f in findings:
+        by_rule.setdefault((f.severity, f.rule), []).append(f)
+    for items in by_rule.values():
+        yield sorted(items, key=lambda f: (f.on or date.min, f.subject))[:PER_RULE]
+
+
+def page(ledger, as_of: date, lang: str = "en") -> str:
+    """The dashboard's HTML alone (its case-file links under parcels/)."""
+    return dashboard(ledger, as_of, lang).html

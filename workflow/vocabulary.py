@@ -243,3 +243,96 @@ def resolve(table: dict, value: str, what: str, what_zh: str) -> str:
     hint_zh = f"（是否想输入 {near_id}（{table[near_id][0]}）？）" if near_id else ""
     raise BadInput(f"unknown {what} {value!r}{hint_en}; allowed: {', '.join(table)}",
                    f"没有这个{what_zh}：{value!r}{hint_zh}；可选：{'、'.join(names[0] for names in table.values())}")
+
+# --- reports: the names of fields and enumerated values, and the words of the dashboard and case file ---
+
+FIELDS = {
+    "account": ("账户", "account"), "action": ("措施", "action"), "agreement_ref": ("管护协议编号", "agreement ref"),
+    "amount": ("金额(万元)", "amount (万元)"), "appraisal_ref": ("评估报告编号", "appraisal ref"),
+    "approved_budget": ("批复预算(万元)", "approved budget (万元)"), "as_built_area_ha": ("竣工面积(公顷)", "as-built area (ha)"),
+    "assessment_ref": ("评估编号", "assessment ref"), "authors": ("编制人", "authors"), "batch": ("批次", "batch"),
+    "bidders": ("投标单位", "bidders"), "boundary_area_ha": ("红线面积(公顷)", "boundary area (ha)"),
+    "budget": ("预算(万元)", "budget (万元)"), "buyer": ("买受人", "buyer"), "change_ref": ("变更批文编号", "change ref"),
+    "closure_ref": ("管护期满文号", "closure ref"), "completion_report_ref": ("完工报告编号", "completion report ref"),
+    "condition": ("状况", "condition"), "confirmation_ref": ("核销确认文号", "confirmation ref"),
+    "contract_amount": ("合同金额(万元)", "contract amount (万元)"), "contract_ref": ("合同编号", "contract ref"),
+    "contractor": ("施工单位", "contractor"), "damage": ("损毁编号", "damage"), "deadline": ("期限", "deadline"),
+    "description": ("说明", "description"), "design_date": ("设计日期", "design date"), "design_ref": ("设计编号", "design ref"),
+    "design_unit": ("设计单位", "design unit"), "destination": ("去向", "destination"),
+    "earth_balance": ("土石方平衡(立方米)", "earth balance (m³)"), "earthwork_m3": ("土方量(立方米)", "earthwork (m³)"),
+    "evaluation_ref": ("评价编号", "evaluation ref"), "experts": ("专家", "experts"), "filing_ref": ("备案文号", "filing ref"),
+    "findings": ("巡查结果", "findings"), "generated": ("产生", "generated"), "group": ("验收组", "acceptance group"),
+    "handover_ref": ("移交文号", "handover ref"), "hazard": ("存在隐患", "hazard"), "hazards": ("隐患", "hazards"),
+    "issues": ("问题", "issues"), "kind": ("类别", "kind"), "line": ("行", "line"), "material": ("材料", "material"),
+    "measured_area_ha": ("实测面积(公顷)", "measured area (ha)"), "method": ("方式", "method"), "note": ("备注", "note"),
+    "notice_start": ("公示开始", "notice start"), "parcel": ("图斑", "parcel"), "payee": ("收款单位", "payee"),
+    "percent": ("进度%", "percent"), "period": ("期间", "period"), "period_years": ("管护年限", "period (years)"),
+    "person": ("姓名", "person"), "photos": ("照片", "photos"), "planting_ha": ("植被面积(公顷)", "planting (ha)"),
+    "platform_ref": ("平台公示编号", "platform ref"), "position": ("职务", "position"),
+    "post_min_m": ("修复后最低高程(米)", "lowest after (m)"), "pre_min_m": ("修复前最低高程(米)", "lowest before (m)"),
+    "programme": ("规划", "programme"), "public_key": ("公钥", "public key"), "reasons": ("原因", "reasons"),
+    "ref": ("文号", "ref"), "rejected": ("退回", "rejected"), "report_ref": ("报告编号", "report ref"),
+    "review_ref": ("评审编号", "review ref"), "reused": ("回用", "reused"), "review": ("评审", "review"),
+    "roles": ("角色", "roles"), "seller": ("出售单位", "seller"), "sign_in_sheet": ("签到表", "sign-in sheet"),
+    "since": ("起", "since"), "source": ("资金来源", "source"), "stage": ("支付阶段", "stage"),
+    "start_report_ref": ("开工报告编号", "start report ref"), "steward": ("管护责任主体", "steward"),
+    "subject": ("对象", "subject"), "supervisor": ("监理单位", "supervisor"), "surplus": ("富余", "surplus"),
+    "survey_unit": ("勘察单位", "survey unit"), "survival_rate": ("成活率", "survival rate"),
+    "target_ha": ("目标面积(公顷)", "target (ha)"), "unit": ("单位", "unit"), "unit_price": ("单价(万元)", "unit price (万元)"),
+    "volume_m3": ("方量(立方米)", "volume (m³)"), "years": ("年度", "years"), "designated_on": ("明确日期", "designated on"),
+    "handed_over_on": ("移交日期", "handed over on"), "quantities": ("工程量", "quantities"),
+    "parcels": ("图斑数", "parcels"), "planned_area_ha": ("计划面积(公顷)", "planned area (ha)"),
+}
+"""Event data fields by name; attributes are named in ATTRIBUTES."""
+
+VALUES = {
+    "pit": ("采坑", "pit"), "transfer_yard": ("中转场地", "transfer yard"), "waste_dump": ("废石堆", "waste dump"),
+    "buildings": ("工业广场", "buildings"), "collapse_pit": ("塌陷坑", "collapse pit"),
+    "shaft_entrance": ("井口", "shaft entrance"), "other": ("其他", "other"),
+    "open_pit": ("露天开采", "open pit"), "underground": ("地下开采", "underground"), "combined": ("联合开采", "combined"),
+    "natural_recovery": ("自然恢复", "natural recovery"), "assisted_regeneration": ("辅助再生", "assisted regeneration"),
+    "ecological_reconstruction": ("生态重建", "ecological reconstruction"), "conversion": ("转型利用", "conversion"),
+    "county_fiscal": ("县级财政", "county budget"), "prefecture": ("地区资金", "prefecture"),
+    "central": ("中央资金", "central government"), "social_capital": ("社会资本", "social capital"),
+    "project_reuse": ("项目收益回用", "project revenue reuse"),
+    "public_tender": ("公开招标", "public tender"), "invited_tender": ("邀请招标", "invited tender"),
+    "direct": ("直接委托", "direct award"), "special": ("专户", "special account"), "treasury": ("国库", "treasury"),
+    "on_site": ("场内", "on site"), "off_site": ("外运", "off site"),
+    "advance": ("预付款", "advance"), "progress": ("进度款", "progress"), "final": ("尾款", "final"),
+    "township": ("乡镇", "township"), "village": ("村", "village"), "enterprise": ("企业", "enterprise"),
+}
+"""Enumerated values (features, methods, modes, fund sources, accounts, payment stages)."""
+
+REPORT = {
+    "dashboard": ("进展总览", "Progress dashboard"), "case file": ("图斑案卷", "Parcel case file"),
+    "accepted pct": ("验收面积占目标", "accepted, % of target"), "high findings": ("高风险问题", "high findings"),
+    "allocated/paid": ("资金下达 / 支付", "funds allocated / paid"), "payment rate": ("支付率", "payment rate"),
+    "needs attention": ("需要立即处理", "Needs attention now"), "overdue works": ("逾期未完工", "works overdue"),
+    "unpaid": ("验收后未付清", "unpaid after acceptance"), "no steward": ("未明确管护主体", "no steward designated"),
+    "batches waiting": ("待处理核销批次", "batches waiting"), "flow": ("各状态图斑", "Parcels by state"),
+    "by year": ("分年度", "By year"), "by township": ("分乡镇", "By township"), "generated": ("生成时间", "generated"),
+    "source": ("数据来源", "data source"), "root": ("日志根哈希", "log root hash"), "events": ("事件数", "events"),
+    "cum. planned %": ("累计计划占目标%", "cum. planned %"), "cum. accepted %": ("累计验收占目标%", "cum. accepted %"),
+    "cumulative": ("累计", "cumulative"), "more": ("另有", "and more"), "none": ("无", "none"),
+    "attributes": ("基本信息", "Attributes"), "timeline": ("办理经过", "Timeline"), "money": ("资金", "Money"),
+    "certified": ("监理确认进度", "certified progress"), "contract": ("合同金额", "contract"),
+    "documents": ("文件", "documents"), "reason": ("理由", "reason"), "who": ("经办人", "who"),
+    "position": ("哈希链位置", "chain position"), "log position": ("日志序号", "log position"),
+    "chain hash": ("链哈希", "chain hash"), "cited": ("所引事件", "cited events"), "map": ("位置图", "Map"),
+    "pages": ("页", "page"), "parcel list": ("图斑清单", "Parcels"), "summary only": ("图斑较多，仅列汇总",
+                                                                                "many parcels: summary only"),
+    "yes": ("是", "yes"), "no": ("否", "no"), "data": ("内容", "data"), "version": ("版本", "version"),
+    "font note": ("若汉字显示为方框，请安装中文字体（Debian/Ubuntu：fonts-noto-cjk）",
+                  "If Chinese shows as boxes, install a CJK font (Debian/Ubuntu: fonts-noto-cjk)"),
+    "progress": ("进展", "Progress"), "ledger": ("台账", "Parcels"), "problems": ("问题", "Findings"),
+    "unit ha": ("面积单位：公顷；资金单位：万元", "areas in ha; money in 万元"),
+    "programme": ("规划", "programme"), "findings count": ("问题数", "findings"), "severity order": ("按严重程度", ""),
+    "route": ("已走过的路径", "path taken"), "current": ("当前状态", "current state"),
+    "other moves": ("其他可能的操作", "other possible moves"), "legend": ("图例", "legend"),
+    "steps": ("环节", "steps"), "facts": ("记录", "facts"), "progress pct": ("进度", "progress"),
+    "outstanding": ("未付(万元)", "outstanding (万元)"), "lifecycle": ("生命周期", "lifecycle"),
+}
+COLUMNS["event at version"] = ("版本对应的事件", "the event at version")
+COLUMNS["cum. planned %"] = ("累计计划%", "cum. planned %")
+COLUMNS["cum. accepted %"] = ("累计验收%", "cum. accepted %")
+"""Words of the dashboard, the case file and the exports' title rows."""

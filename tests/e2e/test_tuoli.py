@@ -134,9 +134,10 @@ def test_report_formats(loaded, tmp_path):
     assert md.startswith("| year | parcels | planned_ha |") and "| total | 28 | 211.2978 |" in md
     out = tmp_path / "progress.xlsx"
     assert loaded.invoke(cli, ["report", "progress", "--format", "xlsx", "--output", str(out)]).exit_code == 0
-    sheet = load_workbook(out).active
-    values = list(sheet.iter_rows(values_only=True))
-    assert values[0][:3] == ("year", "parcels", "planned_ha") and values[-1][0] == "total" and values[-1][1] == 28
+    book = load_workbook(out)
+    values = list(book["Progress"].iter_rows(values_only=True))
+    assert values[0][0].endswith("(TL-2023-2025)") and values[4][:3] == ("year", "parcels", "planned ha (ha)")
+    assert values[5][0] == 2023 and values[-1][0] == "total" and values[-1][1] == 28
     missing = loaded.invoke(cli, ["report", "progress", "--format", "xlsx"])
     assert missing.exit_code == 2 and "--format xlsx needs --output" in missing.output
 

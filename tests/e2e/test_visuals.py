@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import date
 from decimal import Decimal
 
@@ -33,11 +34,50 @@ def test_mermaid_marks_the_current_state_and_the_path_taken(runner):
     result = runner.invoke(cli, ["diagram", "--parcel", "TL-1"])
     assert result.exit_code == 0
     text = result.output
-    assert text.lstrip().startswith("---") and "stateDiagram-v2" in text
-    assert "Class accepted s_active" in text
-    assert "Class works_completed s_previous" in text and "Class identified s_previous" in text
-    assert "Class filed s_default" in text  # not yet reached
-    assert 'state "works completed" as works_completed' in text and "works_completed --> accepted: accept" in text
+    assert text.startswith("---\ntitle: parcel TL-1 lifecycle\n---\nstateDiagram-v2\n  direction TB\n")
+    assert "class accepted s_active" in text
+    assert "class works_completed s_previous" in text and "class identified s_previous" in text
+    assert "class filed s_default" in text  # not yet reached
+    assert 'state "works completed" as works_completed' in text
+    assert "[*] --> new\n" in text and "[*] --> accepted" not in text  # the first state, not the current one
+    steps = re.findall(r"--> (\w+): ([\u2460-\u2473]+) ", text)
+    assert [dest for dest, _ in steps][:2] == ["identified", "planned"] and steps[-1][0] == "accepted"
+    assert [mark for _, mark in steps] == [chr(0x2460 + i) for i in range(len(steps))]  # the route, in order
+    assert "legend:" in text and "end note" in text
+
+
+def test_mermaid_of_the_whole_lifecycle_has_no_marks(runner):
+    text = runner.invoke(cli, ["diagram"]).output
+    assert text.startswith("---\ntitle: minerehab parcel lifecycle\n---") and "direction LR" in text
+    assert "s_active" not in text.split("classDef s_active")[1] and "note" not in text
+    assert "[*] --> new" in text
+
+
+@pytest.mark.skipif(not diagrams.graphviz_available(), reason="Graphviz's dot is not installed")
+def test_format_from_the_extension_and_no_png_on_a_terminal(runner, tmp_path, monkeypatch):
+    for name, start in (("d.svg", b"<?xml"), ("d.png", b"\x89PNG"), ("d.mmd", b"---\ntitle:")):
+        out = tmp_path / name
+        assert runner.invoke(cli, ["diagram", "--parcel", "TL-1", "--output", str(out)]).exit_code == 0
+        assert out.read_bytes().startswith(start), name
+    unknown = runner.invoke(cli, ["diagram", "--output", str(tmp_path / "d.txt")])
+    assert unknown.exit_code == 2 and ".svg" in unknown.output
+    import console.reporting
+
+    monkeypatch.setattr(console.reporting, "on_terminal", lambda: True)
+    tty = runner.invoke(cli, ["diagram", "--format", "png"])
+    assert tty.exit_code == 2 and "--output" in tty.output
+
+
+@pytest.mark.skipif(not diagrams.graphviz_available(), reason="Graphviz's dot is not installed")
+def test_graphviz_speaks_chinese_on_every_edge_and_draws_one_parcel_top_to_bottom(runner, tmp_path):
+    out = tmp_path / "life.svg"
+    assert runner.invoke(cli, ["--lang", "zh", "diagram", "--parcel", "TL-1", "--output", str(out)]).exit_code == 0
+    svg = out.read_text(encoding="utf-8")
+    words = re.findall(r"<text[^>]*>([^<]*)</text>", svg)
+    assert words and not [w for w in words if re.search(r"[a-z]{2,}_|_[a-z]{2,}", w)]
+    assert "① 登记图斑" in words and "初步验收合格" in " ".join(words) and "图例：红色 = 当前状态" in words
+    width, height = (float(x) for x in re.search(r'<svg width="([\d.]+)pt" height="([\d.]+)pt"', svg).groups())
+    assert height > 2 * width  # top to bottom: one column that fits a page
 
 
 def test_diagrams_speak_chinese(runner):
