@@ -20,23 +20,6 @@ def case():
     """
 
 
-def case_html(ledger, key: str, language: str) -> bytes:
-    """The printable case file of one parcel. A minimal page (the parcel as it stands and its
-    history) until the reports layer's parcel case file replaces it here."""
-    from html import escape
-
-    from reports.html import STYLE, history_section
-
-    record = ledger.get("parcel", key)
-    attributes = "".join(f"<tr><th>{escape(str(k))}</th><td>{escape(str(v))}</td></tr>"
-                         for k, v in sorted(record.attributes.items()) if k != "geometry")
-    title = ("案卷" if language == "zh" else "Case file") + f" {key}"
-    page = (f'<!DOCTYPE html><html lang="{"zh-CN" if language == "zh" else "en"}"><head><meta charset="utf-8">'
-            f"<title>{escape(title)}</title><style>{STYLE}</style></head><body><h1>{escape(title)}</h1>"
-            f"<table>{attributes}</table>{history_section(key, ledger.history('parcel', key), language)}</body></html>\n")
-    return page.encode("utf-8")
-
-
 @case.command("export")
 @click.argument("parcel")
 @click.option("--checkpoint", "checkpoint_path", required=True, type=click.Path(dir_okay=False),
@@ -59,6 +42,7 @@ def export(ctx, parcel, checkpoint_path, output, documents, as_of, as_json):
     from audit.casefile import build
     from console.common import parse_date
     from events import files, tlog
+    from reports.casefile import case_file
 
     files.check(output, store=ctx.obj["store"], reads=[checkpoint_path])
     signed = tlog.read(checkpoint_path)
@@ -67,7 +51,8 @@ def export(ctx, parcel, checkpoint_path, output, documents, as_of, as_json):
              f"{checkpoint_path}：案卷需要 C2SP 检查点（`minerehab checkpoint`），不是旧版 JSON 检查点")
     day = parse_date(as_of, "--as-of") or business_today()
     ledger = open_ledger(ctx)
-    html = case_html(ledger, parcel, lang())
+    ledger.get("parcel", parcel)  # an unknown parcel is one line, with did-you-mean
+    html = case_file(ledger, parcel, lang(), as_of=day)
     data, summary = build(ledger, parcel, signed, html, day, Path(documents) if documents else None)
     files.write(output, data, store=ctx.obj["store"], reads=[checkpoint_path])
     if as_json:

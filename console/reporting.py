@@ -75,8 +75,11 @@ def report_progress(ctx, as_of, programme_id, fmt, as_json, output):
 @click.option("--as-of", "as_of", metavar="DATE", help="The ledger as it stood on this business date (default today).")
 @click.option("--case-files/--no-case-files", "with_cases", default=True, show_default=True,
               help="Also write the case file of every parcel the page links to, in the folder OUT-parcels/.")
+@click.option("--map", "map_mode", type=click.Choice(["boundaries", "centres", "none"]), default="boundaries",
+              show_default=True, help="The county map: parcels' boundaries, their centre points only (where "
+                                      "boundaries are confidential survey results), or no map.")
 @click.pass_context
-def report_html(ctx, out, as_of, with_cases):
+def report_html(ctx, out, as_of, with_cases, map_mode):
     """The leader's dashboard: one self-contained page (works offline, prints on a few A4 pages), each parcel
     linked to its case file.
 
@@ -96,7 +99,7 @@ def report_html(ctx, out, as_of, with_cases):
         fail(f"{where}: exists and is not a folder; the case files go there (or give --no-case-files)",
              f"{where}：已存在且不是文件夹；案卷写在该文件夹中（或使用 --no-case-files）")
     ledger = open_ledger(ctx)
-    made = dashboard(ledger, day, lang(), folder)
+    made = dashboard(ledger, day, lang(), folder, map_mode=map_mode)
     files.write(out, made.html, store=store)
     click.echo(f"wrote {out}")
     if with_cases and made.linked:

@@ -17,8 +17,10 @@ from events.clock import BUSINESS_TZ
 from events.ids import aggregate_id
 from policies.catalogue import RULES
 from policies.refusals import Refused
+from reports.maps import parcel_overlay
 from reports.pagekit import e, h, shell, t, w
 from reports.people import data_text, describe, event_name, field_name, move_text, who
+from workflow.boundaries import of_parcel
 from workflow.vocabulary import COLUMNS, REPORT, SEVERITY, STATES, label
 
 HIDDEN_ATTRIBUTES = ("geometry",)
@@ -156,6 +158,8 @@ def case_file(ledger, code: str, lang: str = "en", *, as_of: date | None = None,
     body = [f"<h1>{e(title)}</h1>",
             f'<p class="meta">{t(COLUMNS, "as of", lang)} {e(as_of or now.date())} · {w("generated", lang)} '
             f'{now:%Y-%m-%d %H:%M} (UTC+8) · {w("source", lang)} <code>{e(ledger.store.printable)}</code></p>']
+    if map_svg is None and parcel is not None and of_parcel(parcel):
+        map_svg = parcel_overlay(parcel, lang=lang)  # registered, design, as-built and measured, over each other
     if map_svg:
         body.append(f'<h2>{w("map", lang)}</h2><figure id="map">{map_svg}</figure>')
     if parcel is not None:

@@ -22,6 +22,7 @@ from audit import engine as auditing
 from events.clock import BUSINESS_TZ
 from policies.catalogue import RULES
 from policies.refusals import Refused
+from reports.maps import county_map
 from reports.pagekit import e, h, shell, t, w
 from reports.people import describe, human
 from reports.progress import (
@@ -337,10 +338,15 @@ class Dashboard:
     findings: list
 
 
+MAP_LIMIT = 2000
+"""Parcels beyond which the dashboard draws no county map (its page would grow with every parcel)."""
+
+
 def dashboard(ledger, as_of: date, lang: str = "en", folder: str = "parcels", now: datetime | None = None,
-              map_svg: str | None = None) -> Dashboard:
-    """The dashboard over the ledger as of a business date; case files are linked under `folder`;
-    `map_svg`, an SVG map of the parcels drawn elsewhere, gets its own section after the chart."""
+              map_svg: str | None = None, map_mode: str = "boundaries") -> Dashboard:
+    """The dashboard over the ledger as of a business date; case files are linked under `folder`.
+    The map: parcels by state with findings ringed (`map_mode` boundaries, or centres only where
+    boundaries are confidential, or none), unless `map_svg` brings one drawn elsewhere."""
     findings, summary = auditing.run(ledger, as_of)  # first: its peak memory is passed before the survey's grows
     survey = Survey(as_of, highs=Counter(f.subject for f in findings if f.severity == "high"))
     programmes = ledger.records("programme", as_of=as_of)
@@ -348,6 +354,9 @@ def dashboard(ledger, as_of: date, lang: str = "en", folder: str = "parcels", no
     report = progress(survey.parcels(ledger, as_of), programme, as_of)
     batches = ledger.records("batch", as_of=as_of)
     size, root = ledger.raw.current_root()
+    if map_svg is None and map_mode != "none" and len(survey.codes) <= MAP_LIMIT:
+        map_svg = county_map(ledger.records("parcel", as_of=as_of).values(), findings,
+                             centres_only=map_mode == "centres", lang=lang)
     counts = Counter(f.subject for f in findings)
     listed = {row[0] for row in survey.rows or ()}
     linked = set(listed) | {code for rows in survey.attention.values() for _, code, *_ in sorted(rows)[:PER_LIST]}
@@ -374,8 +383,11 @@ def dashboard(ledger, as_of: date, lang: str = "en", folder: str = "parcels", no
             f'{w("generated", lang)} {now:%Y-%m-%d %H:%M} (UTC+8)</p>',
             "" if ledger.signed else f"<p class=warn><strong>{e(UNSIGNED[lang == 'en'])}</strong></p>",
             cards(report, summary, lang),
-            f"<h2>{t(COLUMNS, 'planned ha', lang)} / {t(COLUMNS, 'accepted ha', lang)}</h2>{chart(report, lang)}",
-            f'<h2>{w("map", lang)}</h2><figure id="map">{map_svg}</figure>' if map_svg else "",
+            '<div class="pair">'  # the chart and the map side by side: one printed page holds both
+            f"<section><h2>{t(COLUMNS, 'planned ha', lang)} / {t(COLUMNS, 'accepted ha', lang)}</h2>"
+            f"{chart(report, lang)}</section>"
+            + (f'<section><h2>{w("map", lang)}</h2><figure id="map">{map_svg}</figure></section>' if map_svg else "")
+            + "</div>",
             f"<h2>{w('needs attention', lang)}</h2>{attention(survey, batches, folder, lang)}",
             f"<h2>{w('flow', lang)}</h2>{flow(survey.states, lang)}",
             f"<h2>{w('by year', lang)}</h2>{year_table(report, lang)}",

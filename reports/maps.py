@@ -117,7 +117,8 @@ class Frame:
                 break
         px = length * self.scale
         x, y = 20, self.height - 20
-        text = f"{length / 1000:g} km" if length >= 1000 else f"{length:g} m"
+        km, m = ("千米", "米") if lang == "zh" else (" km", " m")
+        text = f"{length / 1000:g}{km}" if length >= 1000 else f"{length:g}{m}"
         return (f'<g class="scale"><path d="M{x},{y - 6}V{y}H{x + px:.1f}V{y - 6}" fill="none" stroke="#333" '
                 f'stroke-width="2"/><text x="{x + px / 2:.1f}" y="{y - 10}" text-anchor="middle">{escape(text)}</text>'
                 f'</g>')
@@ -173,7 +174,7 @@ def county_map(parcels, findings=(), centres_only: bool = False, width: int = 90
     for p in sorted(items, key=lambda p: p.code):
         colour = STAGE_COLOURS.get(p.state, "#969696")
         state = label(STATES, p.state, lang)
-        tip = f"{p.code} · {state}" + (f" · {p.boundary.area_ha} ha" if p.boundary is not None else "")
+        tip = f"{p.code} · {state}" + (f" · {p.boundary.area_ha}{_ha(lang)}" if p.boundary is not None else "")
         if p.code in rules:
             tip += " · " + ", ".join(sorted(set(rules[p.code])))
         if p.boundary is not None and not centres_only:
@@ -206,6 +207,10 @@ def county_map(parcels, findings=(), centres_only: bool = False, width: int = 90
     return _svg(width, height, title, body)
 
 
+def _ha(lang: str) -> str:
+    return " 公顷" if lang == "zh" else " ha"
+
+
 def parcel_overlay(parcel, width: int = 600, height: int = 500, lang: str = "en") -> str:
     """One parcel's registered, design, as-built and measured boundaries drawn over each other, with their areas."""
     texts = of_parcel(parcel)
@@ -223,8 +228,8 @@ def parcel_overlay(parcel, width: int = 600, height: int = 500, lang: str = "en"
         fill = colour if kind == "design_boundary" else "none"
         body.append(f'<path class="{kind}" d="{frame.path(b.shape)}" fill="{fill}" fill-opacity="0.12" '
                     f'stroke="{colour}" stroke-width="2.5" stroke-dasharray="{dash}" fill-rule="evenodd">'
-                    f'<title>{escape(f"{name}: {b.area_ha} ha")}</title></path>')
-        legend.append((colour, f"{name} {b.area_ha} ha"))
+                    f'<title>{escape(f"{name}: {b.area_ha}{_ha(lang)}")}</title></path>')
+        legend.append((colour, f"{name} {b.area_ha}{_ha(lang)}"))
     body.append(_legend(legend, 20, 44))
     body.append(frame.scale_bar(lang))
     body.append(_north(width))

@@ -42,10 +42,11 @@ ul.findings{margin:.2em 0;padding-left:1.2em;font-size:.85em}ul.findings li{marg
 #timeline td:nth-child(2){white-space:nowrap}#attributes{table-layout:fixed}#attributes th{width:13%%}
 .fontnote{color:#888;font-size:.75em;margin-top:2em}
 svg{max-width:100%%;height:auto}a{color:#1a5d8f}
+.pair{display:flex;flex-wrap:wrap;gap:1.5em;align-items:flex-start}.pair>section{flex:1 1 22em;min-width:0}
 @page{size:A4;margin:14mm 12mm}
 @media print{
   body{margin:0;max-width:none;padding:0;font-size:8.5pt;line-height:1.35}
-  svg{max-height:62mm;width:auto}
+  svg{max-height:62mm;width:auto}#map svg{max-height:52mm}#map{margin:0}
   .evidence{font-size:.85em}ul.findings li{margin:.05em 0}
   table{font-size:.9em}th,td{padding:.1em .35em}
   h2{break-after:avoid;margin-top:1em}h3,h4{break-after:avoid}

@@ -10,6 +10,10 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
+import shapely
+
+from geometry import stored
+from workflow.boundaries import KINDS as BOUNDARIES
 from workflow.vocabulary import (
     ATTRIBUTES,
     FACTS,
@@ -73,6 +77,8 @@ def human(value, lang: str, field: str | None = None) -> str:
         sep = "；" if lang == "zh" else "; "
         return sep.join(f"{field_name(k, lang)} {human(v, lang, k)}" for k, v in value.items())
     if isinstance(value, str):
+        if field in BOUNDARIES:
+            return boundary_text(value, lang)
         if field in ROLE_FIELDS and value in ROLES:
             return label(ROLES, value, lang)
         if field in ENUM_FIELDS and value in VALUES:
@@ -80,6 +86,17 @@ def human(value, lang: str, field: str | None = None) -> str:
         if field == "state" and value in STATES:
             return label(STATES, value, lang)
     return str(value)
+
+
+def boundary_text(text: str, lang: str) -> str:
+    """A boundary as its size, not its coordinates (those are in the case file's map and `show --json`)."""
+    boundary = stored.read_or_none(text)
+    if boundary is None:
+        return "边界（无法读取）" if lang == "zh" else "boundary (unreadable)"
+    vertices = shapely.get_num_coordinates(boundary.shape)
+    if lang == "zh":
+        return f"边界（{vertices} 个顶点，椭球面积 {decimal_text(boundary.area_ha)} 公顷）"
+    return f"boundary ({vertices} vertices, ellipsoidal area {decimal_text(boundary.area_ha)} ha)"
 
 
 def who(event, lang: str) -> str:
