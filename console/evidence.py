@@ -22,7 +22,6 @@ def checkpoint(ctx, key_path, out):
       minerehab checkpoint --key auditor.key --out 2024-12-31.checkpoint.json
     """
     from events import checkpoint as checkpoints
-
     from events import files
 
     def text(signed):

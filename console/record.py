@@ -6,6 +6,7 @@ import json
 
 import click
 
+from console.codes import refuse_look_alikes
 from console.common import (
     Ticker,
     business_today,
@@ -122,6 +123,8 @@ def do(ctx, trigger, target, batch, programme, taskforce, on, actor, role, key_p
             fail(f"--doc {raw!r}: expected {error}")
     command = commands.build(trigger, kind, key, actor, role, on, data, reason, documents)
     command.signer = signer
+    if ledger.find(kind, key) is None:
+        refuse_look_alikes(ledger.store, [(kind, key, None)])
     [outcome] = ledger.execute([command])
     if as_json:
         emit_json(outcome)
@@ -154,6 +157,7 @@ def apply_cmd(ctx, file, each, migration, key_path, as_json):
     commands = list(read_jsonl(file, migrated=migration))
     if not commands:
         fail(f"no commands in {file.name}", f"{file.name} 中没有命令")
+    refuse_look_alikes(ledger.store, [(c.kind, c.target, c.line) for c in commands if not isinstance(c, Refused)])
     if key_path:
         commands = sign_with(ledger, load_signer(key_path), commands)
     with Ticker(len(commands), "applying") as tick:
@@ -199,6 +203,8 @@ def next_cmd(ctx, parcel, as_json):
 
     ledger = open_ledger(ctx)
     record = ledger.find("parcel", parcel)
+    if record is None:
+        refuse_look_alikes(ledger.store, [("parcel", parcel, None)])
     state = record.state if record else "new"
     rows = []
     for name in allowed_now(state):
@@ -244,6 +250,7 @@ def run_imported(ctx, make_commands, label: str, actor, role, migration: bool, k
     signer = load_signer(key_path) if key_path else None
     actor, role = who(signing_actor(ledger, signer, actor) if signer else actor, role)
     commands = make_commands(ledger, actor, role)
+    refuse_look_alikes(ledger.store, [(c.kind, c.target, c.line) for c in commands])
     for command in commands:
         command.migrated = migration
     if signer is not None:

@@ -8,7 +8,6 @@ import click
 
 from console.common import (
     cell_text,
-    safe,
     emit_json,
     fail,
     headers,
@@ -17,6 +16,7 @@ from console.common import (
     open_store,
     parse_date,
     parse_timestamp,
+    safe,
     say,
     table,
     view_options,
@@ -26,6 +26,11 @@ from events.clock import BUSINESS_TZ
 
 def show_record(ctx, kind, key, as_of, known_at, version, as_json) -> None:
     ledger = open_ledger(ctx)
+    parse_date(as_of, "--as-of"), parse_timestamp(known_at)  # a bad date is named before an unknown record
+    if ledger.find(kind, key) is None:
+        from console.codes import unknown
+
+        unknown(ledger.store, kind, key)
     record = ledger.view(kind, key, as_of=parse_date(as_of, "--as-of"),
                          known_at=parse_timestamp(known_at), version=version)
     if record is None:
@@ -44,12 +49,17 @@ def show_record(ctx, kind, key, as_of, known_at, version, as_json) -> None:
             click.echo(f"{name:<26} {cell_text(value)}")
 
 
-def print_history(ctx, kind, key, as_json) -> None:
+def print_history(ctx, kind, key, as_json, since=None) -> None:
     from events.reader import history_rows
 
-    rows = history_rows(open_store(ctx), kind, key)
+    store = open_store(ctx)
+    rows = history_rows(store, kind, key)
     if not rows:
-        fail(f"refused: {kind} {key}: unknown {kind}")
+        from console.codes import unknown
+
+        unknown(store, kind, key)
+    day = parse_date(since, "--since")
+    rows = [r for r in rows if day is None or r["on"] >= day]
     if as_json:
         emit_json(rows)
         return
@@ -90,16 +100,17 @@ def show(ctx, parcel, as_of, known_at, version, as_json):
 
 @click.command()
 @click.argument("parcel")
+@click.option("--since", metavar="DATE", help="Only events dated on or after this business date.")
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_context
-def history(ctx, parcel, as_json):
+def history(ctx, parcel, since, as_json):
     """Every event of a parcel: who did what, when, why, with which documents.
 
     \b
     Example:
       minerehab history TL-2023-01 --json
     """
-    print_history(ctx, "parcel", parcel, as_json)
+    print_history(ctx, "parcel", parcel, as_json, since)
 
 
 @click.group()

@@ -215,10 +215,11 @@ class Ledger(Application):
             return None
         if version is not None and events[-1].originator_version < version and as_of is None and known_at is None:
             from events.errors import BadInput
+            from workflow.vocabulary import KINDS, label
 
             last = events[-1].originator_version
             raise BadInput(f"{kind} {key} has {last} versions; --version {version} does not exist (1–{last})",
-                           f"{kind} {key} 只有 {last} 个版本；不存在版本 {version}（1–{last}）")
+                           f"{label(KINDS, kind, 'zh')} {key} 只有 {last} 个版本；不存在版本 {version}（1–{last}）")
         return project(events)
 
     def all_events(self, topics: Iterable[str] = ()) -> Iterator:

@@ -209,6 +209,8 @@ COLUMNS = {
     "audit findings": ("审计发现问题", "audit findings"),
     "fact": ("事实记录", "fact"), "transition": ("状态变更", "transition"), "register": ("登记", "register"),
 }
+KINDS = {"parcel": ("图斑", "parcel"), "batch": ("批次", "batch"), "programme": ("修复方案", "programme"),
+         "taskforce": ("工作专班", "task force"), "person": ("人员", "person")}
 SEVERITY = {"high": ("高", "high"), "medium": ("中", "medium"), "low": ("低", "low")}
 
 
