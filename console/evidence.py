@@ -22,6 +22,7 @@ def checkpoint(ctx, key_path, out):
       minerehab checkpoint --key auditor.key --out 2024-12-31.checkpoint.json
     """
     from events import checkpoint as checkpoints
+
     from events import files
 
     def text(signed):

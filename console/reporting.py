@@ -75,8 +75,9 @@ def report_html(ctx, out, as_of):
     Example:
       minerehab --lang zh report html 托里县进展.html --as-of 2024-12-31
     """
-    from events import files
     from reports.html import page
+
+    from events import files
 
     day = parse_date(as_of, "--as-of") or business_today()
     files.check(out, store=ctx.obj["store"])
