@@ -21,7 +21,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "grants": ("record", "grants", "Print the SQL giving PostgreSQL writer and reader roles least privilege."),
     "do": ("record", "do", "Record one state change or fact on a parcel (or batch, programme, task force)."),
     "apply": ("record", "apply_cmd", "Run the commands of a JSONL file, all or nothing (or line by line)."),
-    "next": ("record", "next_cmd", "What may be recorded on a parcel now: moves, roles, fields."),
+    "next": ("moves", "next_cmd", "What may be recorded on a parcel now: moves, roles, fields."),
     "import": ("record", "import_group", "Import the county's tables (.csv or .xlsx)."),
     "show": ("view", "show", "Show a parcel as it stands, or as it stood."),
     "history": ("view", "history", "Every event of a parcel: who did what, when, why, with which documents."),
@@ -105,6 +105,9 @@ class Minerehab(click.Group):
 
             if not isinstance(error, MinerehabError):
                 raise
+            from workflow.vocabulary import register_labels
+
+            register_labels()
             click.echo(f"minerehab: {error.rendered(chosen_lang())}", err=True)
             sys.exit(error.exit_code)
         sys.exit(code or 0)

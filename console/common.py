@@ -166,7 +166,7 @@ def write_rows(rows: list[dict], fmt: str, output: str | None) -> None:
         data = io.BytesIO()
         book.save(data)
         files.write(output, data.getvalue(), store=store)
-        click.echo(f"wrote {output}")
+        click.echo(f"已写入 {output}" if lang() == "zh" else f"wrote {output}")
         return
     buffer = io.StringIO()
     if fmt == "csv":
@@ -179,7 +179,7 @@ def write_rows(rows: list[dict], fmt: str, output: str | None) -> None:
             buffer.write("| " + " | ".join(cell_text(v) for v in row.values()) + " |\n")
     if output:
         files.write(output, buffer.getvalue(), store=store)
-        click.echo(f"wrote {output}")
+        click.echo(f"已写入 {output}" if lang() == "zh" else f"wrote {output}")
     else:
         click.echo(buffer.getvalue(), nl=False)
 
@@ -217,7 +217,10 @@ class Ticker:
     """A progress bar on stderr when it is a terminal; `tick()` advances it. Silent otherwise."""
 
     def __init__(self, length: int, label: str):
-        self.bar = click.progressbar(length=length, label=label, file=sys.stderr) if sys.stderr.isatty() else None
+        from console.words import progress
+
+        self.bar = click.progressbar(length=length, label=progress(label), file=sys.stderr) if sys.stderr.isatty() \
+            else None
 
     def __enter__(self):
         if self.bar is None:

@@ -6,22 +6,23 @@ import json
 
 import click
 
+from console import completion
 from console.codes import refuse_look_alikes
 from console.common import (
     Ticker,
     business_today,
     emit_json,
     fail,
-    headers,
+    lang,
     load_signer,
-    named,
     open_ledger,
     parse_date,
     say,
-    table,
     who,
 )
+from console.words import count, pick, trial
 from workflow.registry import sign_with, signing_actor
+from workflow.vocabulary import FACTS
 
 
 @click.command()
@@ -52,21 +53,24 @@ def init(ctx: click.Context, admin, unit, pubkey, on, unsigned) -> None:
     ledger = open_ledger(ctx, create=True, signing="unsigned" if unsigned else "required")
     if not unsigned:
         found_store(ledger, admin, unit, pubkey, parse_date(on, "--on"), business_today())
-        click.echo(f"store ready: {ledger.store.printable}; administrator {admin} ({unit}); every command must be signed")
+        click.echo(pick(f"store ready: {ledger.store.printable}; administrator {admin} ({unit}); every command must be signed",
+                        f"存储已建立：{ledger.store.printable}；管理员 {admin}（{say('ROLES', unit)}）；每条命令都须签名"))
     else:
-        click.echo(f"store ready: {ledger.store.printable} (UNSIGNED trial store: commands are not attributable)")
+        click.echo(pick(f"store ready: {ledger.store.printable} (UNSIGNED trial store: commands are not attributable)",
+                        f"存储已建立：{ledger.store.printable}（未签名的试用存储：命令无法归属到具体责任人）"))
 
 
 @click.command("do")
-@click.argument("trigger")
-@click.argument("target", required=False)
+@click.argument("trigger", shell_complete=completion.triggers)
+@click.argument("target", required=False, shell_complete=completion.parcels)
 @click.option("--batch", "batch", metavar="ID", help="Target a write-off batch instead of a parcel.")
 @click.option("--programme", "programme", metavar="ID", help="Target a programme.")
 @click.option("--taskforce", "taskforce", metavar="ID", help="Target a task force.")
 @click.option("--on", "on", required=True, metavar="DATE", help="Business date (ISO).")
 @click.option("--actor", envvar="MINEREHAB_ACTOR",
               help="Who acts (env MINEREHAB_ACTOR); with --key, the key's person by default.")
-@click.option("--role", envvar="MINEREHAB_ROLE", required=True, help="Role id (env MINEREHAB_ROLE).")
+@click.option("--role", envvar="MINEREHAB_ROLE", required=True, help="Role id (env MINEREHAB_ROLE).",
+              shell_complete=completion.roles)
 @click.option("--key", "key_path", envvar="MINEREHAB_KEY", type=click.Path(dir_okay=False), metavar="FILE",
               help="Sign with this private key (env MINEREHAB_KEY; with MINEREHAB_SIGNER, the public key).")
 @click.option("--set", "sets", multiple=True, metavar="KEY=VALUE", help="A data field; repeatable.")
@@ -129,6 +133,13 @@ def do(ctx, trigger, target, batch, programme, taskforce, on, actor, role, key_p
     if as_json:
         emit_json(outcome)
     else:
+        trigger = command.do
+        if lang() == "zh":
+            move = "已记录" if outcome["from"] == outcome["to"] else \
+                f"{say('STATES', outcome['from'])} → {say('STATES', outcome['to'])}"
+            click.echo(f"{say('KINDS', kind)} {key}：{say('FACTS' if trigger in FACTS else 'TRIGGERS', trigger)} {move}"
+                       f"（版本 {outcome['version']}）" + ("" if ledger.signed else trial()))
+            return
         move = "recorded" if outcome["from"] == outcome["to"] else f"{outcome['from']} → {outcome['to']}"
         click.echo(f"{kind} {key}: {trigger} {move} (version {outcome['version']})"
                    + ("" if ledger.signed else " [unsigned trial store]"))
@@ -168,57 +179,24 @@ def apply_cmd(ctx, file, each, migration, key_path, as_json):
         if as_json:
             emit_json({"applied": len(outcomes), "refused": 0, "outcomes": outcomes})
         else:
-            click.echo(f"applied {len(outcomes)} commands" + ("" if ledger.signed else " [unsigned trial store]"))
+            click.echo(pick("applied ", "已执行 ") + count(len(outcomes), "command") + ("" if ledger.signed else trial()))
         return
     applied, refused = [], []
     for result in ledger.execute_each(commands):  # line by line: its own progress is the lines printed
         if isinstance(result, Refused):
             refused.append(result)
             if not as_json:
-                click.echo(f"refused: {result}", err=True)
+                click.echo(result.rendered(lang()), err=True)
         else:
             applied.append(result)
     if as_json:
         emit_json({"applied": len(applied), "refused": len(refused),
                    "refusals": [{"line": r.line, "message": r.message} for r in refused]})
     else:
-        click.echo(f"applied {len(applied)} commands, refused {len(refused)}")
+        click.echo(pick(f"applied {count(len(applied), 'command')}, refused {len(refused)}",
+                        f"已执行 {len(applied)} 条命令，拒绝 {len(refused)} 条"))
     if refused:
         ctx.exit(2)
-
-
-@click.command("next")
-@click.argument("parcel")
-@click.option("--json", "as_json", is_flag=True)
-@click.pass_context
-def next_cmd(ctx, parcel, as_json):
-    """What may be recorded on a parcel now: triggers and facts, their roles and required fields.
-
-    \b
-    Example:
-      minerehab next TL-2023-01
-    """
-    from workflow.handlers import allowed_now
-    from workflow.specs import PARCEL_SPECS
-
-    ledger = open_ledger(ctx)
-    record = ledger.find("parcel", parcel)
-    if record is None:
-        refuse_look_alikes(ledger.store, [("parcel", parcel, None)])
-    state = record.state if record else "new"
-    rows = []
-    for name in allowed_now(state):
-        spec = PARCEL_SPECS[name]
-        rows.append({"trigger": name, "kind": spec.kind, "roles": list(spec.roles) or ["any"],
-                     "required": [f"{f.name}:{f.kind}" for f in spec.fields if f.required]
-                     + (["reason"] if spec.reason_required else [])})
-    if as_json:
-        emit_json({"parcel": parcel, "state": state, "allowed": rows})
-        return
-    click.echo(f"{say('COLUMNS', 'parcel')} {parcel} ({say('STATES', state)})")
-    table(headers("trigger", "kind", "roles", "required"),
-          [[named("FACTS" if r["kind"] == "fact" else "TRIGGERS", r["trigger"]), say("COLUMNS", r["kind"]),
-            ",".join(r["roles"]), " ".join(r["required"])] for r in rows])
 
 
 @click.group("import")
@@ -258,7 +236,7 @@ def run_imported(ctx, make_commands, label: str, actor, role, migration: bool, k
     with Ticker(len(commands), label) as tick:
         ledger.tick = tick
         outcomes = ledger.execute(commands)
-    click.echo(f"imported {len(outcomes)} rows" + ("" if ledger.signed else " [unsigned trial store]"))
+    click.echo(pick("imported ", "已导入 ") + count(len(outcomes), "row") + ("" if ledger.signed else trial()))
 
 
 @import_group.command("parcels")

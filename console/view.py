@@ -6,11 +6,13 @@ from decimal import Decimal
 
 import click
 
+from console import completion
 from console.common import (
     cell_text,
     emit_json,
     fail,
     headers,
+    lang,
     named,
     open_ledger,
     open_store,
@@ -20,6 +22,7 @@ from console.common import (
     say,
     table,
     view_options,
+    width,
 )
 from events.clock import BUSINESS_TZ
 
@@ -42,11 +45,27 @@ def show_record(ctx, kind, key, as_of, known_at, version, as_json) -> None:
     for name, value in summary.items():
         if value in (None, {}, []):
             continue
-        if name == "steps":
+        if lang() == "zh":
+            show_zh(name, value)
+        elif name == "steps":
             for trigger, data in value.items():
                 click.echo(f"{'step ' + trigger:<26} {cell_text(data)}")
         else:
             click.echo(f"{name:<26} {cell_text(value)}")
+
+
+def show_zh(name, value) -> None:
+    """One line of `show` in Chinese (a line per step and per fact kind)."""
+    from console.words import FIELDS, shown
+
+    def line(title, text):
+        click.echo(f"{title}{' ' * max(1, 26 - width(title))}{text}")
+
+    if name in ("steps", "facts") and isinstance(value, dict):
+        for trigger, data in value.items():
+            line(f"{FIELDS[name]}·{say('FACTS' if name == 'facts' else 'TRIGGERS', trigger)}", shown(trigger, data))
+    else:
+        line(FIELDS.get(name, name), shown(name, value))
 
 
 def print_history(ctx, kind, key, as_json, since=None) -> None:
@@ -67,12 +86,18 @@ def print_history(ctx, kind, key, as_json, since=None) -> None:
         move = f"{say('STATES', r['from'])} → {say('STATES', r['to'])}" if r["to"] else f"({say('COLUMNS', 'fact')})"
         event = named("FACTS" if r["to"] is None else "TRIGGERS", r["event"])
         recorded = r["recorded_at"].astimezone(BUSINESS_TZ).strftime("%Y-%m-%d %H:%M:%S")
-        click.echo(f"v{r['version']:<3} {r['on']}  {safe(event)}{' (migrated)' if r['migrated'] else ''}  {safe(move)}  "
+        migrated = ("（补录迁移）" if lang() == "zh" else " (migrated)") if r["migrated"] else ""
+        click.echo(f"v{r['version']:<3} {r['on']}  {safe(event)}{migrated}  {safe(move)}  "
                    f"{safe(r['actor'])} ({safe(say('ROLES', r['role']))})  {say('COLUMNS', 'recorded')} {recorded}")
         if r["data"]:
-            click.echo("     " + "  ".join(f"{safe(k)}={cell_text(v)}" for k, v in r["data"].items()))
+            if lang() == "zh":
+                from console.words import shown
+
+                click.echo("     " + shown("data", r["data"]))
+            else:
+                click.echo("     " + "  ".join(f"{safe(k)}={cell_text(v)}" for k, v in r["data"].items()))
         if r["reason"]:
-            click.echo(f"     reason: {safe(r['reason'])}")
+            click.echo(f"     {'原因：' if lang() == 'zh' else 'reason: '}{safe(r['reason'])}")
         signature = r.get("signature")
         if signature and "via" in signature:
             click.echo(f"     {say('COLUMNS', 'signed')}: {safe(signature['via'])}")
@@ -80,12 +105,12 @@ def print_history(ctx, kind, key, as_json, since=None) -> None:
             click.echo(f"     {say('COLUMNS', 'signed')}: {safe(signature.get('signer', r['actor']))} "
                        f"{safe(signature['key'])}")
         for d in r["documents"]:
-            click.echo(f"     document: {safe(d['title'])} {safe(d['ref'])}"
+            click.echo(f"     {'文件：' if lang() == 'zh' else 'document: '}{safe(d['title'])} {safe(d['ref'])}"
                        + (f" sha256:{d['sha256']}" if "sha256" in d else ""))
 
 
 @click.command()
-@click.argument("parcel")
+@click.argument("parcel", shell_complete=completion.parcels)
 @view_options
 @click.pass_context
 def show(ctx, parcel, as_of, known_at, version, as_json):
@@ -99,7 +124,7 @@ def show(ctx, parcel, as_of, known_at, version, as_json):
 
 
 @click.command()
-@click.argument("parcel")
+@click.argument("parcel", shell_complete=completion.parcels)
 @click.option("--since", metavar="DATE", help="Only events dated on or after this business date.")
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_context
@@ -206,7 +231,8 @@ def taskforce_show(ctx, taskforce_id, on, as_json):
     if as_json:
         emit_json({"taskforce": taskforce_id, "on": day, "members": members})
         return
-    click.echo(f"task force {taskforce_id}" + (f" on {day}" if day else ""))
+    click.echo(f"工作专班 {taskforce_id}" + (f"（{day}）" if day else "") if lang() == "zh"
+               else f"task force {taskforce_id}" + (f" on {day}" if day else ""))
     table(headers("person", "unit", "position", "since", "until"),
           [[m["person"], say("ROLES", m["unit"]), m["position"], m["since"], m["until"]] for m in members])
 
@@ -226,7 +252,7 @@ def taskforce_history(ctx, taskforce_id, as_json):
 
 
 @click.command("list")
-@click.option("--state", help="Only parcels in this state.")
+@click.option("--state", help="Only parcels in this state.", shell_complete=completion.states)
 @click.option("--year", type=click.IntRange(1949, 2100), help="Only parcels planned for this year.")
 @click.option("--township", help="Only parcels of this township.")
 @click.option("--json", "as_json", is_flag=True)
@@ -257,4 +283,5 @@ def list_cmd(ctx, state, year, township, as_json):
     table(headers("parcel", "name", "township", "state", "year", "area_ha", "v"),
           [[*list(r.values())[:3], say("STATES", r["state"]), *list(r.values())[4:]] for r in rows])
     total = sum((r["area_ha"] for r in rows), Decimal(0))
-    click.echo(f"{len(rows)} parcels, {total} ha")
+    click.echo(f"共 {len(rows)} 个图斑，{total} 公顷" if lang() == "zh"
+               else f"{len(rows)} parcel{'' if len(rows) == 1 else 's'}, {total} ha")

@@ -193,13 +193,13 @@ class Ledger(Application):
     def get(self, kind: str, key: str, version: int | None = None):
         record = self.find(kind, key, version)
         if record is None:
-            raise Refused(f"{kind} {key}: unknown {kind}")
+            raise Refused(f"{kind} {key}: unknown {kind}", zh=f"«kind:{kind}» {key} 不存在")
         return record
 
     def history(self, kind: str, key: str) -> list:
         events = list(self.events.get(aggregate_id(kind, key)))
         if not events:
-            raise Refused(f"{kind} {key}: unknown {kind}")
+            raise Refused(f"{kind} {key}: unknown {kind}", zh=f"«kind:{kind}» {key} 不存在")
         return events
 
     def view(self, kind: str, key: str, *, as_of: date | None = None, known_at: datetime | None = None,
