@@ -14,6 +14,7 @@ import pytest
 from click.testing import CliRunner
 
 from cli import COMMANDS, cli
+from policies.catalogue import RULES, load_config
 from workflow import specs, vocabulary
 
 IDS = {
@@ -23,7 +24,8 @@ IDS = {
                            specs.PERSON_SPECS) for s in table.values() for f in s.fields),
     *specs.PLANNED_MODES, *specs.FUND_SOURCES, *specs.TENDER_METHODS,
 }
-"""Ids are a public interface: scripts type them, so they stay as they are in every language."""
+IDS |= {key for rule in RULES for key in load_config()[rule]} | {event for r in RULES.values() for event in r.reads}
+"""Ids are a public interface: scripts and config files (thresholds) type them, so they stay as they are."""
 NAMES = {
     "minerehab", "zh", "en", "x",  # the program, the --lang values, the x of click's ranges (1949<=x<=2100)
     "JSON", "JSONL", "CSV", "csv", "xlsx", "md", "json", "text", "html", "svg", "png", "dot", "SQLite", "PostgreSQL",
