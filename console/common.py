@@ -154,7 +154,7 @@ def write_rows(rows: list[dict], fmt: str, output: str | None) -> None:
     store = (ctx.find_root().obj or {}).get("store") if ctx else None
     if fmt == "xlsx":
         if not output:
-            fail("--format xlsx needs --output FILE.xlsx")
+            fail("--format xlsx needs --output FILE.xlsx", "--format xlsx 须用 --output 指定 文件.xlsx")
         from openpyxl import Workbook
 
         book = Workbook()
@@ -249,5 +249,6 @@ def view_options(func):
 
 def who(actor: str | None, role: str | None) -> tuple[str, str]:
     if not actor or not role:
-        fail("give --actor and --role (or MINEREHAB_ACTOR and MINEREHAB_ROLE)")
+        fail("give --actor and --role (or MINEREHAB_ACTOR and MINEREHAB_ROLE)",
+             "请给出 --actor 和 --role（或设置 MINEREHAB_ACTOR 和 MINEREHAB_ROLE）")
     return actor, role

@@ -93,38 +93,41 @@ def do(ctx, trigger, target, batch, programme, taskforce, on, actor, role, key_p
 
     named = {k: v for k, v in {"batch": batch, "programme": programme, "taskforce": taskforce}.items() if v}
     if len(named) > 1 or (named and target):
-        fail("do: name one target: a parcel code, or one of --batch, --programme, --taskforce")
+        fail("do: name one target: a parcel code, or one of --batch, --programme, --taskforce",
+             "do：只能给出一个对象：图斑编号，或 --batch、--programme、--taskforce 之一")
     ledger = open_ledger(ctx)
     signer = load_signer(key_path) if key_path else None
     actor = signing_actor(ledger, signer, actor)
     kind, key = next(iter(named.items())) if named else ("parcel", target)
     if not key:
-        fail("do: missing target: a parcel code, or --batch/--programme/--taskforce ID")
+        fail("do: missing target: a parcel code, or --batch/--programme/--taskforce ID",
+             "do：缺少对象：图斑编号，或 --batch/--programme/--taskforce 编号")
     data = {}
     if data_json:
         try:
             data = fields.loads(data_json)
         except json.JSONDecodeError as error:
-            fail(f"--data is not valid JSON ({error.msg} at column {error.colno})")
+            fail(f"--data is not valid JSON ({error.msg} at column {error.colno})",
+                 f"--data 不是有效的 JSON（第 {error.colno} 列）")
         if not isinstance(data, dict):
-            fail("--data must be a JSON object")
+            fail("--data must be a JSON object", "--data 必须是 JSON 对象")
     from_data = set(data)
     for item in sets:
         name, sep, value = item.partition("=")
         if not sep or not name:
-            fail(f"--set {item!r} is not KEY=VALUE")
+            fail(f"--set {item!r} is not KEY=VALUE", f"--set {item!r} 不是 字段=值")
         if name in from_data:
             fail(f"{name} is given by both --data and --set; give it once", f"{name} 同时由 --data 和 --set 给出；只给一次")
         try:
             data[name] = fields.cli_value(value)
         except fields.BadValue as error:
-            fail(f"--set {name}: value is not {error}")
+            fail(f"--set {name}: value is not {error}", f"--set {name}：值不是有效的 JSON")
     documents = []
     for raw in docs:
         try:
             documents.append(commands.parse_doc_option(raw))
         except fields.BadValue as error:
-            fail(f"--doc {raw!r}: expected {error}")
+            fail(f"--doc {raw!r}: expected {error}", f"--doc {raw!r}：应为 标题=文号[:sha256]")
     command = commands.build(trigger, kind, key, actor, role, on, data, reason, documents)
     command.signer = signer
     if ledger.find(kind, key) is None:

@@ -56,7 +56,7 @@ def show_record(ctx, kind, key, as_of, known_at, version, as_json) -> None:
 
 def show_zh(name, value) -> None:
     """One line of `show` in Chinese (a line per step and per fact kind)."""
-    from console.words import FIELDS, shown
+    from console.words import FIELDS, key_name, shown
 
     def line(title, text):
         click.echo(f"{title}{' ' * max(1, 26 - width(title))}{text}")
@@ -65,7 +65,7 @@ def show_zh(name, value) -> None:
         for trigger, data in value.items():
             line(f"{FIELDS[name]}·{say('FACTS' if name == 'facts' else 'TRIGGERS', trigger)}", shown(trigger, data))
     else:
-        line(FIELDS.get(name, name), shown(name, value))
+        line(FIELDS.get(name) or key_name(name), shown(name, value))
 
 
 def print_history(ctx, kind, key, as_json, since=None) -> None:

@@ -44,7 +44,8 @@ FIELDS = {
     "year": "年度", "members": "图斑", "area_ha": "面积", "planned_area_ha": "计划面积", "refs": "文号",
     "rejected": "退回的图斑", "returns": "退回", "budgets": "年度预算", "evaluation_ref": "评审文号", "terms": "任期",
     "unit": "单位", "roles": "角色", "keys": "密钥", "revoked_on": "撤销日期", "valid_from": "生效", "valid_until": "失效",
-    "algorithm": "算法", "fingerprint": "指纹",
+    "algorithm": "算法", "fingerprint": "指纹", "name": "名称", "period": "期限", "target_ha": "目标面积",
+    "years": "分年度目标", "planned_investment": "计划投资", "county_code": "县级行政区代码",
 }
 """The names `show` prints in Chinese for what a record says (the JSON keeps the ids)."""
 MONEY = {"amount", "planned_investment", "budget", "approved_budget", "contract_amount", "allocated", "paid",
@@ -52,7 +53,8 @@ MONEY = {"amount", "planned_investment", "budget", "approved_budget", "contract_
 """Fields in 万元."""
 KEYS = {"on": "日期", "programme": "修复方案", "allocated": "已下达", "paid": "已支付", "deposited": "收入缴库",
         "deposited_elsewhere": "缴入其他账户", "amount": "金额", "source": "资金来源", "findings": "情况",
-        "hazard": "有隐患", "percent": "进度(%)", "account": "账户", "payee": "收款人", "stage": "阶段"}
+        "hazard": "有隐患", "percent": "进度(%)", "account": "账户", "payee": "收款人", "stage": "阶段",
+        "parcels": "图斑数", "investment": "投资"}
 """Names of the keys inside a record's steps and facts where they are not attributes."""
 
 

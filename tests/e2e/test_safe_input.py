@@ -7,8 +7,6 @@ names are accepted wherever ids are; a code differing only by case or padding is
 from __future__ import annotations
 
 import json
-from datetime import date
-from decimal import Decimal
 
 import pytest
 from click.testing import CliRunner
