@@ -10,12 +10,12 @@ from __future__ import annotations
 import re
 from difflib import get_close_matches
 
-from console.common import say
+from console.common import safe, say
 
 
 def shape(key: str) -> str:
     """What stays of a code when case, spaces and leading zeros of its numbers are ignored."""
-    return re.sub(r"\d+", lambda m: str(int(m.group())), re.sub(r"\s+", "", str(key)).upper())
+    return re.sub(r"[0-9]+", lambda m: m.group().lstrip("0") or "0", re.sub(r"\s+", "", str(key)).upper())
 
 
 def look_alike(keys, key: str) -> str | None:
@@ -43,6 +43,7 @@ def refuse_look_alikes(store, targets) -> None:
         found = None if (kind, key) in exact else shapes.get((kind, shape(key)))
         if found:
             what = say("KINDS", kind)
+            key = safe(key)
             raise Refused(f"{kind} {key}: {found} is recorded and differs only by case or zero padding "
                           f"(did you mean {found}?)", line,
                           f"{what} {key}：已有 {found}，两者只差大小写或补零（是否想输入 {found}？）")
@@ -55,6 +56,6 @@ def unknown(store, kind: str, key: str):
 
     known = keys(store, kind)
     near = look_alike(known, key) or next(iter(get_close_matches(key, known, n=1, cutoff=0.75)), None)
-    what = say("KINDS", kind)
+    what, key = say("KINDS", kind), safe(key)
     raise BadInput(f"{kind} {key}: unknown {kind}" + (f" (did you mean {near}?)" if near else ""),
                    f"{what} {key} 不存在" + (f"（是否想输入 {near}？）" if near else ""))

@@ -11,7 +11,7 @@ import click
 
 from console import completion
 from console.codes import refuse_look_alikes
-from console.common import business_today, emit_json, lang, open_ledger, say
+from console.common import business_today, emit_json, lang, open_ledger, safe, say
 from console.words import unit
 
 
@@ -65,12 +65,12 @@ def next_cmd(ctx, parcel, as_json):
                      "required": [f"{f.name}:{f.kind}" for f in spec.fields if f.required]
                      + (["reason"] if spec.reason_required else []),
                      "fields": [field_row(f) for f in spec.fields], "reason_required": spec.reason_required,
-                     "command": command_line(name, parcel, spec, today)})
+                     "command": command_line(name, safe(parcel), spec, today)})
     if as_json:
         emit_json({"parcel": parcel, "state": state, "allowed": rows})
         return
     zh = lang() == "zh"
-    click.echo(f"{say('COLUMNS', 'parcel')} {parcel} ({say('STATES', state)})")
+    click.echo(f"{say('COLUMNS', 'parcel')} {safe(parcel)} ({say('STATES', state)})")
     for r in rows:
         table = "FACTS" if r["kind"] == "fact" else "TRIGGERS"
         move = f"→ {say('STATES', r['to'])}" if r["to"] else f"({say('COLUMNS', 'fact')})"
@@ -82,7 +82,7 @@ def next_cmd(ctx, parcel, as_json):
             fields = [f for f in r["fields"] if f["required"] is required]
             if fields:
                 click.echo(f"  {title}" + ("；" if zh else "; ").join(
-                    f"{f['name']}" + (f" {f['label']}" if f["label"] and f["label"] != f["name"] else "")
+                    f"{f['name']}" + (f" {f['label']}" if zh and f["label"] else "")
                     + (f"（{f['kind']}）" if zh else f" ({f['kind']})") for f in fields))
         if r["reason_required"]:
             click.echo("  " + ("须说明原因（--reason）" if zh else "a reason is required (--reason)"))

@@ -218,7 +218,7 @@ class Ledger(Application):
             from workflow.vocabulary import KINDS, label
 
             last = events[-1].originator_version
-            raise BadInput(f"{kind} {key} has {last} versions; --version {version} does not exist (1–{last})",
+            raise BadInput(f"{kind} {key} has {last} version{'' if last == 1 else 's'}; --version {version} does not exist (1–{last})",
                            f"{label(KINDS, kind, 'zh')} {key} 只有 {last} 个版本；不存在版本 {version}（1–{last}）")
         return project(events)
 

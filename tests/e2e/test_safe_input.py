@@ -65,7 +65,7 @@ BAD = [
                        "--set", "name=x", "--set", "township=y", "--set", "area_ha=1"],
      "TL24-08 is recorded and differs only by case or zero padding", "已有 TL24-08，两者只差大小写或补零"),
     ("unknown code", ["history", "TL24-80"], "parcel TL24-80: unknown parcel", "图斑 TL24-80 不存在"),
-    ("version overflow", ["show", CODE, "--version", "999"], "has 1 versions; --version 999 does not exist",
+    ("version overflow", ["show", CODE, "--version", "999"], "has 1 version; --version 999 does not exist",
      "图斑 TL24-08 只有 1 个版本；不存在版本 999"),
     ("future date", ["do", "plan", CODE, "--role", "nrb", "--on", "2099-01-01", *PLAN[2:], "--set", "mode=conversion",
                      "--set", "sponsor=drc", "--set", "new_use=x"], "is in the future", "在未来"),
