@@ -21,10 +21,11 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "grants": ("record", "grants", "Print the SQL giving PostgreSQL writer and reader roles least privilege."),
     "do": ("record", "do", "Record one state change or fact on a parcel (or batch, programme, task force)."),
     "apply": ("record", "apply_cmd", "Run the commands of a JSONL file, all or nothing (or line by line)."),
-    "next": ("record", "next_cmd", "What may be recorded on a parcel now: moves, roles, fields."),
+    "next": ("moves", "next_cmd", "What may be recorded on a parcel now: moves, roles, fields."),
     "import": ("record", "import_group", "Import the county's tables (.csv or .xlsx)."),
     "show": ("view", "show", "Show a parcel as it stands, or as it stood."),
     "history": ("view", "history", "Every event of a parcel: who did what, when, why, with which documents."),
+    "log": ("changes", "log", "Store-wide log: what changed since a business date or a recorded time."),
     "list": ("view", "list_cmd", "List parcels with their state, plan year and area."),
     "batch": ("view", "batch", "Write-off batches (完成一批核销一批)."),
     "programme": ("view", "programme", "The programme and its per-year target decomposition."),
@@ -62,17 +63,35 @@ class Minerehab(click.Group):
         module, attribute, short = COMMANDS[name]
         command = getattr(importlib.import_module(f"console.{module}"), attribute)
         command.short_help = short
+        if chosen_lang() == "zh":
+            from console.localise import localised
+
+            return localised(command, name)
         return command
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         """The listing from the table alone: `minerehab --help` imports no command module."""
         rows = [(name, COMMANDS[name][2]) for name in self.list_commands(ctx)]
-        with formatter.section("Commands"):
+        if chosen_lang() == "zh":
+            from console.help_zh import COMMANDS as ZH
+
+            rows = [(name, ZH.get(name, ("", short))[0] or short) for name, short in rows]
+        with formatter.section("命令" if chosen_lang() == "zh" else "Commands"):
             formatter.write_dl(rows)
 
     def main(self, args=None, prog_name="minerehab", **extra):
+        args = list(sys.argv[1:] if args is None else args)
+        Minerehab.lang = first_lang(args) or default_lang_of_env()
+        root = self
+        if Minerehab.lang == "zh":
+            from console.localise import localised, set_lang
+
+            set_lang("zh")
+            root = localised(self, "")
+        elif "console.localise" in sys.modules:
+            sys.modules["console.localise"].set_lang("en")
         try:
-            code = super().main(args, prog_name, standalone_mode=False, **extra)
+            code = click.Group.main(root, args, prog_name, standalone_mode=False, **extra)
         except click.exceptions.Exit as done:
             sys.exit(done.exit_code)
         except click.Abort:
@@ -82,16 +101,52 @@ class Minerehab(click.Group):
             click.echo(bare.ctx.get_help())
             sys.exit(0)
         except click.ClickException as error:
-            click.echo(f"minerehab: {error.format_message()}", err=True)
+            click.echo(f"minerehab: {usage_error(error, chosen_lang())}", err=True)
             sys.exit(error.exit_code if error.exit_code != 1 else EXIT_REFUSED)
         except Exception as error:
             from events.errors import MinerehabError
 
             if not isinstance(error, MinerehabError):
                 raise
+            from workflow.vocabulary import register_labels
+
+            register_labels()
             click.echo(f"minerehab: {error.rendered(chosen_lang())}", err=True)
             sys.exit(error.exit_code)
         sys.exit(code or 0)
+
+
+def first_lang(args: list[str]) -> str | None:
+    """The --lang given before the command name: known before click renders any help or usage error."""
+    for i, arg in enumerate(args):
+        if arg in COMMANDS:
+            return None
+        value = args[i + 1] if arg == "--lang" and i + 1 < len(args) else arg.partition("=")[2] \
+            if arg.startswith("--lang=") else None
+        if value in ("zh", "en"):
+            return value
+    return None
+
+
+def default_lang_of_env() -> str:
+    from console.localise import locale_lang
+
+    return locale_lang(os.environ)
+
+
+def usage_error(error: click.ClickException, lang: str) -> str:
+    """click's usage error as one line; a missing option that an environment variable can give names it."""
+    message = error.format_message()
+    if lang == "zh":
+        from console.localise import os_error
+
+        message = os_error(message)
+        message = message[:-1] + "。" if message.endswith(".") else message
+    param = getattr(error, "param", None)
+    envvar = getattr(param, "envvar", None) if isinstance(error, click.MissingParameter) else None
+    if isinstance(envvar, str):
+        message += f"也可设置环境变量 {envvar}。" if lang == "zh" else f" Or set the environment variable {envvar}."
+    return message
 
 
 def chosen_lang() -> str:
@@ -108,6 +163,8 @@ def chosen_lang() -> str:
               help="SQLite file, sqlite:///PATH or postgresql://… (default ./minerehab.db; env MINEREHAB_STORE).")
 @click.option("--lang", type=click.Choice(["zh", "en"]), default=None,
               help="Language of labels and messages (default from the locale; env MINEREHAB_LANG).")
+@click.version_option(package_name="minerehab", prog_name="minerehab", message="%(prog)s %(version)s",
+                      help="Show the version and exit.")
 @click.pass_context
 def cli(ctx: click.Context, store: str | None, lang: str | None) -> None:
     """minerehab: the event-sourced ledger of legacy-mine restoration (历史遗留矿山生态修复).

@@ -118,7 +118,10 @@ def rules(as_json, fmt):
         emit_json(rows)
         return
     for r in rows:
-        click.echo(f"{r['rule']} [{r['severity']}] {r['title_zh']}")
-        click.echo(f"    {r['title_en']}")
-        click.echo(f"    reads: {', '.join(r['reads'])}" + (
-            f"; thresholds: {', '.join(f'{k}={v}' for k, v in r['thresholds'].items())}" if r["thresholds"] else ""))
+        zh = lang() == "zh"
+        click.echo(f"{r['rule']} [{say('SEVERITY', r['severity']) if zh else r['severity']}] {r['title_zh']}")
+        if not zh:
+            click.echo(f"    {r['title_en']}")
+        click.echo(f"    {'读取：' if zh else 'reads: '}{', '.join(r['reads'])}" + (
+            f"{'；阈值：' if zh else '; thresholds: '}{', '.join(f'{k}={v}' for k, v in r['thresholds'].items())}"
+            if r["thresholds"] else ""))

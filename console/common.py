@@ -153,7 +153,7 @@ def write_out(output: str, data: bytes | str) -> None:
     from events import files
 
     files.write(output, data, store=_store())
-    click.echo(f"wrote {output}")
+    click.echo(f"已写入 {output}" if lang() == "zh" else f"wrote {output}")
 
 
 def emit_json_to(value, output: str | None) -> None:
@@ -249,7 +249,10 @@ class Ticker:
     """A progress bar on stderr when it is a terminal; `tick()` advances it. Silent otherwise."""
 
     def __init__(self, length: int, label: str):
-        self.bar = click.progressbar(length=length, label=label, file=sys.stderr) if sys.stderr.isatty() else None
+        from console.words import progress
+
+        self.bar = click.progressbar(length=length, label=progress(label), file=sys.stderr) if sys.stderr.isatty() \
+            else None
 
     def __enter__(self):
         if self.bar is None:
@@ -278,5 +281,6 @@ def view_options(func):
 
 def who(actor: str | None, role: str | None) -> tuple[str, str]:
     if not actor or not role:
-        fail("give --actor and --role (or MINEREHAB_ACTOR and MINEREHAB_ROLE)")
+        fail("give --actor and --role (or MINEREHAB_ACTOR and MINEREHAB_ROLE)",
+             "请给出 --actor 和 --role（或设置 MINEREHAB_ACTOR 和 MINEREHAB_ROLE）")
     return actor, role

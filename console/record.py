@@ -6,22 +6,23 @@ import json
 
 import click
 
+from console import completion
+from console.codes import refuse_look_alikes
 from console.common import (
     Ticker,
     business_today,
     emit_json,
     fail,
-    headers,
     lang,
     load_signer,
-    named,
     open_ledger,
     parse_date,
     say,
-    table,
     who,
 )
+from console.words import count, pick, trial
 from workflow.registry import sign_with, signing_actor
+from workflow.vocabulary import FACTS
 
 
 @click.command()
@@ -52,21 +53,24 @@ def init(ctx: click.Context, admin, unit, pubkey, on, unsigned) -> None:
     ledger = open_ledger(ctx, create=True, signing="unsigned" if unsigned else "required")
     if not unsigned:
         found_store(ledger, admin, unit, pubkey, parse_date(on, "--on"), business_today())
-        click.echo(f"store ready: {ledger.store.printable}; administrator {admin} ({unit}); every command must be signed")
+        click.echo(pick(f"store ready: {ledger.store.printable}; administrator {admin} ({unit}); every command must be signed",
+                        f"存储已建立：{ledger.store.printable}；管理员 {admin}（{say('ROLES', unit)}）；每条命令都须签名"))
     else:
-        click.echo(f"store ready: {ledger.store.printable} (UNSIGNED trial store: commands are not attributable)")
+        click.echo(pick(f"store ready: {ledger.store.printable} (UNSIGNED trial store: commands are not attributable)",
+                        f"存储已建立：{ledger.store.printable}（未签名的试用存储：命令无法归属到具体责任人）"))
 
 
 @click.command("do")
-@click.argument("trigger")
-@click.argument("target", required=False)
+@click.argument("trigger", shell_complete=completion.triggers)
+@click.argument("target", required=False, shell_complete=completion.parcels)
 @click.option("--batch", "batch", metavar="ID", help="Target a write-off batch instead of a parcel.")
 @click.option("--programme", "programme", metavar="ID", help="Target a programme.")
 @click.option("--taskforce", "taskforce", metavar="ID", help="Target a task force.")
 @click.option("--on", "on", required=True, metavar="DATE", help="Business date (ISO).")
 @click.option("--actor", envvar="MINEREHAB_ACTOR",
               help="Who acts (env MINEREHAB_ACTOR); with --key, the key's person by default.")
-@click.option("--role", envvar="MINEREHAB_ROLE", required=True, help="Role id (env MINEREHAB_ROLE).")
+@click.option("--role", envvar="MINEREHAB_ROLE", required=True, help="Role id (env MINEREHAB_ROLE).",
+              shell_complete=completion.roles)
 @click.option("--key", "key_path", envvar="MINEREHAB_KEY", type=click.Path(dir_okay=False), metavar="FILE",
               help="Sign with this private key (env MINEREHAB_KEY; with MINEREHAB_SIGNER, the public key).")
 @click.option("--set", "sets", multiple=True, metavar="KEY=VALUE", help="A data field; repeatable.")
@@ -91,26 +95,29 @@ def do(ctx, trigger, target, batch, programme, taskforce, on, actor, role, key_p
 
     named = {k: v for k, v in {"batch": batch, "programme": programme, "taskforce": taskforce}.items() if v}
     if len(named) > 1 or (named and target):
-        fail("do: name one target: a parcel code, or one of --batch, --programme, --taskforce")
+        fail("do: name one target: a parcel code, or one of --batch, --programme, --taskforce",
+             "do：只能给出一个对象：图斑编号，或 --batch、--programme、--taskforce 之一")
     ledger = open_ledger(ctx)
     signer = load_signer(key_path) if key_path else None
     actor = signing_actor(ledger, signer, actor)
     kind, key = next(iter(named.items())) if named else ("parcel", target)
     if not key:
-        fail("do: missing target: a parcel code, or --batch/--programme/--taskforce ID")
+        fail("do: missing target: a parcel code, or --batch/--programme/--taskforce ID",
+             "do：缺少对象：图斑编号，或 --batch/--programme/--taskforce 编号")
     data = {}
     if data_json:
         try:
             data = fields.loads(data_json)
         except json.JSONDecodeError as error:
-            fail(f"--data is not valid JSON ({error.msg} at column {error.colno})")
+            fail(f"--data is not valid JSON ({error.msg} at column {error.colno})",
+                 f"--data 不是有效的 JSON（第 {error.colno} 列）")
         if not isinstance(data, dict):
-            fail("--data must be a JSON object")
+            fail("--data must be a JSON object", "--data 必须是 JSON 对象")
     from_data = set(data)
     for item in sets:
         name, sep, value = item.partition("=")
         if not sep or not name:
-            fail(f"--set {item!r} is not KEY=VALUE")
+            fail(f"--set {item!r} is not KEY=VALUE", f"--set {item!r} 不是 字段=值")
         if name in from_data:
             fail(f"{name} is given by both --data and --set; give it once", f"{name} 同时由 --data 和 --set 给出；只给一次")
         try:
@@ -119,19 +126,28 @@ def do(ctx, trigger, target, batch, programme, taskforce, on, actor, role, key_p
             else:
                 data[name] = fields.cli_value(value)
         except fields.BadValue as error:
-            fail(f"--set {name}: value is not {error}")
+            fail(f"--set {name}: value is not {error}", f"--set {name}：值不是有效的 JSON")
     documents = []
     for raw in docs:
         try:
             documents.append(commands.parse_doc_option(raw))
         except fields.BadValue as error:
-            fail(f"--doc {raw!r}: expected {error}")
+            fail(f"--doc {raw!r}: expected {error}", f"--doc {raw!r}：应为 标题=文号[:sha256]")
     command = commands.build(trigger, kind, key, actor, role, on, data, reason, documents)
     command.signer = signer
+    if ledger.find(kind, key) is None:
+        refuse_look_alikes(ledger.store, [(kind, key, None)])
     [outcome] = ledger.execute([command])
     if as_json:
         emit_json(outcome)
     else:
+        trigger = command.do
+        if lang() == "zh":
+            move = "已记录" if outcome["from"] == outcome["to"] else \
+                f"{say('STATES', outcome['from'])} → {say('STATES', outcome['to'])}"
+            click.echo(f"{say('KINDS', kind)} {key}：{say('FACTS' if trigger in FACTS else 'TRIGGERS', trigger)} {move}"
+                       f"（版本 {outcome['version']}）" + ("" if ledger.signed else trial()))
+            return
         move = "recorded" if outcome["from"] == outcome["to"] else f"{outcome['from']} → {outcome['to']}"
         click.echo(f"{kind} {key}: {trigger} {move} (version {outcome['version']})"
                    + ("" if ledger.signed else " [unsigned trial store]"))
@@ -160,6 +176,7 @@ def apply_cmd(ctx, file, each, migration, key_path, as_json):
     commands = list(read_jsonl(file, migrated=migration))
     if not commands:
         fail(f"no commands in {file.name}", f"{file.name} 中没有命令")
+    refuse_look_alikes(ledger.store, [(c.kind, c.target, c.line) for c in commands if not isinstance(c, Refused)])
     if key_path:
         commands = sign_with(ledger, load_signer(key_path), commands)
     with Ticker(len(commands), "applying") as tick:
@@ -170,55 +187,24 @@ def apply_cmd(ctx, file, each, migration, key_path, as_json):
         if as_json:
             emit_json({"applied": len(outcomes), "refused": 0, "outcomes": outcomes})
         else:
-            click.echo(f"applied {len(outcomes)} commands" + ("" if ledger.signed else " [unsigned trial store]"))
+            click.echo(pick("applied ", "已执行 ") + count(len(outcomes), "command") + ("" if ledger.signed else trial()))
         return
     applied, refused = [], []
     for result in ledger.execute_each(commands):  # line by line: its own progress is the lines printed
         if isinstance(result, Refused):
             refused.append(result)
             if not as_json:
-                click.echo(f"refused: {result}", err=True)
+                click.echo(result.rendered(lang()), err=True)
         else:
             applied.append(result)
     if as_json:
         emit_json({"applied": len(applied), "refused": len(refused),
                    "refusals": [{"line": r.line, "message": r.message} for r in refused]})
     else:
-        click.echo(f"applied {len(applied)} commands, refused {len(refused)}")
+        click.echo(pick(f"applied {count(len(applied), 'command')}, refused {len(refused)}",
+                        f"已执行 {len(applied)} 条命令，拒绝 {len(refused)} 条"))
     if refused:
         ctx.exit(2)
-
-
-@click.command("next")
-@click.argument("parcel")
-@click.option("--json", "as_json", is_flag=True)
-@click.pass_context
-def next_cmd(ctx, parcel, as_json):
-    """What may be recorded on a parcel now: triggers and facts, their roles and required fields.
-
-    \b
-    Example:
-      minerehab next TL-2023-01
-    """
-    from workflow.handlers import allowed_now
-    from workflow.specs import PARCEL_SPECS
-
-    ledger = open_ledger(ctx)
-    record = ledger.find("parcel", parcel)
-    state = record.state if record else "new"
-    rows = []
-    for name in allowed_now(state):
-        spec = PARCEL_SPECS[name]
-        rows.append({"trigger": name, "kind": spec.kind, "roles": list(spec.roles) or ["any"],
-                     "required": [f"{f.name}:{f.kind}" for f in spec.fields if f.required]
-                     + (["reason"] if spec.reason_required else [])})
-    if as_json:
-        emit_json({"parcel": parcel, "state": state, "allowed": rows})
-        return
-    click.echo(f"{say('COLUMNS', 'parcel')} {parcel} ({say('STATES', state)})")
-    table(headers("trigger", "kind", "roles", "required"),
-          [[named("FACTS" if r["kind"] == "fact" else "TRIGGERS", r["trigger"]), say("COLUMNS", r["kind"]),
-            ",".join(r["roles"]), " ".join(r["required"])] for r in rows])
 
 
 @click.group("import")
@@ -250,6 +236,7 @@ def run_imported(ctx, make_commands, label: str, actor, role, migration: bool, k
     signer = load_signer(key_path) if key_path else None
     actor, role = who(signing_actor(ledger, signer, actor) if signer else actor, role)
     commands = make_commands(ledger, actor, role)
+    refuse_look_alikes(ledger.store, [(c.kind, c.target, c.line) for c in commands])
     for command in commands:
         command.migrated = migration
     if signer is not None:
@@ -257,7 +244,7 @@ def run_imported(ctx, make_commands, label: str, actor, role, migration: bool, k
     with Ticker(len(commands), label) as tick:
         ledger.tick = tick
         outcomes = ledger.execute(commands)
-    click.echo(f"imported {len(outcomes)} rows" + ("" if ledger.signed else " [unsigned trial store]"))
+    click.echo(pick("imported ", "已导入 ") + count(len(outcomes), "row") + ("" if ledger.signed else trial()))
 
 
 @import_group.command("parcels")

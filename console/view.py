@@ -6,10 +6,10 @@ from decimal import Decimal
 
 import click
 
+from console import completion
 from console.common import (
     business_today,
     cell_text,
-    safe,
     emit_json,
     fail,
     headers,
@@ -19,10 +19,12 @@ from console.common import (
     open_store,
     parse_date,
     parse_timestamp,
+    safe,
     say,
     table,
     text_to,
     view_options,
+    width,
     write_rows,
 )
 from events.clock import BUSINESS_TZ
@@ -30,6 +32,11 @@ from events.clock import BUSINESS_TZ
 
 def show_record(ctx, kind, key, as_of, known_at, version, as_json) -> None:
     ledger = open_ledger(ctx)
+    parse_date(as_of, "--as-of"), parse_timestamp(known_at)  # a bad date is named before an unknown record
+    if ledger.find(kind, key) is None:
+        from console.codes import unknown
+
+        unknown(ledger.store, kind, key)
     record = ledger.view(kind, key, as_of=parse_date(as_of, "--as-of"),
                          known_at=parse_timestamp(known_at), version=version)
     if record is None:
@@ -46,20 +53,39 @@ def show_record(ctx, kind, key, as_of, known_at, version, as_json) -> None:
     for name, value in summary.items():
         if value in (None, {}, []):
             continue
-        if name == "steps":
+        if lang() == "zh":
+            show_zh(name, value)
+        elif name == "steps":
             for trigger, data in value.items():
                 click.echo(f"{'step ' + trigger:<26} {cell_text(data)}")
         else:
             click.echo(f"{name:<26} {cell_text(value)}")
 
 
+def show_zh(name, value) -> None:
+    """One line of `show` in Chinese (a line per step and per fact kind)."""
+    from console.words import FIELDS, key_name, shown
+
+    def line(title, text):
+        click.echo(f"{title}{' ' * max(1, 26 - width(title))}{text}")
+
+    if name in ("steps", "facts") and isinstance(value, dict):
+        for trigger, data in value.items():
+            line(f"{FIELDS[name]}·{say('FACTS' if name == 'facts' else 'TRIGGERS', trigger)}", shown(trigger, data))
+    else:
+        line(FIELDS.get(name) or key_name(name), shown(name, value))
+
+
 def event_row(ctx, kind, key, version: int) -> dict:
     """One event of a record as a history row (the event itself, not the record it made)."""
     from events.reader import history_rows
 
-    rows = history_rows(open_store(ctx), kind, key)
+    store = open_store(ctx)
+    rows = history_rows(store, kind, key)
     if not rows:
-        fail(f"refused: {kind} {key}: unknown {kind}")
+        from console.codes import unknown
+
+        unknown(store, kind, key)
     found = [r for r in rows if r["version"] == version]
     if not found:
         fail(f"{kind} {key} has {len(rows)} versions; --version {version} does not exist (1–{len(rows)})",
@@ -67,15 +93,20 @@ def event_row(ctx, kind, key, version: int) -> dict:
     return found[0]
 
 
-def print_history(ctx, kind, key, as_json, version: int | None = None) -> None:
+def print_history(ctx, kind, key, as_json, version: int | None = None, since=None) -> None:
     from events.reader import history_rows
 
     if version:
         rows = [event_row(ctx, kind, key, version)]
     else:
-        rows = history_rows(open_store(ctx), kind, key)
-    if not rows:
-        fail(f"refused: {kind} {key}: unknown {kind}")
+        store = open_store(ctx)
+        rows = history_rows(store, kind, key)
+        if not rows:
+            from console.codes import unknown
+
+            unknown(store, kind, key)
+    day = parse_date(since, "--since")
+    rows = [r for r in rows if day is None or r["on"] >= day]
     if as_json:
         emit_json(rows[0] if version else rows)
         return
@@ -88,12 +119,18 @@ def print_row(r: dict) -> None:
     move = f"{say('STATES', r['from'])} → {say('STATES', r['to'])}" if r["to"] else f"({say('COLUMNS', 'fact')})"
     event = named("FACTS" if r["to"] is None else "TRIGGERS", r["event"])
     recorded = r["recorded_at"].astimezone(BUSINESS_TZ).strftime("%Y-%m-%d %H:%M:%S")
-    click.echo(f"v{r['version']:<3} {r['on']}  {safe(event)}{' (migrated)' if r['migrated'] else ''}  {safe(move)}  "
+    migrated = ("（补录迁移）" if lang() == "zh" else " (migrated)") if r["migrated"] else ""
+    click.echo(f"v{r['version']:<3} {r['on']}  {safe(event)}{migrated}  {safe(move)}  "
                f"{safe(r['actor'])} ({safe(say('ROLES', r['role']))})  {say('COLUMNS', 'recorded')} {recorded}")
     if r["data"]:
-        click.echo("     " + "  ".join(f"{safe(k)}={cell_text(v)}" for k, v in r["data"].items()))
+        if lang() == "zh":
+            from console.words import shown
+
+            click.echo("     " + shown("data", r["data"]))
+        else:
+            click.echo("     " + "  ".join(f"{safe(k)}={cell_text(v)}" for k, v in r["data"].items()))
     if r["reason"]:
-        click.echo(f"     reason: {safe(r['reason'])}")
+        click.echo(f"     {'原因：' if lang() == 'zh' else 'reason: '}{safe(r['reason'])}")
     signature = r.get("signature")
     if signature and "via" in signature:
         click.echo(f"     {say('COLUMNS', 'signed')}: {safe(signature['via'])}")
@@ -101,12 +138,12 @@ def print_row(r: dict) -> None:
         click.echo(f"     {say('COLUMNS', 'signed')}: {safe(signature.get('signer', r['actor']))} "
                    f"{safe(signature['key'])}")
     for d in r["documents"]:
-        click.echo(f"     document: {safe(d['title'])} {safe(d['ref'])}"
+        click.echo(f"     {'文件：' if lang() == 'zh' else 'document: '}{safe(d['title'])} {safe(d['ref'])}"
                    + (f" sha256:{d['sha256']}" if "sha256" in d else ""))
 
 
 @click.command()
-@click.argument("parcel")
+@click.argument("parcel", shell_complete=completion.parcels)
 @view_options
 @click.pass_context
 def show(ctx, parcel, as_of, known_at, version, as_json):
@@ -121,11 +158,12 @@ def show(ctx, parcel, as_of, known_at, version, as_json):
 
 
 @click.command()
-@click.argument("parcel")
+@click.argument("parcel", shell_complete=completion.parcels)
 @click.option("--version", "version", type=click.IntRange(min=1), help="Only the event at this version.")
+@click.option("--since", metavar="DATE", help="Only events dated on or after this business date.")
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_context
-def history(ctx, parcel, version, as_json):
+def history(ctx, parcel, version, since, as_json):
     """Every event of a parcel: who did what, when, why, with which documents (or one event: --version N).
 
     \b
@@ -133,7 +171,7 @@ def history(ctx, parcel, version, as_json):
       minerehab history TL-2023-01 --json
       minerehab history TL23-08 --version 24
     """
-    print_history(ctx, "parcel", parcel, as_json, version)
+    print_history(ctx, "parcel", parcel, as_json, version, since)
 
 
 @click.group()
@@ -229,7 +267,8 @@ def taskforce_show(ctx, taskforce_id, on, as_json):
     if as_json:
         emit_json({"taskforce": taskforce_id, "on": day, "members": members})
         return
-    click.echo(f"task force {taskforce_id}" + (f" on {day}" if day else ""))
+    click.echo(f"工作专班 {taskforce_id}" + (f"（{day}）" if day else "") if lang() == "zh"
+               else f"task force {taskforce_id}" + (f" on {day}" if day else ""))
     table(headers("person", "unit", "position", "since", "until"),
           [[m["person"], say("ROLES", m["unit"]), m["position"], m["since"], m["until"]] for m in members])
 
@@ -249,7 +288,7 @@ def taskforce_history(ctx, taskforce_id, as_json):
 
 
 @click.command("list")
-@click.option("--state", help="Only parcels in this state.")
+@click.option("--state", help="Only parcels in this state.", shell_complete=completion.states)
 @click.option("--year", type=click.IntRange(1949, 2100), help="Only parcels planned for this year.")
 @click.option("--township", help="Only parcels of this township.")
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv", "xlsx"]), default="table", show_default=True,
@@ -298,6 +337,7 @@ def list_cmd(ctx, state, year, township, fmt, output, as_json):
     def printed():
         table(headers("parcel", "name", "township", "state", "year", "area_ha", "v"),
               [[*list(r.values())[:3], say("STATES", r["state"]), *list(r.values())[4:]] for r in rows])
-        click.echo(f"{len(rows)} parcels, {total} ha")
+        click.echo(f"共 {len(rows)} 个图斑，{total} 公顷" if lang() == "zh"
+                   else f"{len(rows)} parcel{'' if len(rows) == 1 else 's'}, {total} ha")
 
     text_to(output, printed)

@@ -81,7 +81,8 @@ class Store:
                                    dbname=pg["dbname"], connect_timeout=10, autocommit=True)
         except psycopg.Error as error:
             first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
-            raise StoreError(f"store {self.printable}: cannot connect ({first})") from None
+            raise StoreError(f"store {self.printable}: cannot connect ({first})",
+                             f"存储 {self.printable}：无法连接（{first}）") from None
 
     @property
     def printable(self) -> str:
@@ -105,12 +106,14 @@ class Store:
             with self.connect() as conn:
                 found = conn.execute("SELECT to_regclass(%s)", (self.table(TABLE_PG),)).fetchone()
             if not found or found[0] is None:
-                raise StoreError(f"store {self.printable} is not initialised; run `minerehab init`")
+                raise StoreError(f"store {self.printable} is not initialised; run `minerehab init`",
+                                 f"存储 {self.printable} 尚未建立；请运行 `minerehab init`")
             return
         if self.kind == "sqlite":
             path = Path(self.location)
             if not path.is_file():
-                raise StoreError(f"store {self.location} does not exist; create it with `minerehab init`")
+                raise StoreError(f"store {self.location} does not exist; create it with `minerehab init`",
+                                 f"存储 {self.location} 不存在；请用 `minerehab init` 建立")
             try:
                 # read-write on purpose: a read-only connection leaves -wal/-shm files behind it
                 with closing(sqlite3.connect(path)) as conn:
@@ -118,9 +121,11 @@ class Store:
                         "SELECT 1 FROM sqlite_master WHERE type='table' AND name=?", (TABLE,)
                     ).fetchone()
             except sqlite3.DatabaseError as error:
-                raise StoreError(f"store {self.location} is not a minerehab SQLite store ({error})") from None
+                raise StoreError(f"store {self.location} is not a minerehab SQLite store ({error})",
+                                 f"{self.location} 不是 minerehab 的 SQLite 存储（{error}）") from None
             if not found:
-                raise StoreError(f"store {self.location} is not initialised; run `minerehab init`")
+                raise StoreError(f"store {self.location} is not initialised; run `minerehab init`",
+                                 f"存储 {self.location} 尚未建立；请运行 `minerehab init`")
 
 
 def denied(error: BaseException) -> StoreError | None:

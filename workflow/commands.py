@@ -18,6 +18,7 @@ from typing import Any, Iterable, Iterator
 from events.metadata import SHA256
 from policies.refusals import Refused
 from workflow import fields as f
+from workflow import vocabulary
 
 TARGETS = ("parcel", "batch", "programme", "taskforce", "person")
 SIGNED = ("store", "version", "signature")
@@ -70,50 +71,65 @@ def parse_doc_option(raw: str) -> dict:
     return document({"title": title, "ref": ref, **({"sha256": sha} if sha else {})})
 
 
+def trigger_id(name: str) -> str:
+    """The trigger or fact a name means: its id, or its Chinese or English name (列入计划 for plan)."""
+    return vocabulary.lookup({**vocabulary.TRIGGERS, **vocabulary.FACTS}, name) or name
+
+
 def build(do: Any, kind: str, target: Any, actor: Any, role: Any, on: Any, data: Any = None,
           reason: Any = None, documents: Any = None, migrated: bool = False, line: int | None = None) -> Command:
     """A command from loose values; a malformed one is refused naming the key at fault."""
 
     def need(name: str, parse, value):
         if value is None or value == "":
-            raise Refused(f"{name} is missing", line)
+            raise Refused(f"{name} is missing", line, f"缺少 {name}")
         try:
             return parse(f.plain(value, name))
         except f.BadValue as error:
-            raise Refused(f"{name} {value!r} is not {error}"[:300], line) from None
+            if parse is f.role_id:
+                guess = vocabulary.near(vocabulary.ROLES, value)
+                raise Refused(f"role {value!r} is not one of {', '.join(vocabulary.ROLES)}"
+                              + (f" (did you mean {guess}?)" if guess else ""), line,
+                              vocabulary.unknown(vocabulary.ROLES, value, "role", "角色")[1]) from None
+            raise Refused(f"{name} {value!r} is not {error}"[:300], line,
+                          f"{name} {value!r} 不是{getattr(error, 'zh', None) or vocabulary.field_kind(parse, 'zh')}"[:300]) \
+                from None
 
     command = Command(
-        do=need("do", f.text, do), kind=kind, target=need(kind, f.text, target),
+        do=trigger_id(need("do", f.text, do)), kind=kind, target=need(kind, f.text, target),
         actor=need("actor", f.text, actor), role=need("role", f.role_id, role), on=need("on", f.iso_date, on),
         migrated=migrated, line=line,
     )
     if data is None:
         data = {}
     if not isinstance(data, dict):
-        raise Refused("data must be a JSON object", line)
+        raise Refused("data must be a JSON object", line, "data 必须是 JSON 对象")
     try:
         f.plain(data)
     except f.BadValue as error:
-        raise Refused(f"data must be {error}", line) from None
+        raise Refused(f"data must be {error}", line, f"data 必须{getattr(error, 'zh', None) or error}") from None
     command.data = data
     if reason is not None:
         command.reason = need("reason", f.text, reason)
     if documents:
         if not isinstance(documents, list):
-            raise Refused("documents must be a list of {title, ref, sha256}", line)
+            raise Refused("documents must be a list of {title, ref, sha256}", line,
+                          "documents 必须是 {title, ref, sha256} 的列表")
         command.documents = [need("documents", document, d) for d in documents]
     return command
 
 
 def from_json(obj: Any, line: int | None = None, migrated: bool = False) -> Command:
     if not isinstance(obj, dict):
-        raise Refused("a command must be a JSON object", line)
+        raise Refused("a command must be a JSON object", line, "命令必须是 JSON 对象")
     unknown = set(obj) - KEYS
     if unknown:
-        raise Refused(f"unknown key {sorted(unknown)[0]!r}; allowed: {', '.join(sorted(KEYS))}", line)
+        raise Refused(f"unknown key {sorted(unknown)[0]!r}; allowed: {', '.join(sorted(KEYS))}", line,
+                      f"没有键 {sorted(unknown)[0]!r}；可用：{'、'.join(sorted(KEYS))}")
     named = [t for t in TARGETS if t in obj]
     if len(named) != 1:
-        raise Refused(f"name exactly one target: one of {', '.join(TARGETS)}", line)
+        raise Refused(f"name exactly one target: one of {', '.join(TARGETS)}", line,
+                      f"只能给出一个对象：{'、'.join(TARGETS)} 之一")
     kind = named[0]
     command = build(obj.get("do"), kind, obj[kind], obj.get("actor"), obj.get("role"), obj.get("on"),
                     obj.get("data"), obj.get("reason"), obj.get("documents"), migrated, line)
@@ -122,7 +138,8 @@ def from_json(obj: Any, line: int | None = None, migrated: bool = False) -> Comm
         command.version = obj.get("version")
         command.store = obj.get("store")
         if type(command.version) is not int or command.version < 1 or not isinstance(command.store, str):
-            raise Refused("a signed line needs the store and version it was signed for (minerehab sign)", line)
+            raise Refused("a signed line needs the store and version it was signed for (minerehab sign)", line,
+                          "签名的行须包含签名时的存储和版本（minerehab sign）")
     return command
 
 
@@ -131,7 +148,8 @@ def signature_block(value: Any, line: int | None = None) -> dict:
     if not isinstance(value, dict) or not {"algorithm", "key", "sig"} <= set(value) <= {"algorithm", "key", "sig",
                                                                                        "signer"} or \
             not all(isinstance(v, str) and 0 < len(v) <= 512 for v in value.values()):
-        raise Refused("signature must be {algorithm, key, sig} as written by minerehab sign", line)
+        raise Refused("signature must be {algorithm, key, sig} as written by minerehab sign", line,
+                      "signature 必须是 minerehab sign 写出的 {algorithm, key, sig}")
     return dict(value)
 
 
@@ -160,7 +178,8 @@ def read_jsonl(lines: Iterable[str | bytes], migrated: bool = False) -> Iterator
         try:
             yield from_json(f.loads(raw), number, migrated)
         except json.JSONDecodeError as error:
-            yield Refused(f"not valid JSON ({error.msg} at column {error.colno})", number)
+            yield Refused(f"not valid JSON ({error.msg} at column {error.colno})", number,
+                          f"不是有效的 JSON（第 {error.colno} 列）")
         except Refused as refusal:
             yield refusal
 

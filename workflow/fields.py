@@ -158,7 +158,10 @@ def choice(*allowed: str) -> Callable[[Any], str]:
 
 
 def role_id(value: Any) -> str:
-    return choice(*ROLES)(value)
+    """A role's id, or its Chinese or English name (自然资源局 for nrb)."""
+    from workflow.vocabulary import lookup
+
+    return choice(*ROLES)(lookup(ROLES, value) or value)
 
 
 def role_ids(value: Any) -> list[str]:

@@ -13,7 +13,7 @@ from policies.areas import accepted_area
 from policies.guards import dates, roles, stewardship, writeoff
 from policies.guards import programme as programme_rules
 from policies.guards import taskforce as taskforce_rules
-from policies.refusals import Refused, subject
+from policies.refusals import Refused, names, subject
 from workflow import lifecycle
 from workflow.batch import WriteOffBatch
 from workflow.commands import Command
@@ -71,14 +71,24 @@ def prepare(uow, command: Command) -> Checked:
     where = subject(kind, command.target, state)
     spec: Spec | None = specs.get(command.do)
     if spec is None:
-        raise Refused(f"{where}: unknown trigger {command.do!r}; allowed now: {', '.join(allowed_now(state, kind))}")
+        from difflib import get_close_matches
+
+        now = allowed_now(state, kind)
+        guess = next(iter(get_close_matches(command.do, [*now, *specs], n=1, cutoff=0.6)), None)
+        raise Refused(f"{where}: unknown trigger {command.do!r}" + (f" (did you mean {guess}?)" if guess else "")
+                      + f"; allowed now: {', '.join(now)}",
+                      zh=f"{where}：没有操作 {command.do!r}" + (f"（是否想输入 {guess}（«trigger:{guess}»）？）" if guess else "")
+                      + f"；现在可执行：{names('trigger', now)}")
     opens = lifecycle.destination(machine, spec.name, "new") is not None
     if record is not None and opens and state != "new" and lifecycle.destination(machine, spec.name, state) is None:
         raise Refused(f"{where}: register: code {command.target} is already registered; codes are unique"
-                      if kind == "parcel" else f"{where}: {spec.name}: {kind} {command.target} already exists")
+                      if kind == "parcel" else f"{where}: {spec.name}: {kind} {command.target} already exists",
+                      zh=f"{where}：编号 {command.target} 已登记；编号不能重复" if kind == "parcel"
+                      else f"{where}：«trigger:{spec.name}»：«kind:{kind}» {command.target} 已存在")
     if record is None and not opens:
         raise Refused(f"{kind} {command.target}: unknown {kind}; " + (
-            "register it first" if kind == "parcel" else f"{next(iter(specs))} it first"))
+            "register it first" if kind == "parcel" else f"{next(iter(specs))} it first"),
+            zh=f"«kind:{kind}» {command.target} 不存在；请先«trigger:{next(iter(specs))}»")
     dest = None
     if spec.kind != "fact":
         flags = frozenset({"rejected"}) if command.data.get("rejected") else frozenset()
@@ -86,15 +96,18 @@ def prepare(uow, command: Command) -> Checked:
         if dest is None:
             moves = [t for t in allowed_now(state, kind) if specs[t].kind != "fact"]
             raise Refused(f"{where}: {spec.name} is not allowed from {state}; allowed moves: "
-                          f"{', '.join(moves) or 'none'}" + (" (facts: see `minerehab next`)" if kind == "parcel" else ""))
+                          f"{', '.join(moves) or 'none'}" + (" (facts: see `minerehab next`)" if kind == "parcel" else ""),
+                          zh=f"{where}：在«state:{state}»状态下不能«trigger:{spec.name}»；可执行的状态变更："
+                          f"{names('trigger', moves)}" + ("（可记录的事实见 `minerehab next`）" if kind == "parcel" else ""))
     elif spec.states is not None and state not in spec.states:
-        raise Refused(f"{where}: {spec.name} makes no sense in state {state}; allowed in: {', '.join(spec.states)}")
+        raise Refused(f"{where}: {spec.name} makes no sense in state {state}; allowed in: {', '.join(spec.states)}",
+                      zh=f"{where}：«state:{state}»状态下不能记录«trigger:{spec.name}»；可在：{names('state', spec.states)}")
     if record is not None and kind == "parcel":
         writeoff.check_not_direct(spec, record)
     roles.check_role(spec, command.role, kind, command.target, state)
     data = parse_fields(spec, command.data, where)
     if spec.reason_required and not command.reason:
-        raise Refused(f"{where}: {spec.name} needs a reason (--reason)")
+        raise Refused(f"{where}: {spec.name} needs a reason (--reason)", zh=f"{where}：«trigger:{spec.name}»须说明原因（--reason）")
     dates.check_on(command.on, uow.today, kind, command.target, state, spec.name)
     if record is not None:
         dates.check_after_opening(command.on, record, kind, spec.name, spec.kind == "transition")
@@ -117,14 +130,16 @@ def handle_parcel(uow, command: Command) -> dict:
     parcel, spec, state, data, where = checked.record, checked.spec, checked.state, checked.data, checked.where
     if spec.name == "plan":
         if data["mode"] == "conversion" and not {"sponsor", "new_use"} <= set(data):
-            raise Refused(f"{where}: plan with mode conversion needs sponsor (drc|wrb) and new_use")
+            raise Refused(f"{where}: plan with mode conversion needs sponsor (drc|wrb) and new_use",
+                          zh=f"{where}：修复模式为转型利用的计划须给出 sponsor（发展改革委员会|水利局）和 new_use")
         programme_rules.check_plan(uow.load("programme", data["programme"]), data, where)
     if spec.kind == "fact":
         stewardship.check_fact(parcel, spec.name, data)
     if spec.name == "close_stewardship":
         stewardship.check_close(parcel, command.on)
     if spec.name == "start_natural_recovery" and parcel.plan.get("mode") not in ("natural_recovery", "assisted_regeneration"):
-        raise Refused(f"{where}: start_natural_recovery needs a plan in mode natural_recovery or assisted_regeneration")
+        raise Refused(f"{where}: start_natural_recovery needs a plan in mode natural_recovery or assisted_regeneration",
+                      zh=f"{where}：启动自然恢复须计划的修复模式为自然恢复或辅助再生")
     parcel = record_step(uow, checked, command)
     return {"from": state, "to": parcel.state, "version": parcel.version}
 

@@ -193,13 +193,13 @@ class Ledger(Application):
     def get(self, kind: str, key: str, version: int | None = None):
         record = self.find(kind, key, version)
         if record is None:
-            raise Refused(f"{kind} {key}: unknown {kind}")
+            raise Refused(f"{kind} {key}: unknown {kind}", zh=f"«kind:{kind}» {key} 不存在")
         return record
 
     def history(self, kind: str, key: str) -> list:
         events = list(self.events.get(aggregate_id(kind, key)))
         if not events:
-            raise Refused(f"{kind} {key}: unknown {kind}")
+            raise Refused(f"{kind} {key}: unknown {kind}", zh=f"«kind:{kind}» {key} 不存在")
         return events
 
     def view(self, kind: str, key: str, *, as_of: date | None = None, known_at: datetime | None = None,
@@ -215,10 +215,11 @@ class Ledger(Application):
             return None
         if version is not None and events[-1].originator_version < version and as_of is None and known_at is None:
             from events.errors import BadInput
+            from workflow.vocabulary import KINDS, label
 
             last = events[-1].originator_version
-            raise BadInput(f"{kind} {key} has {last} versions; --version {version} does not exist (1–{last})",
-                           f"{kind} {key} 只有 {last} 个版本；不存在版本 {version}（1–{last}）")
+            raise BadInput(f"{kind} {key} has {last} version{'' if last == 1 else 's'}; --version {version} does not exist (1–{last})",
+                           f"{label(KINDS, kind, 'zh')} {key} 只有 {last} 个版本；不存在版本 {version}（1–{last}）")
         return project(events)
 
     def all_events(self, topics: Iterable[str] = ()) -> Iterator:

@@ -7,6 +7,7 @@ role table and the field lists exist exactly once.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from difflib import get_close_matches
 from functools import cached_property
 
 from workflow import fields as f
@@ -236,25 +237,40 @@ PERSON_SPECS = _specs(
 
 
 def parse_fields(spec: Spec, data: dict, where: str) -> dict:
-    """The command's data as exact typed values; an unknown, missing or malformed field is refused."""
+    """The command's data as exact typed values; an unknown, missing or malformed field is refused.
+    Field names may be given by their Chinese names (乡镇) and enumerated values by theirs (生态重建)."""
     from policies.refusals import Refused
+    from workflow import vocabulary as v
 
+    data = {(k if k in spec.names else v.header_key(k) if v.header_key(k) in spec.names else k): value
+            for k, value in data.items()}
     unknown = sorted(data.keys() - spec.names)
     if unknown:
         allowed = ", ".join(field.name for field in spec.fields) or "no fields"
-        raise Refused(f"{where}: {spec.name} has no field {unknown[0]!r}; allowed: {allowed}")
+        guess = next(iter(get_close_matches(unknown[0], sorted(spec.names), n=1, cutoff=0.6)), None)
+        raise Refused(f"{where}: {spec.name} has no field {unknown[0]!r}" + (f" (did you mean {guess}?)" if guess else "")
+                      + f"; allowed: {allowed}",
+                      zh=f"{where}：«trigger:{spec.name}» 没有字段 {unknown[0]!r}" + (f"（是否想输入 {guess}？）" if guess else "")
+                      + f"；可用字段：{'、'.join(field.name for field in spec.fields) or '无'}")
     parsed = {}
     for field in spec.fields:
         value = data.get(field.name)
         if value is None or value == "":
             if field.required:
-                raise Refused(f"{where}: {spec.name} needs {field.name} ({field.kind}); required: {', '.join(spec.required)}")
+                raise Refused(f"{where}: {spec.name} needs {field.name} ({field.kind}); required: {', '.join(spec.required)}",
+                              zh=f"{where}：«trigger:{spec.name}» 需要字段 {field.name}（{v.field_kind(field.parse, 'zh')}）；"
+                                 f"必填：{'、'.join(spec.required)}")
             continue
+        choices = getattr(field.parse, "choices", None)
+        if choices and isinstance(value, str):
+            value = v.lookup(v.VALUES if set(choices) <= set(v.VALUES) else v.ROLES, value, choices) or value
         try:
             parsed[field.name] = field.parse(value)
         except f.BadValue as error:
             shown = repr(value) if len(repr(value)) <= 120 else repr(value)[:100] + "…"
-            zh = getattr(error, "zh", None)
-            raise Refused(f"{where}: {spec.name} field {field.name}={shown} is not {error}",
-                          zh=zh and f"{where}：{spec.name} 的字段 {field.name}={shown} 应为{zh}") from None
+            guess = v.near(v.VALUES if set(choices) <= set(v.VALUES) else v.ROLES, value, choices) if choices else None
+            hint_en, hint_zh = (f" (did you mean {guess}?)", f"（是否想输入 {guess}？）") if guess else ("", "")
+            raise Refused(f"{where}: {spec.name} field {field.name}={shown} is not {error}{hint_en}",
+                          zh=f"{where}：«trigger:{spec.name}» 的字段 {field.name}={shown} 不是"
+                             f"{getattr(error, 'zh', None) or v.field_kind(field.parse, 'zh')}{hint_zh}") from None
     return parsed

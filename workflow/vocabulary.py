@@ -4,6 +4,8 @@ Ids are a public interface (scripts and auditors depend on them); labels live he
 and nowhere else, so that output in either language reads from one table.
 """
 
+import sys
+
 ROLES = {
     "county_gov": ("县人民政府", "County People's Government"),
     "nrb": ("自然资源局", "Natural Resources Bureau"),
@@ -169,6 +171,31 @@ VALUE_LABELS = {
 """Chinese values accepted on import for the enumerated attributes."""
 
 
+VALUES = {
+    # planned modes
+    "natural_recovery": ("自然恢复", "natural recovery"), "assisted_regeneration": ("辅助再生", "assisted regeneration"),
+    "ecological_reconstruction": ("生态重建", "ecological reconstruction"), "conversion": ("转型利用", "conversion"),
+    # features
+    "pit": ("采坑", "pit"), "transfer_yard": ("中转场地", "transfer yard"), "waste_dump": ("废石堆", "waste dump"),
+    "buildings": ("工业广场", "buildings"), "collapse_pit": ("塌陷坑", "collapse pit"),
+    "shaft_entrance": ("井口", "shaft entrance"), "other": ("其他", "other"),
+    # mining methods
+    "open_pit": ("露天开采", "open pit"), "underground": ("地下开采", "underground"), "combined": ("联合开采", "combined"),
+    # fund sources, tender methods, accounts, destinations
+    "county_fiscal": ("县级财政", "county fiscal"), "prefecture": ("地区资金", "prefecture"),
+    "central": ("中央资金", "central"), "social_capital": ("社会资本", "social capital"),
+    "project_reuse": ("项目统筹", "project reuse"),
+    "public_tender": ("公开招标", "public tender"), "invited_tender": ("邀请招标", "invited tender"),
+    "direct": ("直接委托", "direct award"),
+    "special": ("专户", "special account"), "treasury": ("国库", "treasury"),
+    "on_site": ("场内调配", "on site"), "off_site": ("外运", "off site"),
+    # payment stages; steward kinds
+    "advance": ("预付款", "advance"), "progress": ("进度款", "progress"), "final": ("尾款", "final"),
+    "township": ("乡镇", "township"), "village": ("村", "village"), "enterprise": ("企业", "enterprise"),
+}
+"""Enumerated field values (modes, features, sources…): Chinese and English names, accepted as the id."""
+
+
 def header_key(header: str) -> str | None:
     """The attribute id of a column header written in English or Chinese."""
     header = header.strip()
@@ -213,6 +240,8 @@ COLUMNS = {
     "audit findings": ("审计发现问题", "audit findings"),
     "fact": ("事实记录", "fact"), "transition": ("状态变更", "transition"), "register": ("登记", "register"),
 }
+KINDS = {"parcel": ("图斑", "parcel"), "batch": ("批次", "batch"), "programme": ("修复方案", "programme"),
+         "taskforce": ("工作专班", "task force"), "person": ("人员", "person")}
 SEVERITY = {"high": ("高", "high"), "medium": ("中", "medium"), "low": ("低", "low")}
 
 
@@ -225,24 +254,53 @@ def default_lang(environ) -> str:
     return "en"
 
 
+def lookup(table: dict, value, among=None) -> str | None:
+    """The id a user meant: the id itself, or its Chinese or English name (any case); None if none is.
+    `among` limits the ids (the choices of one field)."""
+    if not isinstance(value, str):
+        return None
+    wanted = value.strip()
+    low = wanted.lower()
+    keys = table if among is None else [k for k in among]
+    if wanted in keys:
+        return wanted
+    for key in keys:
+        names = table.get(key, ())
+        if wanted in names or low == key.lower() or low in (n.lower() for n in names):
+            return key
+    return None
+
+
+def near(table: dict, value, among=None) -> str | None:
+    """The id nearest to a mistyped value (difflib over ids and names), or None."""
+    from difflib import get_close_matches
+
+    keys = list(table if among is None else among)
+    candidates = [*keys, *(n for k in keys for n in table.get(k, ()))]
+    found = get_close_matches(str(value).strip(), candidates, n=1, cutoff=0.6)
+    return next((k for k in keys if found and (found[0] == k or found[0] in table.get(k, ()))), None)
+
+
+def unknown(table: dict, value, what: str, what_zh: str, among=None) -> tuple[str, str]:
+    """The English and Chinese line for a value that names nothing: did you mean, and what is allowed."""
+    keys = list(table if among is None else among)
+    guess = near(table, value, keys)
+    hint_en = f" (did you mean {guess}?)" if guess else ""
+    hint_zh = f"（是否想输入 {guess}（{label(table, guess, 'zh')}）？）" if guess else ""
+    return (f"unknown {what} {value!r}{hint_en}; allowed: {', '.join(keys)}",
+            f"没有这个{what_zh}：{value!r}{hint_zh}；可选：{'、'.join(label(table, k, 'zh') for k in keys)}")
+
+
 def resolve(table: dict, value: str, what: str, what_zh: str) -> str:
     """The id a user meant: the id itself, or its Chinese or English name (any case); an unknown value is an
     error that suggests the nearest and lists what is allowed, never an empty answer."""
-    from difflib import get_close_matches
-
     from events.errors import BadInput
 
-    wanted = value.strip()
-    for key, names in table.items():
-        if wanted == key or wanted in names or wanted.lower() in (key.lower(), *(n.lower() for n in names)):
-            return key
-    candidates = [*table, *(n for names in table.values() for n in names)]
-    near = get_close_matches(wanted, candidates, n=1, cutoff=0.6)
-    near_id = next((k for k, names in table.items() if near and (near[0] == k or near[0] in names)), None)
-    hint_en = f" (did you mean {near_id}?)" if near_id else ""
-    hint_zh = f"（是否想输入 {near_id}（{table[near_id][0]}）？）" if near_id else ""
-    raise BadInput(f"unknown {what} {value!r}{hint_en}; allowed: {', '.join(table)}",
-                   f"没有这个{what_zh}：{value!r}{hint_zh}；可选：{'、'.join(names[0] for names in table.values())}")
+    found = lookup(table, value)
+    if found is None:
+        raise BadInput(*unknown(table, value, what, what_zh))
+    return found
+
 
 # --- reports: the names of fields and enumerated values, and the words of the dashboard and case file ---
 
@@ -285,24 +343,6 @@ FIELDS = {
 }
 """Event data fields by name; attributes are named in ATTRIBUTES."""
 
-VALUES = {
-    "pit": ("采坑", "pit"), "transfer_yard": ("中转场地", "transfer yard"), "waste_dump": ("废石堆", "waste dump"),
-    "buildings": ("工业广场", "buildings"), "collapse_pit": ("塌陷坑", "collapse pit"),
-    "shaft_entrance": ("井口", "shaft entrance"), "other": ("其他", "other"),
-    "open_pit": ("露天开采", "open pit"), "underground": ("地下开采", "underground"), "combined": ("联合开采", "combined"),
-    "natural_recovery": ("自然恢复", "natural recovery"), "assisted_regeneration": ("辅助再生", "assisted regeneration"),
-    "ecological_reconstruction": ("生态重建", "ecological reconstruction"), "conversion": ("转型利用", "conversion"),
-    "county_fiscal": ("县级财政", "county budget"), "prefecture": ("地区资金", "prefecture"),
-    "central": ("中央资金", "central government"), "social_capital": ("社会资本", "social capital"),
-    "project_reuse": ("项目收益回用", "project revenue reuse"),
-    "public_tender": ("公开招标", "public tender"), "invited_tender": ("邀请招标", "invited tender"),
-    "direct": ("直接委托", "direct award"), "special": ("专户", "special account"), "treasury": ("国库", "treasury"),
-    "on_site": ("场内", "on site"), "off_site": ("外运", "off site"),
-    "advance": ("预付款", "advance"), "progress": ("进度款", "progress"), "final": ("尾款", "final"),
-    "township": ("乡镇", "township"), "village": ("村", "village"), "enterprise": ("企业", "enterprise"),
-}
-"""Enumerated values (features, methods, modes, fund sources, accounts, payment stages)."""
-
 REPORT = {
     "dashboard": ("进展总览", "Progress dashboard"), "case file": ("图斑案卷", "Parcel case file"),
     "accepted pct": ("验收面积占目标", "accepted, % of target"), "high findings": ("高风险问题", "high findings"),
@@ -336,3 +376,43 @@ COLUMNS["event at version"] = ("版本对应的事件", "the event at version")
 COLUMNS["cum. planned %"] = ("累计计划%", "cum. planned %")
 COLUMNS["cum. accepted %"] = ("累计验收%", "cum. accepted %")
 """Words of the dashboard, the case file and the exports' title rows."""
+
+
+FIELD_KINDS = {
+    "text": ("文本", "text"), "texts": ("文本列表（逗号分隔）", "texts, comma-separated"),
+    "as_decimal": ("数", "a number"), "positive": ("大于 0 的数", "a number > 0"),
+    "non_negative": ("不小于 0 的数", "a number ≥ 0"), "percent": ("0–100 的百分数", "a percentage 0–100"),
+    "iso_date": ("日期，如 2023-02-20", "a date such as 2023-02-20"), "year": ("年份，如 2023", "a year such as 2023"),
+    "count": ("正整数", "a whole number > 0"), "flag": ("是/否", "yes/no"),
+    "quantities": ("工程量，如 earthwork_m3:1200", "quantities such as earthwork_m3:1200"),
+    "earth_balance": ("土方平衡 {generated, reused, surplus}", "earth balance {generated, reused, surplus}"),
+    "group": ("验收组 [{name, unit}]", "acceptance group [{name, unit}]"), "geometry": ("GeoJSON 几何", "GeoJSON geometry"),
+    "role_id": ("角色", "a role"), "role_ids": ("角色列表（逗号分隔）", "roles, comma-separated"),
+    "public_key": ("公钥", "a public key"), "year_plan": ("分年度计划", "a plan by year"),
+}
+"""How a field is written, in words, by the name of its parser (`next` and refusals say it)."""
+
+
+def field_kind(parse, lang: str = "en") -> str:
+    """A field's kind in words: choices by their names in `lang` (ids in English), bounds as a range."""
+    choices = getattr(parse, "choices", None)
+    if choices:
+        return "|".join(label(VALUES if c in VALUES else ROLES, c, "zh") for c in choices) if lang == "zh" \
+            else "|".join(choices)
+    name = parse.__name__
+    if name.startswith("decimal "):
+        low, _, high = name.split(" ")[1].partition("..")
+        return f"{low} 到 {high} 的数" if lang == "zh" else f"a number from {low} to {high}"
+    return label(FIELD_KINDS, name, lang) if name in FIELD_KINDS else name
+
+
+def register_labels() -> None:
+    """Give the refusals (a layer below) the names of ids, for their Chinese templates."""
+    from policies import refusals
+
+    refusals.LABELS.update({"state": STATES, "role": ROLES, "trigger": {**TRIGGERS, **FACTS}, "kind": KINDS,
+                            "value": VALUES, "column": COLUMNS})
+
+
+if "policies.refusals" in sys.modules:  # else the command line registers them before it writes a refusal:
+    register_labels()                   # `history` and `--help` start without the policies

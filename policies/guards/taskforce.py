@@ -12,6 +12,9 @@ def check_change(taskforce, trigger: str, data: dict) -> None:
     current = taskforce.current(data["person"])
     if trigger == "appoint_member" and current is not None:
         raise Refused(f"{where}: appoint_member: {data['person']} is already a member ({current['position']}); "
-                      f"remove_member first to change the position")
+                      f"remove_member first to change the position",
+                      zh=f"{where}：任命专班成员：{data['person']} 已是成员（{current['position']}）；调整职务须先调整专班成员"
+                         f"（remove_member）")
     if trigger == "remove_member" and current is None:
-        raise Refused(f"{where}: remove_member: {data['person']} is not a current member")
+        raise Refused(f"{where}: remove_member: {data['person']} is not a current member",
+                      zh=f"{where}：调整专班成员：{data['person']} 不是现任成员")

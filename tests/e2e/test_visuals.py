@@ -82,7 +82,7 @@ def test_graphviz_speaks_chinese_on_every_edge_and_draws_one_parcel_top_to_botto
 
 def test_diagrams_speak_chinese(runner):
     text = runner.invoke(cli, ["--lang", "zh", "diagram", "--batch", "B9"]).output
-    assert "batch B9: unknown batch" in text
+    assert "批次 B9 不存在" in text
     text = runner.invoke(cli, ["--lang", "zh", "diagram"]).output
     assert 'state "已核销" as written_off' in text and "filed --> written_off: 确认核销" in text
 

@@ -1,0 +1,91 @@
+"""Short phrases the commands print, in the user's language: success lines, counts, progress labels.
+
+Plurals are right in English (1 parcel, 2 parcels); Chinese counts with a measure word.
+"""
+
+from __future__ import annotations
+
+from console.common import lang
+
+PROGRESS = {"applying": "执行中", "auditing": "审计中", "verifying": "校验中", "checking signatures": "核对签名",
+            "registering parcels": "登记图斑", "planning parcels": "列入计划", "copying": "复制中"}
+
+NOUNS = {
+    # English singular: (English plural, Chinese measure word and noun)
+    "parcel": ("parcels", "个图斑"), "command": ("commands", "条命令"), "row": ("rows", "行"),
+    "event": ("events", "个事件"), "finding": ("findings", "条问题"),
+}
+
+
+def pick(en: str, zh: str) -> str:
+    return zh if lang() == "zh" else en
+
+
+def count(n: int, noun: str) -> str:
+    """`1 parcel`, `2 parcels`, `2 个图斑`."""
+    plural, zh = NOUNS[noun]
+    return f"{n} {zh}" if lang() == "zh" else f"{n} {noun if n == 1 else plural}"
+
+
+def progress(label: str) -> str:
+    return PROGRESS.get(label, label) if lang() == "zh" else label
+
+
+def trial() -> str:
+    """What a line about a write to a trial store ends with."""
+    return pick(" [unsigned trial store]", "［未签名的试用存储］")
+
+
+FIELDS = {
+    "parcel": "图斑", "batch": "批次", "programme": "修复方案", "taskforce": "工作专班", "person": "姓名",
+    "state": "状态", "version": "版本", "registered_on": "登记日期", "opened_on": "建立日期",
+    "last_transition_on": "最近状态变更", "attributes": "属性", "steps": "各环节", "facts": "事实记录",
+    "money": "资金", "certified_progress": "监理确认进度(%)", "steward": "管护责任主体", "open_damages": "未修复损毁",
+    "year": "年度", "members": "图斑", "area_ha": "面积", "planned_area_ha": "计划面积", "refs": "文号",
+    "rejected": "退回的图斑", "returns": "退回", "budgets": "年度预算", "evaluation_ref": "评审文号", "terms": "任期",
+    "unit": "单位", "roles": "角色", "keys": "密钥", "revoked_on": "撤销日期", "valid_from": "生效", "valid_until": "失效",
+    "algorithm": "算法", "fingerprint": "指纹", "name": "名称", "period": "期限", "target_ha": "目标面积",
+    "years": "分年度目标", "planned_investment": "计划投资", "county_code": "县级行政区代码",
+}
+"""The names `show` prints in Chinese for what a record says (the JSON keeps the ids)."""
+MONEY = {"amount", "planned_investment", "budget", "approved_budget", "contract_amount", "allocated", "paid",
+         "deposited", "deposited_elsewhere", "investment"}
+"""Fields in 万元."""
+KEYS = {"on": "日期", "programme": "修复方案", "allocated": "已下达", "paid": "已支付", "deposited": "收入缴库",
+        "deposited_elsewhere": "缴入其他账户", "amount": "金额", "source": "资金来源", "findings": "情况",
+        "hazard": "有隐患", "percent": "进度(%)", "account": "账户", "payee": "收款人", "stage": "阶段",
+        "parcels": "图斑数", "investment": "投资"}
+"""Names of the keys inside a record's steps and facts where they are not attributes."""
+
+
+def key_name(key: str) -> str:
+    from workflow import vocabulary
+
+    return KEYS.get(key) or vocabulary.label(vocabulary.ATTRIBUTES, key, "zh")
+
+
+def unit(name: str) -> str:
+    if name.endswith("_ha") or name == "area_ha":
+        return " 公顷" if lang() == "zh" else " ha"
+    return " 万元" if name in MONEY else ""
+
+
+def shown(name: str, value) -> str:
+    """One value of a record as `show` prints it in Chinese: enumerated ids by name, yes/no, units, pairs."""
+    from console.common import cell_text, safe, say
+    from workflow import vocabulary
+
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, dict):
+        return "  ".join(f"{safe(key_name(k))}={shown(k, v)}"
+                         for k, v in value.items() if v not in (None, "", [], {}))
+    if isinstance(value, list):
+        return "、".join(shown(name, v) for v in value)
+    if name == "state":
+        return say("STATES", value)
+    if isinstance(value, str) and value in vocabulary.VALUES:
+        return vocabulary.label(vocabulary.VALUES, value, "zh")
+    if name in ("unit", "roles") and isinstance(value, str) and value in vocabulary.ROLES:
+        return say("ROLES", value)
+    return cell_text(value) + (unit(name) if not isinstance(value, (dict, list)) else "")
