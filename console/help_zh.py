@@ -74,9 +74,35 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "report progress": ("按年度和状态统计图斑、公顷和资金，对照地区下达目标。",
                         "按年度和状态统计图斑、公顷和资金，对照地区下达目标。\n\n\b\n示例：\n"
                         "  minerehab report progress --format xlsx --output progress.xlsx"),
-    "report html": ("一个独立的页面（可离线）：进展图、图斑、问题及履历、资金。",
-                    "一个独立的页面（可离线查看）：进展图、图斑、链接到履历的问题、资金。\n\n\b\n示例：\n"
+    "report html": ("领导看板：一个独立页面（可离线、可打印为几页 A4），每个图斑链接到其案卷。",
+                    "领导看板：一个独立页面（可离线查看，打印为几页 A4）——目标、计划、验收面积占目标、高风险问题、资金、"
+                    "需要立即处理的事项、问题按严重程度和规则分组、地图；每个图斑链接到其案卷。\n\n\b\n示例：\n"
                     "  minerehab --lang zh report html 托里县进展.html --as-of 2024-12-31"),
+    "report parcel": ("图斑案卷：属性、资金、问题及其引用的事件、每个事件及其在哈希链中的位置。",
+                      "图斑案卷：属性、资金（合同、已下达、监理确认、已支付）、问题及其引用的事件内容、每个事件的"
+                      "经办人、日期、原因、文件（sha256）及其在哈希链中的位置；有边界时附边界对照图。在浏览器中打印。"
+                      "\n\n\b\n示例：\n  minerehab report parcel TL23-05 --output TL23-05.html"),
+    "export": ("向外提交县里的图斑：全国图斑图层、公示表。",
+               "向外提交县里的图斑：全国图斑图层（shp、GeoJSON、KML）或公示表（xlsx）。\n\n\b\n示例：\n"
+               "  minerehab export parcels --format shp --output 核销图斑.shp --batch B2023-1"),
+    "export parcels": ("将图斑写为全国图斑图层或公示表。",
+                       "将图斑写为全国图斑图层（CGCS2000，EPSG:4490，全国字段名，GBK 编码，外环顺时针）或公示表。"
+                       "\n\n\b\n示例：\n  minerehab export parcels --format geojson --output 图斑.geojson --as-of 2024-12-31"),
+    "cosign": ("作为见证方联署检查点（确认其为上次所签检查点的延续之后）。",
+               "作为见证方（纪委监委派驻组、审计局、地区自然资源局）联署检查点：先核对它是该见证方上次所签检查点的"
+               "延续（一致性证明），再附加联署行（C2SP 联署格式）；历史被改写则拒绝，退出码为 1。"
+               "\n\n\b\n示例：\n  minerehab cosign 2024-12.checkpoint --key 审计局.key --proof 11-12.json"),
+    "case": ("图斑案卷包：检查人员所需的一切，无需存储即可核对。",
+             "图斑案卷包（案卷）：检查人员所需的一切，无需存储即可完整核对。\n\n\b\n示例：\n"
+             "  minerehab case export TL23-05 --checkpoint 2024-12.checkpoint --output TL23-05.zip"),
+    "case export": ("写出图斑案卷包：案卷页面、事件、回执、检查点、问题、文件。",
+                    "写出图斑案卷包：案卷页面、每个事件（规范 JSON 及签名）及其在检查点下的回执、检查点、审计问题、"
+                    "文件哈希（及文件）、边界、清单（大小、SHA-256、SM3）和核对说明。\n\n\b\n示例：\n"
+                    "  minerehab case export TL23-05 --checkpoint 2024-12.checkpoint --output TL23-05.zip"),
+    "case verify": ("无需存储完整核对案卷包；任何文件不符即退出码 1 并指出该文件。",
+                    "无需存储完整核对案卷包：清单、每个事件的回执、检查点签名和见证；任何文件被改动、缺失或多出，"
+                    "或有事件不在检查点下，退出码为 1 并指出。\n\n\b\n示例：\n"
+                    "  minerehab case verify TL23-05.zip --vkey 县自然资源局.key.vkey"),
     "diagram": ("绘制图斑（或批次）生命周期图，标出记录所处位置。",
                 "绘制图斑（或批次）生命周期图，标出记录所处状态和走过的路径。\n\n\b\n示例：\n"
                 "  minerehab diagram --parcel TL23-05 --format svg --output TL23-05.svg"),
@@ -131,6 +157,31 @@ COMMANDS: dict[str, tuple[str, str]] = {
 
 OPTIONS: dict[str, str] = {
     # "command path:option name" (the name of the parameter), or the name alone for every command
+    "audit:output": "写入文件（任意格式；xlsx 必须指定；.csv 文件以 UTF-8 BOM 开头，Excel 可正确显示中文）。",
+    "list:output": "写入文件（xlsx 必须指定；.csv 文件以 UTF-8 BOM 开头，Excel 可正确显示中文）。",
+    "list:fmt": "xlsx：县里的台账，表头用所选语言。",
+    "history:version": "只显示该版本的事件。",
+    "report html:with_cases": "同时写出页面所链接的每个图斑的案卷，放在 OUT-parcels/ 文件夹中（默认写出）。",
+    "report html:map_mode": "县域地图：图斑边界、仅中心点（边界属涉密测绘成果时）或不画地图。",
+    "report parcel:output": "案卷写入此文件（.html）。",
+    "case export:checkpoint_path": "C2SP 检查点（最好已经见证方联署），须涵盖该图斑的每个事件。",
+    "case export:output": "要写出的案卷包（.zip）。",
+    "case export:documents": "存放文件的文件夹；已记录的文件核对哈希后一并打包。",
+    "vkey_paths": "日志的验证密钥（.vkey，可重复）。",
+    "witness_paths": "见证方的验证密钥（.vkey，可重复）。",
+    "quorum": "至少需要多少个见证方联署（默认：所给的全部）。",
+    "consistency:vkey_paths": "用日志的验证密钥核对两个 C2SP 检查点的签名。",
+    "cosign:vkey_paths": "先核对日志的签名（可重复）。",
+    "cosign:state_path": "见证方所签内容的记录（默认 见证密钥.state）。",
+    "cosign:proof_path": "自上次所签检查点起的一致性证明（`minerehab consistency 旧 新` 的输出）；不给则从存储计算（若指定了存储）。",
+    "checkpoint:fmt": "note：C2SP tlog-checkpoint 签名笔记；json：第一版的格式（仅 Ed25519）。",
+    "export parcels:fmt": "图层或公示表格式。",
+    "export parcels:output": "输出文件（shp 格式时同时写出同名的索引、属性、坐标系和编码文件）。",
+    "export parcels:batch": "只导出该核销批次的图斑。",
+    "export parcels:which": "登记的图斑边界，或最新的边界（验收实测、竣工、设计）。",
+    "export parcels:encoding": "shp 文件属性的文字编码。",
+    "import parcels:county": "CT 图斑编号须带的县级行政区代码（6 位；默认取存储中修复方案所属的县）。",
+    "import parcels:crs": "未注明坐标系的图层所用坐标系：4490，或 CGCS2000 3 度带高斯-克吕格投影 4513..4554（从不猜测）。",
     ":store": "SQLite 文件、sqlite:///路径 或 postgresql://…（默认 ./minerehab.db；环境变量 MINEREHAB_STORE）。",
     ":lang": "标签和消息的语言（默认取自区域设置；环境变量 MINEREHAB_LANG）。",
     ":version": "显示版本并退出。",
@@ -231,6 +282,7 @@ METAVARS: dict[str, str] = {
     "ADMIN_KEY": "管理员私钥", "ORIGIN": "名称", "ROLE[,ROLE…]": "角色[,角色…]", "TRIGGER": "操作", "TARGET": "对象",
     "PARCEL": "图斑", "TASKFORCE_ID": "专班编号", "PROOF_FILE": "证明文件", "OLD": "旧检查点", "NEW": "新检查点",
     "VERSION": "版本", "OUT": "输出文件", "FLOAT": "数", "URL": "地址", "FILE.xlsx": "文件.xlsx",
+    "BUNDLE": "案卷包", "CHECKPOINT": "检查点", "WITNESS_KEY": "见证密钥", "CP": "检查点",
 }
 
 CLICK: dict[str, str] = {

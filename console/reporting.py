@@ -73,8 +73,8 @@ def report_progress(ctx, as_of, programme_id, fmt, as_json, output):
 @report.command("html")
 @click.argument("out", type=click.Path(dir_okay=False))
 @click.option("--as-of", "as_of", metavar="DATE", help="The ledger as it stood on this business date (default today).")
-@click.option("--case-files/--no-case-files", "with_cases", default=True, show_default=True,
-              help="Also write the case file of every parcel the page links to, in the folder OUT-parcels/.")
+@click.option("--case-files/--no-case-files", "with_cases", default=True,
+              help="Also write the case file of every parcel the page links to, in the folder OUT-parcels/ (the default).")
 @click.option("--map", "map_mode", type=click.Choice(["boundaries", "centres", "none"]), default="boundaries",
               show_default=True, help="The county map: parcels' boundaries, their centre points only (where "
                                       "boundaries are confidential survey results), or no map.")

@@ -31,7 +31,8 @@ NAMES = {
     "JSON", "JSONL", "CSV", "csv", "xlsx", "md", "json", "text", "html", "svg", "png", "dot", "SQLite", "PostgreSQL",
     "SQL", "SELECT", "INSERT", "HTML", "TOML", "ISO", "UTC", "Merkle", "RFC", "SHA256", "sha256", "Ed25519", "SM2",
     "SM3", "ed25519", "sm2", "psql", "cat", "mr_writer", "mr_reader", "parcel", "batch", "programme", "taskforce",
-    "table", "mermaid",
+    "table", "mermaid", "BOM", "Excel", "zip", "vkey", "tlog", "shp", "GeoJSON", "KML", "kml", "geojson", "EPSG",
+    "GBK", "CT", "C2SP", "SM3", "A4",
 }
 """Formats, standards, algorithms and programs are named as they are; kinds of record are ids."""
 OPTION = re.compile(r"^-{1,2}[a-z][a-z0-9-]*$")
@@ -78,6 +79,21 @@ def command_paths() -> list[list[str]]:
 
 PATHS = command_paths()
 IDS |= {name for path in PATHS for name in path}
+
+
+def choices() -> set[str]:
+    """The values of every choice option: ids that scripts type (--format xlsx, --map centres)."""
+    ctx = click.Context(cli, info_name="minerehab")
+    found = set()
+    for path in PATHS:
+        command = cli
+        for name in path:
+            command = command.get_command(ctx, name)
+        found |= {c for p in command.params if isinstance(p.type, click.Choice) for c in p.type.choices}
+    return found
+
+
+IDS |= choices()
 
 
 @pytest.fixture
