@@ -31,6 +31,7 @@ from policies.identity import signer_problem, validity, who_signs
 from policies.registry import RULES, Finding, Rule
 from policies.rules.programme import accepted_area_of, plain_year_of
 from policies.texts import FINDINGS
+from workflow.corrections import patched_states
 from workflow.person import Person
 
 PERSON_TOPIC = Person.TOPIC + "."
@@ -202,35 +203,46 @@ class Audit:
 
     def read(self, rows: Iterator[tuple], tick=None) -> None:
         """Rows (originator_id, version, notification_id, topic, state JSON) in aggregate order."""
-        loads, observe, keeper = logreader.loads, self.observe, self.keeper
-        current = dossier = kind = None
+        loads = logreader.loads
+        current = kind = None
+        events: list[tuple] = []
         for oid, version, nid, topic, raw in rows:
             if tick:
                 tick()
-            state = loads(raw)
             if oid != current:
-                if dossier is not None:
-                    self.close(kind, dossier, current)
-                current, kind = oid, kind_of(topic)
-                dossier = DOSSIERS[kind](state.get("key") or oid)
-            counted = observe(kind, dossier, version, nid, state)
+                if events:
+                    self.fold(kind, current, events)
+                current, kind, events = oid, kind_of(topic), []
+            events.append((version, nid, loads(raw)))
+        if events:
+            self.fold(kind, current, events)
+
+    def fold(self, kind: str, oid: str, events: list[tuple]) -> None:
+        """One aggregate's events (version, notification id, state), corrections applied, into its dossier."""
+        if kind == "parcel":
+            events = patched_states(events)
+        dossier = DOSSIERS[kind](events[0][2].get("key") or oid)
+        keeper = self.keeper
+        for version, nid, state in events:
+            counted = self.observe(kind, dossier, version, nid, state)
             if keeper is not None:
                 keeper.observed(nid, counted)
-        if dossier is not None:
-            self.close(kind, dossier, current)
+        self.close(kind, dossier, oid)
 
-    def observe(self, kind: str, dossier, version: int, nid: int, state: dict) -> bool:
+    def observe(self, kind: str, dossier, version: int, nid: int, state: dict, count: bool = True) -> bool:
         """Fold one decoded event into its dossier; False when the audit does not count it (after the as-of date,
-        or another parcel's event that an audit of one parcel does not need)."""
+        or another parcel's event that an audit of one parcel does not need). `count`: False when folding again
+        an event already counted (a re-audit replaying a corrected parcel)."""
         on = day(state["on"]["_data_"])
         if on > self.as_of:
             return False
         event = state.get("trigger") or state["fact"]
         if self.focus is not None and kind == "parcel" and dossier.code != self.focus and event not in CONTEXT:
             return False
-        self.events += 1
+        if count:
+            self.events += 1
         if state["migrated"]:
-            self.migrated += 1
+            self.migrated += count
         else:
             late = (datetime.fromisoformat(state["timestamp"]["_data_"]).astimezone(BUSINESS_TZ).date() - on).days
             if late > self.late_days:

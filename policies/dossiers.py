@@ -251,6 +251,15 @@ class Unattributable(NamedTuple):
     why_zh: str
 
 
+class Correction(NamedTuple):
+    """A correction (更正) of the fields of the event `corrects` (named `event`)."""
+    v: int
+    on: date
+    corrects: int
+    event: str
+    fields: tuple[str, ...]
+
+
 class Registration(NamedTuple):
     """The parcel that registered a verification id first."""
     code: str
@@ -269,7 +278,7 @@ SHAPES = {
     "appraisals": (MANY, Appraisal), "disclosures": (MANY, Step), "sales": (MANY, Sale), "deposits": (MANY, Deposit),
     "allocations": (MANY, Allocation), "payments": (MANY, Payment), "progress": (MANY, Progress),
     "patrols": (MANY, Step), "steward": (ONE, Steward), "handover": (ONE, Step), "inspections": (MANY, Inspection),
-    "damages": (MANY, Damage),
+    "damages": (MANY, Damage), "corrections": (MANY, Correction),
 }
 """Each parcel slot that holds records: one record (or None), a tuple of them, or a dict of them."""
 
@@ -374,7 +383,8 @@ class ParcelDossier(ParcelSummary):
 
     __slots__ = ("design", "reviews", "approval", "contract", "service_contracts", "started", "completed", "changes",
                  "moves", "elevation", "failures", "rectifications", "appraisals", "disclosures", "sales", "deposits",
-                 "allocations", "payments", "progress", "patrols", "steward", "handover", "inspections", "damages")
+                 "allocations", "payments", "progress", "patrols", "steward", "handover", "inspections", "damages",
+                 "corrections")
 
     def __init__(self, code: str):
         super().__init__(code)
@@ -382,7 +392,7 @@ class ParcelDossier(ParcelSummary):
         self.steward = self.handover = None
         self.reviews = self.service_contracts = self.changes = self.moves = self.failures = self.rectifications = ()
         self.appraisals = self.disclosures = self.sales = self.deposits = self.allocations = self.payments = ()
-        self.progress = self.patrols = self.inspections = self.damages = ()
+        self.progress = self.patrols = self.inspections = self.damages = self.corrections = ()
         self.elevation = {}
 
     def observe(self, event: str, v: int, on: date, data: dict, dest: str | None) -> None:
@@ -543,6 +553,11 @@ def _confirm_write_off(d, v, on, data, dest):
         d.write_offs += (Membership(v, on, name(data["batch"])),)
 
 
+def _correct(d, v, on, data, dest):
+    """The corrected values are already in the events they correct (the audit reads them patched)."""
+    d.corrections += (Correction(v, on, data["corrects"], name(data["event"]), names(data["fields"])),)
+
+
 PARCEL_FOLDS = {
     "register": _register, "plan": _plan, "commission_survey": _commission_survey, "submit_design": _submit_design,
     "approve_design": _approve_design, "reject_design": _review, "award_contract": _award_contract,
@@ -555,6 +570,7 @@ PARCEL_FOLDS = {
     "log_patrol": _log_patrol, "designate_steward": _designate_steward, "hand_over": _hand_over,
     "log_stewardship_inspection": _log_stewardship_inspection, "report_damage": _report_damage,
     "resolve_damage": _resolve_damage, "add_to_batch": _add_to_batch, "confirm_write_off": _confirm_write_off,
+    "correct": _correct,
 }
 
 

@@ -80,7 +80,7 @@ def build(do: Any, kind: str, target: Any, actor: Any, role: Any, on: Any, data:
         try:
             return parse(f.plain(value, name))
         except f.BadValue as error:
-            raise Refused(f"{name} {value!r} is not {error}"[:300], line) from None
+            raise Refused(f"{name} {value!r} is not {error}"[:300], line, f"{name} {value!r} 应为{error.zh}"[:300]) from None
 
     command = Command(
         do=need("do", f.text, do), kind=kind, target=need(kind, f.text, target),

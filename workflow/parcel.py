@@ -85,4 +85,5 @@ class Parcel(Record):
             "batch": self.batch,
             "steward": self.steward,
             "open_damages": self.open_damages,
+            "corrections": self.corrections,
         }

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from workflow import fields as f
+from workflow.corrections import changes
 from workflow.fields import Field, opt, req
 
 PLANNED_MODES = ("natural_recovery", "assisted_regeneration", "ecological_reconstruction", "conversion")
@@ -168,9 +169,11 @@ PARCEL_SPECS: dict[str, Spec] = {
             opt("damage", f.text), opt("action", f.text),
         ), states=STEWARDSHIP_STATES),
         Spec("attach_document", "fact", (), (opt("note", f.text),)),
+        Spec("correct", "fact", (), (req("corrects", f.count), req("fields", changes)), reason_required=True),
     )
 }
-"""`attach_document` names no roles: any role may attach a document."""
+"""`attach_document` names no roles: any role may attach a document. `correct` (更正) may be given by the roles
+that may record the event it corrects (workflow.corrections)."""
 
 
 def year_plan(value) -> dict[str, dict]:
@@ -249,5 +252,6 @@ def parse_fields(spec: Spec, data: dict, where: str) -> dict:
         try:
             parsed[field.name] = field.parse(value)
         except f.BadValue as error:
-            raise Refused(f"{where}: {spec.name} field {field.name}={value!r} is not {error}") from None
+            raise Refused(f"{where}: {spec.name} field {field.name}={value!r} is not {error}",
+                          zh=f"{where}：{spec.name} 的字段 {field.name}={value!r} 应为{error.zh}") from None
     return parsed
