@@ -31,7 +31,7 @@ from policies.identity import signer_problem, validity, who_signs
 from policies.registry import RULES, Finding, Rule
 from policies.rules.programme import accepted_area_of, plain_year_of
 from policies.texts import FINDINGS
-from workflow.corrections import patched_states
+from workflow.corrections import CORRECT, patched_states
 from workflow.person import Person
 
 PERSON_TOPIC = Person.TOPIC + "."
@@ -203,31 +203,36 @@ class Audit:
 
     def read(self, rows: Iterator[tuple], tick=None) -> None:
         """Rows (originator_id, version, notification_id, topic, state JSON) in aggregate order."""
-        loads = logreader.loads
-        current = kind = None
-        events: list[tuple] = []
+        loads, observe, keeper = logreader.loads, self.observe, self.keeper
+        current = dossier = kind = None
+        events: list[tuple] = []  # the aggregate's events so far, folded again if a correction comes
+        corrected = False
         for oid, version, nid, topic, raw in rows:
             if tick:
                 tick()
+            state = loads(raw)
             if oid != current:
-                if events:
-                    self.fold(kind, current, events)
-                current, kind, events = oid, kind_of(topic), []
-            events.append((version, nid, loads(raw)))
-        if events:
-            self.fold(kind, current, events)
-
-    def fold(self, kind: str, oid: str, events: list[tuple]) -> None:
-        """One aggregate's events (version, notification id, state), corrections applied, into its dossier."""
-        if kind == "parcel":
-            events = patched_states(events)
-        dossier = DOSSIERS[kind](events[0][2].get("key") or oid)
-        keeper = self.keeper
-        for version, nid, state in events:
-            counted = self.observe(kind, dossier, version, nid, state)
+                if dossier is not None:
+                    self.close(kind, self.refold(kind, dossier, events) if corrected else dossier, current)
+                current, kind, events, corrected = oid, kind_of(topic), [], False
+                dossier = DOSSIERS[kind](state.get("key") or oid)
+            events.append((version, nid, state))
+            corrected = corrected or state.get("fact") == CORRECT
+            counted = observe(kind, dossier, version, nid, state)
             if keeper is not None:
                 keeper.observed(nid, counted)
-        self.close(kind, dossier, oid)
+        if dossier is not None:
+            self.close(kind, self.refold(kind, dossier, events) if corrected else dossier, current)
+
+    def refold(self, kind: str, dossier, events: list[tuple]):
+        """A parcel with corrections, folded again from its first event with the corrected values (the
+        events were counted as they were read)."""
+        if kind != "parcel":
+            return dossier
+        fresh = DOSSIERS[kind](dossier.key)
+        for version, nid, state in patched_states(events):
+            self.observe(kind, fresh, version, nid, state, count=False)
+        return fresh
 
     def observe(self, kind: str, dossier, version: int, nid: int, state: dict, count: bool = True) -> bool:
         """Fold one decoded event into its dossier; False when the audit does not count it (after the as-of date,
