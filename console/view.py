@@ -12,6 +12,7 @@ from console.common import (
     emit_json,
     fail,
     headers,
+    lang,
     named,
     open_ledger,
     open_store,
@@ -20,6 +21,7 @@ from console.common import (
     say,
     table,
     view_options,
+    width,
 )
 from events.clock import BUSINESS_TZ
 
@@ -41,8 +43,10 @@ def show_record(ctx, kind, key, as_of, known_at, version, as_json) -> None:
             for trigger, data in value.items():
                 click.echo(f"{'step ' + trigger:<26} {cell_text(data)}")
         elif name == "corrections":  # each corrected field marked: what it said, by which correction
+            label = "已更正" if lang() == "zh" else "corrected"
+            label += " " * (27 - width(label))
             for m in value:
-                click.echo(f"{'corrected':<26} v{m['version']} {m['event']} {m['field']}: {cell_text(m['was'])} → "
+                click.echo(f"{label}v{m['version']} {m['event']} {m['field']}: {cell_text(m['was'])} → "
                            f"{cell_text(m['now'])} (v{m['by']} {m['on']}: {safe(m['reason'] or '')})")
         else:
             click.echo(f"{name:<26} {cell_text(value)}")
