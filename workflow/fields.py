@@ -250,7 +250,13 @@ def opt(name: str, parse: Callable[[Any], Any]) -> Field:
     return Field(name, parse, False)
 
 
-_DECIMAL_JSON = json.JSONDecoder(parse_float=Decimal)
+def _integer(digits: str) -> int | Decimal:
+    """A JSON integer; one too long for Python's int conversion (4300 digits) stays an exact Decimal, to be
+    refused by its field's bounds rather than crash the reader."""
+    return int(digits) if len(digits) <= 100 else Decimal(digits)
+
+
+_DECIMAL_JSON = json.JSONDecoder(parse_float=Decimal, parse_int=_integer)
 MAX_DEPTH = jsontext.MAX_DEPTH
 ENVELOPE_KEYS = frozenset({"_type_", "_data_"})
 """Keys of the event store's transcoding envelope: a stored dict holding one would be read back as

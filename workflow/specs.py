@@ -252,6 +252,7 @@ def parse_fields(spec: Spec, data: dict, where: str) -> dict:
         try:
             parsed[field.name] = field.parse(value)
         except f.BadValue as error:
-            raise Refused(f"{where}: {spec.name} field {field.name}={value!r} is not {error}",
-                          zh=f"{where}：{spec.name} 的字段 {field.name}={value!r} 应为{error.zh}") from None
+            shown = repr(value) if len(repr(value)) <= 80 else repr(value)[:80] + "…"
+            raise Refused(f"{where}: {spec.name} field {field.name}={shown} is not {error}",
+                          zh=f"{where}：{spec.name} 的字段 {field.name}={shown} 应为{error.zh}") from None
     return parsed
