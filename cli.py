@@ -22,6 +22,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "do": ("record", "do", "Record one state change or fact on a parcel (or batch, programme, task force)."),
     "apply": ("record", "apply_cmd", "Run the commands of a JSONL file, all or nothing (or line by line)."),
     "next": ("moves", "next_cmd", "What may be recorded on a parcel now: moves, roles, fields."),
+    "correct": ("correct", "correct", "Correct fields of a recorded event (更正); the original stays in the history."),
     "import": ("record", "import_group", "Import the county's tables (.csv or .xlsx)."),
     "show": ("view", "show", "Show a parcel as it stands, or as it stood."),
     "history": ("view", "history", "Every event of a parcel: who did what, when, why, with which documents."),

@@ -32,6 +32,7 @@ from policies.identity import signer_problem, validity, who_signs
 from policies.registry import RULES, Finding, Rule
 from policies.rules.programme import accepted_area_of, plain_year_of
 from policies.texts import FINDINGS
+from workflow.corrections import CORRECT, patched_states
 from workflow.person import Person
 
 PERSON_TOPIC = Person.TOPIC + "."
@@ -210,33 +211,49 @@ class Audit:
         """Rows (originator_id, version, notification_id, topic, state JSON) in aggregate order."""
         loads, observe, keeper = logreader.loads, self.observe, self.keeper
         current = dossier = kind = None
+        events: list[tuple] = []  # the aggregate's events so far, folded again if a correction comes
+        corrected = False
         for oid, version, nid, topic, raw in rows:
             if tick:
                 tick()
             state = loads(raw)
             if oid != current:
                 if dossier is not None:
-                    self.close(kind, dossier, current)
-                current, kind = oid, kind_of(topic)
+                    self.close(kind, self.refold(kind, dossier, events) if corrected else dossier, current)
+                current, kind, events, corrected = oid, kind_of(topic), [], False
                 dossier = DOSSIERS[kind](state.get("key") or oid)
+            events.append((version, nid, state))
+            corrected = corrected or state.get("fact") == CORRECT
             counted = observe(kind, dossier, version, nid, state)
             if keeper is not None:
                 keeper.observed(nid, counted)
         if dossier is not None:
-            self.close(kind, dossier, current)
+            self.close(kind, self.refold(kind, dossier, events) if corrected else dossier, current)
 
-    def observe(self, kind: str, dossier, version: int, nid: int, state: dict) -> bool:
+    def refold(self, kind: str, dossier, events: list[tuple]):
+        """A parcel with corrections, folded again from its first event with the corrected values (the
+        events were counted as they were read)."""
+        if kind != "parcel":
+            return dossier
+        fresh = DOSSIERS[kind](dossier.key)
+        for version, nid, state in patched_states(events):
+            self.observe(kind, fresh, version, nid, state, count=False)
+        return fresh
+
+    def observe(self, kind: str, dossier, version: int, nid: int, state: dict, count: bool = True) -> bool:
         """Fold one decoded event into its dossier; False when the audit does not count it (after the as-of date,
-        or another parcel's event that an audit of one parcel does not need)."""
+        or another parcel's event that an audit of one parcel does not need). `count`: False when folding again
+        an event already counted (a re-audit replaying a corrected parcel)."""
         on = day(state["on"]["_data_"])
         if on > self.as_of:
             return False
         event = state.get("trigger") or state["fact"]
         if self.focus is not None and kind == "parcel" and dossier.code != self.focus and event not in CONTEXT:
             return False
-        self.events += 1
+        if count:
+            self.events += 1
         if state["migrated"]:
-            self.migrated += 1
+            self.migrated += count
         else:
             late = (datetime.fromisoformat(state["timestamp"]["_data_"]).astimezone(BUSINESS_TZ).date() - on).days
             if late > self.late_days:

@@ -36,8 +36,9 @@ from policies.catalogue import Config, load_config
 from policies.dossiers import DOSSIERS, ParcelSummary, Registration
 from policies.registry import Finding
 from policies.rules.programme import accepted_area_of
+from workflow.corrections import CORRECT, patched_states
 
-FORMAT = 5
+FORMAT = 6
 SCHEMA = """
 CREATE TABLE meta (name TEXT PRIMARY KEY, value BLOB);
 CREATE TABLE subject (oid TEXT PRIMARY KEY, kind TEXT NOT NULL, key TEXT NOT NULL, town TEXT, dossier BLOB NOT NULL);
@@ -354,7 +355,7 @@ def update(ledger, kept: Kept, as_of: date, config: Config | None = None, rules:
                     and meta["fingerprint"] == fingerprint(config, rules) and meta["last_id"] <= last_id
                     and (as_of == meta["as_of"] or (as_of > meta["as_of"] and not meta["deferred"])))
         rows = list(ledger.raw.events_after(meta["last_id"])) if reusable else []
-        if not reusable or any(topic.startswith(PERSON_TOPIC) for _, _, _, topic, _ in rows):
+        if not reusable or any(topic.startswith(PERSON_TOPIC) or _recorrects_registry(raw) for _, _, _, topic, raw in rows):
             # a change to the registry can change any event's attribution (R24): read everything again
             kept.reset()
             writer = StateWriter(kept)
@@ -367,10 +368,19 @@ def update(ledger, kept: Kept, as_of: date, config: Config | None = None, rules:
             return None
         check_appended(rows, ledger.raw.link, ledger.raw.keys())  # what was read before was checked then
         if rows or as_of != meta["as_of"]:
-            refresh = Refresh(kept, meta, as_of, config, rules)
+            refresh = Refresh(kept, meta, as_of, config, rules, ledger.raw.events_of_aggregate)
             refresh.audit.know_people(ledger.raw)
             refresh.run(rows, everything=as_of != meta["as_of"])
         return len(rows)
+
+
+def _recorrects_registry(raw) -> bool:
+    """A correction of a parcel's verification id: which parcel registered an id first (R05) is kept
+    store-wide, so the re-audit reads everything again."""
+    if b'"correct"' not in bytes(raw):
+        return False
+    state = logreader.loads(raw)
+    return state.get("fact") == CORRECT and "verification_id" in state["data"]["fields"]
 
 
 class Touched(NamedTuple):
@@ -383,8 +393,9 @@ class Touched(NamedTuple):
 class Refresh:
     """One re-audit: fold the new events, re-run the rules where something moved, write the changes back."""
 
-    def __init__(self, kept: Kept, meta: dict, as_of: date, config: Config, rules):
-        self.kept, self.meta, self.rules = kept, meta, rules
+    def __init__(self, kept: Kept, meta: dict, as_of: date, config: Config, rules, events_of=None):
+        """`events_of(oid)`: every stored row of one aggregate, to fold a corrected parcel again from the start."""
+        self.kept, self.meta, self.rules, self.events_of = kept, meta, rules, events_of
         self.audit = Audit(as_of, config, rules)
         self.audit.events, self.audit.migrated = meta["counts"]
         self.touched: dict[str, Touched] = {}
@@ -406,18 +417,44 @@ class Refresh:
         if everything:
             for oid, kind, dossier in self.kept.all_subjects():
                 self.touched[oid] = Touched(kind, dossier, dossier.summary() if kind == "parcel" else None)
-        for oid, version, nid, topic, raw in rows:
-            state = logreader.loads(raw)
+        rows = [(oid, version, nid, topic, logreader.loads(raw)) for oid, version, nid, topic, raw in rows]
+        corrected = {oid for oid, _, _, topic, state in rows if state.get("fact") == CORRECT and kind_of(topic) == "parcel"}
+        for oid, version, nid, topic, state in rows:
+            if oid in corrected:
+                continue
             kind = kind_of(topic)
             dossier = self.load(oid, kind, state.get("key") or oid)
             self.folded.add(oid)
             if not self.audit.observe(kind, dossier, version, nid, state):
                 deferred = True
             last_id = max(last_id, nid)
+        for oid in corrected:
+            deferred |= self.refold(oid)
+            last_id = max(last_id, *(nid for o, _, nid, _, _ in rows if o == oid))
         self.recheck(everything)
         self.kept.save_meta(last_id=last_id, as_of=self.audit.as_of, deferred=deferred,
                             counts=(self.audit.events, self.audit.migrated),
                             totals=self.index.totals, towns=self.index.towns, taskforces=self.index.taskforces)
+
+    def refold(self, oid: str) -> bool:
+        """A parcel with a new correction, folded again from its first event with the corrected values: its old
+        dossier was folded from the values as first recorded. True if an event was left for a later as-of date."""
+        events = patched_states([(v, nid, logreader.loads(raw)) for _, v, nid, _, raw in self.events_of(oid)])
+        entry = self.touched.get(oid)
+        if entry is None:
+            stored = self.kept.dossier(oid)
+            before = stored.summary() if stored is not None else None
+        else:
+            before = entry.before
+        dossier = DOSSIERS["parcel"](events[0][2].get("key") or oid)
+        self.touched[oid] = Touched("parcel", dossier, before)
+        self.folded.add(oid)
+        deferred = False
+        for version, nid, state in events:
+            new = nid > self.meta["last_id"]
+            if not self.audit.observe("parcel", dossier, version, nid, state, count=new) and new:
+                deferred = True
+        return deferred
 
     def recheck(self, everything: bool) -> None:
         """Both phases for the touched subjects; the cross-subject phase for those whose lookups moved."""

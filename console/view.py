@@ -58,6 +58,12 @@ def show_record(ctx, kind, key, as_of, known_at, version, as_json) -> None:
         elif name == "steps":
             for trigger, data in value.items():
                 click.echo(f"{'step ' + trigger:<26} {cell_text(data)}")
+        elif name == "corrections":  # each corrected field marked: what it said, by which correction
+            label = "已更正" if lang() == "zh" else "corrected"
+            label += " " * (27 - width(label))
+            for m in value:
+                click.echo(f"{label}v{m['version']} {m['event']} {m['field']}: {cell_text(m['was'])} → "
+                           f"{cell_text(m['now'])} (v{m['by']} {m['on']}: {safe(m['reason'] or '')})")
         else:
             click.echo(f"{name:<26} {cell_text(value)}")
 

@@ -142,6 +142,13 @@ class RawLog:
         return self._fast(f"SELECT originator_id, originator_version, {nid}, topic, state FROM {self.events_table} "
                           f"WHERE {nid} > ? ORDER BY {nid}", (notification_id,))
 
+    def events_of_aggregate(self, originator_id: str) -> list[tuple]:
+        """Like events_by_aggregate, for one aggregate (its id as 32 hex digits)."""
+        nid = "rowid" if self.sqlite else "notification_id"
+        ident = originator_id if self.sqlite else uuid.UUID(originator_id)
+        return list(self._fast(f"SELECT originator_id, originator_version, {nid}, topic, state FROM {self.events_table} "
+                               "WHERE originator_id = ? ORDER BY originator_version", (ident,)))
+
     def events_of(self, topic_prefix: str) -> Iterator[tuple]:
         """Like events_by_aggregate, for the aggregates whose topics start with `topic_prefix` only."""
         nid = "rowid" if self.sqlite else "notification_id"

@@ -14,6 +14,7 @@ from events.errors import BadInput
 from policies.registry import RULES, SEVERITIES
 from policies.rules import (  # noqa: F401  (each registers its checks)
     acceptance,
+    corrections,
     design,
     earthworks,
     funds,

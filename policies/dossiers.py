@@ -258,6 +258,15 @@ class Outline(NamedTuple):
     text: str
 
 
+class Correction(NamedTuple):
+    """A correction (更正) of the fields of the event `corrects` (named `event`)."""
+    v: int
+    on: date
+    corrects: int
+    event: str
+    fields: tuple[str, ...]
+
+
 class Registration(NamedTuple):
     """The parcel that registered a verification id first."""
     code: str
@@ -277,6 +286,7 @@ SHAPES = {
     "allocations": (MANY, Allocation), "payments": (MANY, Payment), "progress": (MANY, Progress),
     "patrols": (MANY, Step), "steward": (ONE, Steward), "handover": (ONE, Step), "inspections": (MANY, Inspection),
     "damages": (MANY, Damage), "footprint": (ONE, Outline), "outlines": (BY_KEY, Outline),
+    "corrections": (MANY, Correction),
 }
 """Each parcel slot that holds records: one record (or None), a tuple of them, or a dict of them."""
 
@@ -386,7 +396,7 @@ class ParcelDossier(ParcelSummary):
     __slots__ = ("design", "reviews", "approval", "contract", "service_contracts", "started", "completed", "changes",
                  "moves", "elevation", "failures", "rectifications", "appraisals", "disclosures", "sales", "deposits",
                  "allocations", "payments", "progress", "patrols", "steward", "handover", "inspections", "damages",
-                 "outlines")
+                 "outlines", "corrections")
 
     def __init__(self, code: str):
         super().__init__(code)
@@ -394,7 +404,7 @@ class ParcelDossier(ParcelSummary):
         self.steward = self.handover = None
         self.reviews = self.service_contracts = self.changes = self.moves = self.failures = self.rectifications = ()
         self.appraisals = self.disclosures = self.sales = self.deposits = self.allocations = self.payments = ()
-        self.progress = self.patrols = self.inspections = self.damages = ()
+        self.progress = self.patrols = self.inspections = self.damages = self.corrections = ()
         self.elevation = {}
         self.outlines = {}  # "design", "as_built", "measured" → Outline (R26, R27)
 
@@ -569,6 +579,11 @@ def _confirm_write_off(d, v, on, data, dest):
         d.write_offs += (Membership(v, on, name(data["batch"])),)
 
 
+def _correct(d, v, on, data, dest):
+    """The corrected values are already in the events they correct (the audit reads them patched)."""
+    d.corrections += (Correction(v, on, data["corrects"], name(data["event"]), names(data["fields"])),)
+
+
 PARCEL_FOLDS = {
     "register": _register, "plan": _plan, "commission_survey": _commission_survey, "submit_design": _submit_design,
     "approve_design": _approve_design, "reject_design": _review, "award_contract": _award_contract,
@@ -581,6 +596,7 @@ PARCEL_FOLDS = {
     "log_patrol": _log_patrol, "designate_steward": _designate_steward, "hand_over": _hand_over,
     "log_stewardship_inspection": _log_stewardship_inspection, "report_damage": _report_damage,
     "resolve_damage": _resolve_damage, "add_to_batch": _add_to_batch, "confirm_write_off": _confirm_write_off,
+    "correct": _correct,
 }
 
 

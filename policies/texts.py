@@ -59,6 +59,8 @@ RULE_TITLES = {
             'an unsigned (trial) store is itself a finding'),
     'R23': ('方案评审专家不得为方案编制人',
             "Design reviewers are not the design's authors"),
+    'R29': ('资金或面积在被付款、确认进度、验收等依据之后又被更正',
+            'Money or an area corrected after it was relied upon (a payment, certification, acceptance, batch …)'),
 }
 
 FINDINGS = {
@@ -164,5 +166,7 @@ FINDINGS = {
               'written off {0} times'),
     'R21.1': ('验收后 {0} 日内未报送核销批次',
               'not in a submitted batch within {0} days of acceptance'),
+    'R29.1': ('版本 {0}（{1}）的 {2} 在{3}（版本 {4}，{5}）之后被更正',
+              '{7} of version {0} ({1}) corrected after the {6} (version {4}, {5}) that relied on it'),
 }
 """Finding messages per rule: positional {0}, {1} … are filled by the check that found it."""

@@ -67,7 +67,8 @@ def markdown(rules, config) -> str:
         if facts:
             out += ["", f"Facts recorded on a {kind} without changing its state:", "",
                     _row("fact", "中文", "roles", "fields (? optional)"), _row(*["---"] * 4)]
-            out += [_row(f"`{s.name}`", label(FACTS, s.name, "zh"), ", ".join(s.roles) or "any", _fields(s))
+            out += [_row(f"`{s.name}`", label(FACTS, s.name, "zh"), ", ".join(s.roles) or
+                         ("those of the event corrected" if s.name == "correct" else "any"), _fields(s))
                     for s in facts]
     out += ["", "## Compliance rules", "",
             "Severity and thresholds are defaults; `minerehab audit --config FILE` overrides them "

@@ -19,7 +19,11 @@ from workflow.vocabulary import ROLES
 
 
 class BadValue(ValueError):
-    """A value that does not fit its field; the message says what is allowed."""
+    """A value that does not fit its field; the message says what is allowed (`zh`: the same in Chinese)."""
+
+    def __init__(self, en: str, zh: str | None = None):
+        super().__init__(en)
+        self.zh = zh or en
 
 
 NUMBER = re.compile(r"[+-]?\d+(?:\.\d+)?")
@@ -40,9 +44,10 @@ def as_decimal(value: Any) -> Decimal:
         text = value.strip().translate(FULL_WIDTH)
         if "," in text or "，" in text:
             raise BadValue("a number without a comma: write 6.1234 with a decimal point, and no thousands "
-                           "separators (6,1234 could mean 6.1234 or 61234)")
+                           "separators (6,1234 could mean 6.1234 or 61234)",
+                           "不带逗号的数：小数请用小数点写作 6.1234，也不要千位分隔符（6,1234 可能是 6.1234，也可能是 61234）")
         if not NUMBER.fullmatch(text):
-            raise BadValue("a decimal number such as 6.1234")
+            raise BadValue("a decimal number such as 6.1234", "数字，例如 6.1234")
         result = Decimal(text)
     else:
         raise BadValue("a decimal number")
@@ -50,14 +55,15 @@ def as_decimal(value: Any) -> Decimal:
         raise BadValue("a finite decimal number")
     sign, digits, exponent = result.as_tuple()
     if len(digits) + exponent > INTEGER_DIGITS or -exponent > DECIMAL_PLACES:
-        raise BadValue(f"a number of at most {INTEGER_DIGITS} digits before the point and {DECIMAL_PLACES} after")
+        raise BadValue(f"a number of at most {INTEGER_DIGITS} digits before the point and {DECIMAL_PLACES} after",
+                       f"整数部分至多 {INTEGER_DIGITS} 位、小数部分至多 {DECIMAL_PLACES} 位的数")
     return result
 
 
 def positive(value: Any) -> Decimal:
     result = as_decimal(value)
     if result <= 0:
-        raise BadValue("a number > 0")
+        raise BadValue("a number > 0", "大于 0 的数")
     return result
 
 
@@ -114,8 +120,8 @@ def iso_date(value: Any) -> date:
         try:
             return parse_date(value)
         except BadDate as error:
-            raise BadValue(f"a date ({error.problem[0]})") from None
-    raise BadValue("a date such as 2023-02-20")
+            raise BadValue(f"a date ({error.problem[0]})", f"日期（{error.problem[1]}）") from None
+    raise BadValue("a date such as 2023-02-20", "日期，例如 2023-02-20")
 
 
 def year(value: Any) -> int:
@@ -247,7 +253,13 @@ def opt(name: str, parse: Callable[[Any], Any]) -> Field:
     return Field(name, parse, False)
 
 
-_DECIMAL_JSON = json.JSONDecoder(parse_float=Decimal)
+def _integer(digits: str) -> int | Decimal:
+    """A JSON integer; one too long for Python's int conversion (4300 digits) stays an exact Decimal, to be
+    refused by its field's bounds rather than crash the reader."""
+    return int(digits) if len(digits) <= 100 else Decimal(digits)
+
+
+_DECIMAL_JSON = json.JSONDecoder(parse_float=Decimal, parse_int=_integer)
 MAX_DEPTH = jsontext.MAX_DEPTH
 ENVELOPE_KEYS = frozenset({"_type_", "_data_"})
 """Keys of the event store's transcoding envelope: a stored dict holding one would be read back as

@@ -140,8 +140,24 @@ def handle_parcel(uow, command: Command) -> dict:
     if spec.name == "start_natural_recovery" and parcel.plan.get("mode") not in ("natural_recovery", "assisted_regeneration"):
         raise Refused(f"{where}: start_natural_recovery needs a plan in mode natural_recovery or assisted_regeneration",
                       zh=f"{where}：启动自然恢复须计划的修复模式为自然恢复或辅助再生")
+    if spec.name == "correct":
+        checked = checked._replace(data=correcting(uow, checked, command))
     parcel = record_step(uow, checked, command)
+    if spec.name == "correct":
+        uow.refresh("parcel", command.target)
     return {"from": state, "to": parcel.state, "version": parcel.version}
+
+
+def correcting(uow, checked: Checked, command: Command) -> dict:
+    """A correction's data, checked against the event it corrects; its roles are those of that event."""
+    from workflow.corrections import correction_data
+
+    data, allowed = correction_data(checked.record, uow.history("parcel", command.target), checked.data, checked.where)
+    if allowed and command.role not in allowed:
+        raise Refused(f"{checked.where}: role {command.role} may not correct {data['event']}; allowed roles: "
+                      f"{', '.join(allowed)}", zh=f"{checked.where}：角色 {command.role} 不能更正 {data['event']}；"
+                      f"可更正的角色：{', '.join(allowed)}")
+    return data
 
 
 def handle_batch(uow, command: Command) -> dict:

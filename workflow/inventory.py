@@ -7,9 +7,11 @@ anything is written; problems are reported by row and column, and one bad row wr
 from __future__ import annotations
 
 import csv
+import math
+import re
 from dataclasses import dataclass
-from datetime import date
-from decimal import Decimal
+from datetime import date, datetime
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any, Callable
 
@@ -26,18 +28,34 @@ MAX_XLSX_BYTES = 50 * 1024 * 1024
 """The most a workbook may inflate to (all its parts uncompressed): a county table is a few MB at most."""
 
 
+class Problem(str):
+    """One problem of a table in English, with its Chinese (`zh`) beside it."""
+
+    zh: str
+
+    def __new__(cls, en: str, zh: str) -> "Problem":
+        made = super().__new__(cls, en)
+        made.zh = zh
+        return made
+
+
+def zh_of(problem: str) -> str:
+    return getattr(problem, "zh", problem)
+
+
 class ImportProblems(BadInput):
     """Everything wrong with a table, in one line: how many problems, then each (the first MAX_PROBLEMS)."""
 
     def __init__(self, path: Path, problems: list[str]):
         self.problems = problems
         shown = problems[:MAX_PROBLEMS]
-        more = f"; … and {len(problems) - len(shown)} more" if len(problems) > len(shown) else ""
+        rest = len(problems) - len(shown)
         if len(problems) == 1:
-            super().__init__(f"{path}: {problems[0]}", f"{path}：{problems[0]}")
+            super().__init__(f"{path}: {problems[0]}", f"{path}：{zh_of(problems[0])}")
         else:
-            body = "; ".join(shown) + more
-            super().__init__(f"{path}: {len(problems)} problems: {body}", f"{path}：{len(problems)} 处问题：{body}")
+            body = "; ".join(shown) + (f"; … and {rest} more" if rest else "")
+            body_zh = "；".join(zh_of(p) for p in shown) + (f"；……另有 {rest} 处" if rest else "")
+            super().__init__(f"{path}: {len(problems)} problems: {body}", f"{path}：{len(problems)} 处问题：{body_zh}")
 
 
 @dataclass
@@ -122,7 +140,7 @@ def _read_xlsx(path: Path) -> Table:
     except Exception as error:  # openpyxl raises several kinds for a file that is not a workbook
         raise ImportProblems(path, [f"not a readable .xlsx workbook ({type(error).__name__})"]) from None
     sheet = book.worksheets[0]
-    rows = [(n, list(row)) for n, row in enumerate(sheet.iter_rows(values_only=True), start=1)]
+    rows = [(n, [displayed(c) for c in row]) for n, row in enumerate(sheet.iter_rows(), start=1)]
     book.close()
     if not rows:
         raise ImportProblems(path, ["the first sheet is empty"])
@@ -131,10 +149,34 @@ def _read_xlsx(path: Path) -> Table:
     return Table(path, headers, body)
 
 
+FIXED = re.compile(r"0(?:\.(0+))?(?![0#?])")
+"""The digits of a fixed number format ("0.0000", "#,##0.00"): a group of zeros after the point."""
+EXCEL_DIGITS = 15
+"""Significant digits Excel keeps: what a cell in the General format shows at most."""
+
+
+def displayed(xlsx_cell) -> Any:
+    """A workbook cell as the person typing it saw it: a number as the decimal its format displays (not
+    the binary float stored, 0.30000000000000004), a date cell as a date."""
+    value = getattr(xlsx_cell, "value", None)
+    if isinstance(value, datetime):
+        return value.date()  # Excel has only date-times: a date was meant
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            return str(value)
+        fixed = FIXED.search(getattr(xlsx_cell, "number_format", None) or "")
+        if fixed and "%" not in xlsx_cell.number_format and "E" not in xlsx_cell.number_format.upper():
+            places = len(fixed.group(1) or "")
+            return Decimal(repr(value)).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+        exact = Decimal(format(value, f".{EXCEL_DIGITS}g"))
+        return exact.quantize(Decimal(1)) if exact == exact.to_integral_value() else exact.normalize()
+    return value
+
+
 def cell(value: Any) -> Any:
     """A cell as a loose value the fields can parse: spreadsheet floats become exact decimals."""
     if isinstance(value, float):
-        return Decimal(repr(value)).normalize() if value != int(value) else Decimal(int(value))
+        return Decimal(format(value, f".{EXCEL_DIGITS}g")).normalize() if value != int(value) else Decimal(int(value))
     if isinstance(value, str):
         value = value.strip()
         return VALUE_LABELS.get(value, value)
@@ -157,13 +199,14 @@ def _columns(table: Table, allowed: dict[str, f.Field], required: list[str], pro
     return keys
 
 
-def _records(table: Table, allowed: dict[str, f.Field], required: list[str]) -> list[tuple[int, dict]]:
-    """Rows as typed dicts; every problem found is collected before anything is refused."""
-    problems: list[str] = []
+def _records(table: Table, allowed: dict[str, f.Field], required: list[str],
+             problems: list[str]) -> list[tuple[int, dict]]:
+    """Rows as typed dicts; every problem found is added to `problems`, each once, for the caller to refuse
+    together with what it checks itself (a table reports every bad row, not only the first)."""
     keys = _columns(table, allowed, required, problems)
     records = []
     for number, row in table.rows:
-        record = {}
+        record, bad = {}, set()
         for key, header, value in zip(keys, table.headers, row):
             value = cell(value)
             if key is None or value in (None, ""):
@@ -171,26 +214,37 @@ def _records(table: Table, allowed: dict[str, f.Field], required: list[str]) -> 
             try:
                 record[key] = allowed[key].parse(value)
             except f.BadValue as error:
-                problems.append(f"row {number}, column {header} ({key}): {value!r} is not {error}")
+                bad.add(key)
+                problems.append(Problem(f"row {number}, column {header} ({key}): {shown(value)} is not {error}",
+                                        f"第 {number} 行 {header} 列（{key}）：{shown(value)} 应为{error.zh}"))
         for key in required:
-            if key in keys and key not in record:
-                problems.append(f"row {number}, column {ATTRIBUTES[key][0]} ({key}): missing; it is required")
+            if key in keys and key not in record and key not in bad:
+                header = table.headers[keys.index(key)]
+                problems.append(Problem(f"row {number}, column {header} ({key}): missing; it is required",
+                                        f"第 {number} 行 {header} 列（{key}）：为空；此项必填"))
         records.append((number, record))
-    if problems:
-        raise ImportProblems(table.path, problems)
     return records
 
 
-def _no_repeats(table: Table, records: list[tuple[int, dict]]) -> None:
+def _keys(table: Table, allowed: dict[str, f.Field]) -> set[str]:
+    return {key for key in (header_key(h) for h in table.headers if h) if key in allowed}
+
+
+def shown(value: Any) -> str:
+    """A cell's value as the table holds it: text quoted, numbers and dates as written."""
+    return repr(value) if isinstance(value, str) else str(value)
+
+
+def _no_repeats(records: list[tuple[int, dict]], problems: list[str]) -> None:
     seen: dict[str, int] = {}
-    problems = []
     for number, record in records:
-        code = record["code"]
+        code = record.get("code")
+        if code is None:
+            continue
         if code in seen:
-            problems.append(f"row {number}, column code: {code} repeats row {seen[code]}; codes are unique")
+            problems.append(Problem(f"row {number}, column code: {code} repeats row {seen[code]}; codes are unique",
+                                    f"第 {number} 行 图斑编号列：{code} 与第 {seen[code]} 行重复；编号不得重复"))
         seen.setdefault(code, number)
-    if problems:
-        raise ImportProblems(table.path, problems)
 
 
 def parcel_commands(path: Path, actor: str, role: str, on: date | None) -> list[Command]:
@@ -199,10 +253,19 @@ def parcel_commands(path: Path, actor: str, role: str, on: date | None) -> list[
     allowed = {"code": f.Field("code", f.text), "on": f.Field("on", f.iso_date),
                **{field.name: field for field in register.fields}}
     table = read_table(path)
-    records = _records(table, allowed, ["code", *register.required])
-    _no_repeats(table, records)
-    if on is None and any("on" not in r for _, r in records):
-        raise ImportProblems(table.path, ["no registration date: give --on or a column on (登记日期)"])
+    problems: list[str] = []
+    records = _records(table, allowed, ["code", *register.required], problems)
+    _no_repeats(records, problems)
+    if on is None and "on" not in _keys(table, allowed):
+        problems.append(Problem("no registration date: give --on or a column on (登记日期)",
+                                "没有登记日期：请给出 --on 或 登记日期 列"))
+    elif on is None:
+        problems += [Problem(f"row {number}, column on (登记日期): empty; give the date, or --on for rows without one",
+                             f"第 {number} 行 登记日期列：为空；请填写日期，或用 --on 给出")
+                     for number, r in records if "on" not in r and not any(p.startswith(f"row {number}, column")
+                                                                           and "(on)" in p for p in problems)]
+    if problems:
+        raise ImportProblems(table.path, problems)
     return [Command(do="register", target=r.pop("code"), actor=actor, role=role, on=r.pop("on", on),
                     data=r, line=number) for number, r in records]
 
@@ -215,16 +278,21 @@ def plan_commands(path: Path, programme: str, actor: str, role: str, on: date,
     allowed = {"code": f.Field("code", f.text), "area_ha": f.Field("area_ha", f.positive),
                **{field.name: field for field in plan.fields if field.name != "programme"}}
     table = read_table(path)
-    records = _records(table, allowed, ["code", "year", "planned_investment"])
-    _no_repeats(table, records)
-    problems = []
+    problems: list[str] = []
+    records = _records(table, allowed, ["code", "year", "planned_investment"], problems)
+    _no_repeats(records, problems)
     for number, record in records:
-        parcel = parcel_of(record["code"])
+        parcel = parcel_of(record["code"]) if "code" in record else False
+        if parcel is False:
+            continue
         if parcel is None:
-            problems.append(f"row {number}, column code: parcel {record['code']} is not registered")
+            problems.append(Problem(f"row {number}, column code: parcel {record['code']} is not registered",
+                                    f"第 {number} 行 图斑编号列：图斑 {record['code']} 尚未登记"))
         elif "area_ha" in record and record["area_ha"] != parcel.area_ha:
-            problems.append(f"row {number}, column area_ha: {record['area_ha']} differs from parcel "
-                            f"{record['code']}'s registered area {parcel.area_ha}")
+            problems.append(Problem(f"row {number}, column area_ha: {record['area_ha']} differs from parcel "
+                                    f"{record['code']}'s registered area {parcel.area_ha}",
+                                    f"第 {number} 行 面积列：{record['area_ha']} 与图斑 {record['code']} 的登记面积 "
+                                    f"{parcel.area_ha} 不符"))
     if problems:
         raise ImportProblems(table.path, problems)
     return [Command(do="plan", target=r["code"], actor=actor, role=role, on=on, line=number,

@@ -20,7 +20,7 @@ from events.store import Store, resolve
 from policies.refusals import Refused
 from workflow.commands import Command
 from workflow.handlers import HANDLERS, TABLES
-from workflow.record import Record, apply, project
+from workflow.record import Record, project
 from workflow.signing import identity_check
 
 RETRIES = 25
@@ -73,6 +73,23 @@ class UnitOfWork:
         fact = fact or command.do
         meta = self._meta(command, KINDS[type(record).__name__], record.key, record.version + 1, fact, data)
         record.trigger_event(record.FactRecorded, fact=fact, data=data, **meta)
+
+    def history(self, kind: str, key: str) -> list:
+        """Every event of a loaded aggregate, stored and pending, in version order."""
+        record = self.load(kind, key)
+        stored = list(self.ledger.events.get(aggregate_id(kind, key), lte=record.version - len(record.pending_events)))
+        return stored + list(record.pending_events)
+
+    def refresh(self, kind: str, key: str) -> None:
+        """Replay a loaded aggregate after a correction, so that later commands of this unit see the corrected
+        values; its pending events stay pending."""
+        record = self.load(kind, key)
+        fresh = project(self.history(kind, key))
+        pending = record.pending_events
+        state = {k: v for k, v in vars(fresh).items()}
+        vars(record).clear()
+        vars(record).update(state)
+        record._pending_events = list(pending)
 
     def changed(self) -> list[Record]:
         return [r for r in self.loaded.values() if r is not None and r.pending_events]
@@ -205,12 +222,11 @@ class Ledger(Application):
     def view(self, kind: str, key: str, *, as_of: date | None = None, known_at: datetime | None = None,
              version: int | None = None):
         """The record as it said at a business date, a recorded time, a version, or any mix of them."""
-        events = [
+        known = [
             e for e in self.history(kind, key)
-            if (version is None or e.originator_version <= version)
-            and (as_of is None or e.on <= as_of)
-            and (known_at is None or e.timestamp <= known_at)
+            if (version is None or e.originator_version <= version) and (known_at is None or e.timestamp <= known_at)
         ]
+        events = [e for e in known if as_of is None or e.on <= as_of]
         if not events or events[0].originator_version != 1:
             return None
         if version is not None and events[-1].originator_version < version and as_of is None and known_at is None:
@@ -220,7 +236,7 @@ class Ledger(Application):
             last = events[-1].originator_version
             raise BadInput(f"{kind} {key} has {last} version{'' if last == 1 else 's'}; --version {version} does not exist (1–{last})",
                            f"{label(KINDS, kind, 'zh')} {key} 只有 {last} 个版本；不存在版本 {version}（1–{last}）")
-        return project(events)
+        return project(events, known)  # corrections recorded since the as-of date still apply
 
     def all_events(self, topics: Iterable[str] = ()) -> Iterator:
         """Every event in log order, streamed page by page."""
@@ -239,19 +255,26 @@ class Ledger(Application):
         a national progress report holds one parcel in memory, not all of them."""
         cls = TABLES[kind][0]
         prefix = f"{cls.__module__}:{cls.__qualname__}."
-        current = record = ident = None
+        current = ident = None
+        events: list = []
         for oid, version, _nid, topic, state in self.raw.events_by_aggregate():
             if not topic.startswith(prefix):
                 continue
             if oid != current:
+                record = self._as_of(events, as_of)
                 if record is not None:
                     yield record
-                current, record, ident = oid, None, UUID(oid)
-            event = self.mapper.to_domain_event(StoredEvent(ident, version, topic, bytes(state)))
-            if as_of is None or event.on <= as_of:
-                record = apply(record, event)
+                current, ident, events = oid, UUID(oid), []
+            events.append(self.mapper.to_domain_event(StoredEvent(ident, version, topic, bytes(state))))
+        record = self._as_of(events, as_of)
         if record is not None:
             yield record
+
+    @staticmethod
+    def _as_of(events: list, as_of: date | None):
+        """One aggregate's record as of a business date, with every correction applied (see `view`)."""
+        shown = [e for e in events if as_of is None or e.on <= as_of]
+        return project(shown, events) if shown and shown[0].originator_version == 1 else None
 
     def records(self, kind: str, as_of: date | None = None) -> dict[str, Record]:
         """Every aggregate of a kind (as of a business date), by key."""

@@ -92,4 +92,5 @@ class Parcel(Record):
             "steward": self.steward,
             "open_damages": self.open_damages,
             "boundaries": {kind: boundaries.described(text) for kind, text in boundaries.of_parcel(self).items()},
+            "corrections": self.corrections,
         }

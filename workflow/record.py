@@ -16,6 +16,7 @@ from typing import Iterable
 from eventsourcing.domain import Aggregate
 
 from events.metadata import Meta
+from workflow.corrections import CORRECT, marks, patched
 
 EVENTS = ("Opened", "Transitioned", "FactRecorded")
 
@@ -42,6 +43,7 @@ class Record(Aggregate):
         self.state = "new"
         self.opened_on = None
         self.last_move_on = None
+        self.corrections: list[dict] = []  # the fields corrected (workflow.corrections), set by `project`
 
     class Opened(Aggregate.Created, Meta):
         trigger: str
@@ -71,7 +73,8 @@ class Record(Aggregate):
         data: dict
 
         def apply(self, aggregate: "Record") -> None:
-            aggregate.on_fact(self)
+            if self.fact != CORRECT:  # a correction's values are in the events it corrects (`project`)
+                aggregate.on_fact(self)
 
     def on_opened(self, event: "Record.Opened") -> None:
         """Subclasses take the opening data into their state."""
@@ -98,8 +101,14 @@ def apply(record: Record | None, event) -> Record | None:
     return record
 
 
-def project(events: Iterable) -> Record | None:
+def project(events: Iterable, corrections: Iterable | None = None) -> Record | None:
+    """The record the events make, each corrected event applied as corrected (by the corrections among the
+    events, or those given: an as-of view applies the corrections recorded since)."""
+    events = list(events)
+    corrections = events if corrections is None else list(corrections)
     record = None
-    for event in events:
+    for event in patched(events, corrections):
         record = apply(record, event)
+    if record is not None:
+        record.corrections = marks(corrections)
     return record

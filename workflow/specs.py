@@ -12,6 +12,7 @@ from functools import cached_property
 
 from workflow import fields as f
 from workflow.boundaries import boundary
+from workflow.corrections import changes
 from workflow.fields import Field, opt, req
 
 PLANNED_MODES = ("natural_recovery", "assisted_regeneration", "ecological_reconstruction", "conversion")
@@ -173,9 +174,11 @@ PARCEL_SPECS: dict[str, Spec] = {
             opt("damage", f.text), opt("action", f.text),
         ), states=STEWARDSHIP_STATES),
         Spec("attach_document", "fact", (), (opt("note", f.text),)),
+        Spec("correct", "fact", (), (req("corrects", f.count), req("fields", changes)), reason_required=True),
     )
 }
-"""`attach_document` names no roles: any role may attach a document."""
+"""`attach_document` names no roles: any role may attach a document. `correct` (更正) may be given by the roles
+that may record the event it corrects (workflow.corrections)."""
 
 
 def year_plan(value) -> dict[str, dict]:

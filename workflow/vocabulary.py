@@ -108,6 +108,7 @@ FACTS = {
     "report_damage": ("报告损毁", "report damage"),
     "resolve_damage": ("损毁已修复", "resolve damage"),
     "attach_document": ("附加文件", "attach document"),
+    "correct": ("更正", "correct"),
 }
 
 

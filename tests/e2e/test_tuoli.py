@@ -286,7 +286,7 @@ def test_audit_exit_codes_and_filters(loaded, tmp_path):
 
 def test_rules_lists_every_rule(runner):
     rules = json.loads(runner.invoke(cli, ["rules", "--json"]).output)
-    assert len(rules) == 27 and rules[0]["rule"] == "R01" and rules[0]["title_zh"] and "move_material" in rules[0]["reads"]
+    assert len(rules) == 28 and rules[0]["rule"] == "R01" and rules[0]["title_zh"] and "move_material" in rules[0]["reads"]
     assert {"area_tolerance_pct": 5} == next(r for r in rules if r["rule"] == "R02")["thresholds"]
     assert "R13 [medium]" in runner.invoke(cli, ["rules"]).output
 

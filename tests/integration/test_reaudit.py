@@ -91,6 +91,34 @@ class ReauditMachine(OnStore, RuleBasedStateMachine):
         self.run([{"do": do, "taskforce": "TF-654224", "actor": "金勇", "role": "county_gov", "on": "2024-01-15",
                    "data": data}])
 
+    @rule(pick=st.integers(0, 10_000), factor=st.sampled_from([Decimal("0.5"), Decimal("1.1"), Decimal(3)]))
+    def correct_a_figure(self, pick, factor):
+        """A figure recorded wrongly and corrected (更正): the parcel is folded again with the right value."""
+        from workflow.specs import PARCEL_SPECS
+
+        figures = []
+        for code in self.codes:
+            if self.ledger.find("parcel", code) is None:
+                continue
+            for e in self.ledger.history("parcel", code):
+                name = getattr(e, "trigger", None) or e.fact
+                spec = PARCEL_SPECS.get(name)
+                if spec is None or (e.signature or {}).get("via"):
+                    continue
+                figures += [(code, e, k) for k, v in e.data.items()
+                            if isinstance(v, Decimal) and k in spec.names and k != "percent"]
+        if not figures:
+            return
+        code, event, key = figures[pick % len(figures)]
+        from policies.refusals import Refused
+
+        try:  # a value out of its field's bounds is refused and writes nothing
+            self.run([{"do": "correct", "parcel": code, "actor": event.actor, "role": event.role, "on": "2025-05-20",
+                       "data": {"corrects": event.originator_version, "fields": {key: str(event.data[key] * factor)}},
+                       "reason": "录入错误"}])
+        except Refused:
+            pass
+
     @rule(days=st.integers(-30, 400))
     def move_as_of(self, days):
         self.as_of = min(date(2025, 6, 1), self.as_of + timedelta(days=days))
