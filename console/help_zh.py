@@ -82,6 +82,11 @@ COMMANDS: dict[str, tuple[str, str]] = {
                       "图斑案卷：属性、资金（合同、已下达、监理确认、已支付）、问题及其引用的事件内容、每个事件的"
                       "经办人、日期、原因、文件（sha256）及其在哈希链中的位置；有边界时附边界对照图。在浏览器中打印。"
                       "\n\n\b\n示例：\n  minerehab report parcel TL23-05 --output TL23-05.html"),
+    "correct": ("更正已记录事件的字段；原记录保留在履历中。",
+                "更正图斑某一已记录事件的字段（更正）。原记录保留在履历中；查看和审计使用更正后的值；"
+                "金额或面积在被依据之后（付款、验收、核销等）更正的，审计会标出（R29）。\n\n\b\n示例：\n"
+                "  minerehab correct TL23-05 1 --set area_ha=6.1234 --on 2024-05-06 \\\n"
+                "      --reason \"登记时小数点录入错误\" --doc 核查表=docs/TL23-05-核查表.pdf --role nrb --key 张玉峰.key"),
     "export": ("向外提交县里的图斑：全国图斑图层、公示表。",
                "向外提交县里的图斑：全国图斑图层（shp、GeoJSON、KML）或公示表（xlsx）。\n\n\b\n示例：\n"
                "  minerehab export parcels --format shp --output 核销图斑.shp --batch B2023-1"),
@@ -157,6 +162,12 @@ COMMANDS: dict[str, tuple[str, str]] = {
 
 OPTIONS: dict[str, str] = {
     # "command path:option name" (the name of the parameter), or the name alone for every command
+    "correct:sets": "该事件的一个字段及其正确的值；可重复。",
+    "correct:on": "更正的业务日期。",
+    "correct:actor": "更正人（环境变量 MINEREHAB_ACTOR）；用 --key 时默认为密钥的持有人。",
+    "correct:role": "角色编号或名称（环境变量 MINEREHAB_ROLE）：须为可记录被更正事件的角色。",
+    "correct:docs": "证明正确值的文件；可重复。",
+    "correct:reason": "所记录的值为何有误（必填）。",
     "audit:output": "写入文件（任意格式；xlsx 必须指定；.csv 文件以 UTF-8 BOM 开头，Excel 可正确显示中文）。",
     "list:output": "写入文件（xlsx 必须指定；.csv 文件以 UTF-8 BOM 开头，Excel 可正确显示中文）。",
     "list:fmt": "xlsx：县里的台账，表头用所选语言。",
