@@ -18,6 +18,7 @@ from console.common import (
     text_to,
     write_rows,
 )
+from console.words import count
 
 
 @click.command()
@@ -85,7 +86,7 @@ def print_findings(rows: list[dict], summary: dict, day) -> None:
           [[r["rule"], say("SEVERITY", r["severity"]), r["subject"], r["on"], r["message"][lang()],
             " ".join(f"{e['aggregate']}@{e['version']}" for e in r["evidence"])] for r in rows])
     by = summary["by_severity"]
-    click.echo(f"{summary['findings']} {say('COLUMNS', 'findings')} ("
+    click.echo(f"{count(summary['findings'], 'finding')} ("
                + ", ".join(f"{say('SEVERITY', s)} {by[s]}" for s in ("high", "medium", "low"))
                + f"); {summary['events_read']} {say('COLUMNS', 'events read')} ({summary['migrated_events']} "
                f"{say('COLUMNS', 'migrated')}), {say('COLUMNS', 'as of')} {day}; {say('COLUMNS', 'chains checked')}")

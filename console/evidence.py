@@ -8,6 +8,7 @@ import sys
 import click
 
 from console.common import Ticker, emit_json, fail, lang, open_ledger
+from console.words import pick
 
 
 @click.command()
@@ -39,7 +40,8 @@ def checkpoint(ctx, key_path, out, fmt):
         keep = (lambda s: files.write(out, text(s), store=ctx.obj["store"], reads=[key_path])) if out else None
         signed = checkpoints.sign_log(ledger.raw, key, keep)
         if out:
-            click.echo(f"wrote {out}: {signed['tree_size']} events, root {signed['root']}")
+            click.echo(pick(f"wrote {out}: {signed['tree_size']} events, root {signed['root']}",
+                            f"已写入 {out}：{signed['tree_size']} 条事件，根 {signed['root']}"))
         else:
             click.echo(text(signed), nl=False)
         return
@@ -152,13 +154,23 @@ def verify(ctx, checkpoint_path, vkey_paths, pubkey_path, witness_paths, quorum,
     else:
         for problem in report.problems:
             click.echo(str(problem))
-        verdict = "ok" if report.ok else f"TAMPERED: {len(report.problems)} problems"
-        click.echo(f"{verdict}: {report.events} events in {report.aggregates} aggregates; tree size {report.tree_size}, "
-                   f"root {report.root.hex()}"
-                   + ("; checkpoint's root checked but NOT its signature (give --vkey or --pubkey)" if unchecked
-                      else "; checkpoint checked" if signed else "")
-                   + (f" (cosigned by {', '.join(cosigners)})" if cosigners else "")
-                   + (f"; {signatures} signatures checked" if ledger.signed else "; UNSIGNED store: nobody is accountable"))
+        if lang() == "zh":
+            verdict = "完好" if report.ok else f"已被篡改：{len(report.problems)} 处问题"
+            click.echo(f"{verdict}：{report.aggregates} 个对象的 {report.events} 条事件；树大小 {report.tree_size}，"
+                       f"根 {report.root.hex()}"
+                       + ("；已核对检查点的根，但未核对其签名（请给出 --vkey 或 --pubkey）" if unchecked
+                          else "；已核对检查点" if signed else "")
+                       + (f"（联署方：{'、'.join(cosigners)}）" if cosigners else "")
+                       + (f"；已核对 {signatures} 个签名" if ledger.signed else "；未签名存储：无人对记录负责"))
+        else:
+            verdict = "ok" if report.ok else f"TAMPERED: {len(report.problems)} problem{'' if len(report.problems) == 1 else 's'}"
+            click.echo(f"{verdict}: {report.events} events in {report.aggregates} aggregates; tree size {report.tree_size}, "
+                       f"root {report.root.hex()}"
+                       + ("; checkpoint's root checked but NOT its signature (give --vkey or --pubkey)" if unchecked
+                          else "; checkpoint checked" if signed else "")
+                       + (f" (cosigned by {', '.join(cosigners)})" if cosigners else "")
+                       + (f"; {signatures} signatures checked" if ledger.signed
+                          else "; UNSIGNED store: nobody is accountable"))
     if not report.ok or (unchecked and not unsigned_ok):
         ctx.exit(1)
 
@@ -382,6 +394,7 @@ def copy(source, target):
     count, report = copy_store(source, target, Ticker)
     for problem in report.problems:
         click.echo(str(problem))
-    click.echo(f"copied {count} events; target verifies: {'ok' if report.ok else 'NO'}; root {report.root.hex()}")
+    click.echo(pick(f"copied {count} events; target verifies: {'ok' if report.ok else 'NO'}; root {report.root.hex()}",
+                    f"已复制 {count} 条事件；目标存储校验：{'完好' if report.ok else '不通过'}；根 {report.root.hex()}"))
     if not report.ok:
         sys.exit(1)

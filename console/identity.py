@@ -18,6 +18,7 @@ from console.common import (
     say,
     table,
 )
+from console.words import pick
 
 
 @click.command()
@@ -44,7 +45,8 @@ def keygen(ctx, out, algorithm, name, force):
     key = keys.generate(algorithm)
     private, public, vkey = keys.write_keypair(Path(out), key, passphrase.encode() if passphrase else None,
                                                force=force, name=name, store=ctx.obj["store"])
-    click.echo(f"wrote {private} (keep it secret), {public} and {vkey}; fingerprint {key.public.fingerprint}")
+    click.echo(pick(f"wrote {private} (keep it secret), {public} and {vkey}; fingerprint {key.public.fingerprint}",
+                    f"已写入 {private}（私钥，请妥善保密）、{public} 和 {vkey}；指纹 {key.public.fingerprint}"))
 
 
 @click.group()
@@ -69,7 +71,9 @@ def _admin_command(ctx, trigger, name, on, key_path, data, reason=None):
     command = build(trigger, "person", name, actor, admin, on, data, reason)
     command.signer = signer
     [outcome] = ledger.execute([command])
-    click.echo(f"person {name}: {trigger} by {actor} ({admin}), version {outcome['version']}")
+    click.echo(pick(f"person {name}: {trigger} by {actor} ({admin}), version {outcome['version']}",
+                    f"人员 {name}：{say('TRIGGERS', trigger) or trigger}，经办 {actor}（{say('ROLES', admin)}），"
+                    f"版本 {outcome['version']}"))
 
 
 @person.command("add")

@@ -59,6 +59,8 @@ def next_cmd(ctx, parcel, as_json):
     today = business_today()
     rows = []
     for name in allowed_now(state):
+        if name == "correct":  # not a move: any recorded event may be corrected, with its own command (below)
+            continue
         spec = PARCEL_SPECS[name]
         rows.append({"trigger": name, "kind": spec.kind, "roles": list(spec.roles) or ["any"],
                      "to": lifecycle.destination(lifecycle.PARCEL, name, state) if spec.kind != "fact" else None,
@@ -87,3 +89,8 @@ def next_cmd(ctx, parcel, as_json):
         if r["reason_required"]:
             click.echo("  " + ("须说明原因（--reason）" if zh else "a reason is required (--reason)"))
         click.echo(f"  $ {r['command']}")
+    if record is not None:
+        click.echo("\n" + ("更正已记录事件的字段（原记录保留在履历中）：" if zh else
+                            "to correct a field of a recorded event (the original stays in the history):"))
+        click.echo(f"  $ minerehab correct {safe(parcel)} {'版本' if zh else 'VERSION'} --set "
+                   f"{'字段=值' if zh else 'FIELD=VALUE'} --reason {'原因' if zh else 'WHY'} --on {today}")

@@ -20,6 +20,7 @@ from console.common import (
     unsigned_note,
     write_rows,
 )
+from console.words import pick
 
 
 @click.group()
@@ -101,7 +102,7 @@ def report_html(ctx, out, as_of, with_cases, map_mode):
     ledger = open_ledger(ctx)
     made = dashboard(ledger, day, lang(), folder, map_mode=map_mode)
     files.write(out, made.html, store=store)
-    click.echo(f"wrote {out}")
+    click.echo(pick(f"wrote {out}", f"已写入 {out}"))
     if with_cases and made.linked:
         from reports.casefile import case_file, file_name
 
@@ -113,7 +114,7 @@ def report_html(ctx, out, as_of, with_cases, map_mode):
             files.write(where / file_name(code), case_file(ledger, code, lang(), as_of=day,
                                                            findings=by_subject.get(code, []), siblings=made.linked),
                         store=store)
-        click.echo(f"wrote {len(made.linked)} case files in {where}")
+        click.echo(pick(f"wrote {len(made.linked)} case files in {where}", f"已在 {where} 写入 {len(made.linked)} 份案卷"))
 
 
 @report.command("parcel")
@@ -141,7 +142,7 @@ def report_parcel(ctx, parcel, output, as_of):
     ledger = open_ledger(ctx)
     ledger.get("parcel", parcel)
     files.write(target, case_file(ledger, parcel, lang(), as_of=day), store=store)
-    click.echo(f"wrote {output}")
+    click.echo(pick(f"wrote {output}", f"已写入 {output}"))
 
 
 def print_progress(result: dict, rows: list[dict], ledger=None) -> None:
@@ -151,7 +152,7 @@ def print_progress(result: dict, rows: list[dict], ledger=None) -> None:
         click.echo(unsigned_note(ledger))
     if "programme" in result:
         click.echo(f"{result['name']} ({result['programme']})")
-    click.echo(f"{say('COLUMNS', 'as of')} {result['as_of']}; {say('COLUMNS', 'target')} {result['target_ha']} ha")
+    click.echo(f"{say('COLUMNS', 'as of')} {result['as_of']}; {say('COLUMNS', 'target')} {result['target_ha']}{pick(' ha', ' 公顷')}")
     click.echo()
     table(headers("year", "parcels", "planned ha", "% target", "cum. planned %", "accepted ha", "% target",
                   "cum. accepted %"),
@@ -213,13 +214,13 @@ def diagram(ctx, parcel, batch_id, fmt, output):
         text = mermaid(kind, lang(), current, path, key)
         if output:
             files.write(output, text, store=ctx.obj["store"])
-            click.echo(f"wrote {output}")
+            click.echo(pick(f"wrote {output}", f"已写入 {output}"))
         else:
             click.echo(text, nl=False)
         return
     data = rendered(kind, fmt, lang(), current, path, key)
     if output:
         files.write(output, data, store=ctx.obj["store"])
-        click.echo(f"wrote {output}")
+        click.echo(pick(f"wrote {output}", f"已写入 {output}"))
     else:
         sys.stdout.buffer.write(data)

@@ -150,13 +150,15 @@ def flag(value: Any) -> bool:
         return False
     if isinstance(value, int) and value in (0, 1):
         return bool(value)
-    raise BadValue("true or false")
+    raise BadValue("true or false", "是或否")
 
 
 def choice(*allowed: str) -> Callable[[Any], str]:
     def parse(value: Any) -> str:
         if value not in allowed:
-            raise BadValue("one of " + ", ".join(allowed))
+            from workflow.vocabulary import field_kind
+
+            raise BadValue("one of " + ", ".join(allowed), field_kind(parse, "zh"))
         return value
 
     parse.choices = allowed  # type: ignore[attr-defined]

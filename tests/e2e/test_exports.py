@@ -96,7 +96,7 @@ def test_audit_workbook(runner, lang, name, severity):
     r, folder = runner
     out = folder / f"audit-{lang}.xlsx"
     result = r.invoke(cli, ["--lang", lang, "audit", "--as-of", "2026-11-29", "--format", "xlsx", "--output", str(out)])
-    assert result.exit_code == 1 and "wrote" in result.output  # high findings: exit 1, the file is written
+    assert result.exit_code == 1 and ("wrote" if lang == "en" else "已写入") in result.output  # high findings: exit 1, the file is written
     book, ws = sheet(out)
     assert book.sheetnames == [name]
     head = header_row(ws)

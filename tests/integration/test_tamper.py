@@ -325,7 +325,7 @@ def test_verify_names_tampering_and_exits_1(runner, tampered):
     result = runner.invoke(cli, ["verify"])
     assert result.exit_code == 1
     assert result.output.startswith("deleted: parcel:TL-0@3: the event is gone")
-    assert "TAMPERED: 1 problems" in result.output
+    assert "TAMPERED: 1 problem:" in result.output
 
 
 def test_documents_are_hashed_and_rechecked(runner, tmp_path):
