@@ -59,6 +59,19 @@ def in_link_order(rows: list[dict]) -> list[dict]:
     return ordered
 
 
+class Names:
+    """originator_id -> 'kind:key', read only when first asked: a scan names aggregates only for its problems,
+    and at national scale the whole map is tens of megabytes."""
+
+    def __init__(self, log: "RawLog"):
+        self.log, self.names = log, None
+
+    def get(self, oid: str, default=None):
+        if self.names is None:
+            self.names = self.log.keys()
+        return self.names.get(oid, default)
+
+
 class RawLog:
     def __init__(self, recorder):
         self.recorder = recorder
@@ -182,7 +195,7 @@ class RawLog:
         Read inside `snapshot()` so that a writer committing meanwhile is not taken for tampering."""
         from events.verify import chained
 
-        return chained(self.events_by_aggregate(), self.chain_links(), self.keys())
+        return chained(self.events_by_aggregate(), self.chain_links(), Names(self))
 
     def link(self, originator_id: str, version: int) -> bytes | None:
         """One event's chain hash, or None."""
