@@ -284,3 +284,16 @@ def who(actor: str | None, role: str | None) -> tuple[str, str]:
         fail("give --actor and --role (or MINEREHAB_ACTOR and MINEREHAB_ROLE)",
              "请给出 --actor 和 --role（或设置 MINEREHAB_ACTOR 和 MINEREHAB_ROLE）")
     return actor, role
+
+
+def documents_of(docs) -> list[dict]:
+    """--doc TITLE=REF[:SHA256] options as documents (a readable REF's sha256 is recorded); a bad one is one line."""
+    from workflow import commands, fields
+
+    documents = []
+    for raw in docs:
+        try:
+            documents.append(commands.parse_doc_option(raw))
+        except fields.BadValue as error:
+            fail(f"--doc {raw!r}: expected {error}", f"--doc {raw!r}：应为 标题=文号[:sha256]")
+    return documents

@@ -6,6 +6,7 @@ import click
 
 from console.common import (
     cell_text,
+    documents_of,
     emit_json,
     fail,
     lang,
@@ -60,12 +61,7 @@ def correct(ctx, parcel, version, sets, reason, on, actor, role, key_path, docs,
             values[name.strip()] = fields.cli_value(value)
         except fields.BadValue as error:
             fail(f"--set {name}: value is not {error}", f"--set {name}：值应为{error.zh}")
-    documents = []
-    for raw in docs:
-        try:
-            documents.append(commands.parse_doc_option(raw))
-        except fields.BadValue as error:
-            fail(f"--doc {raw!r}: expected {error}", f"--doc {raw!r}：应为{error.zh}")
+    documents = documents_of(docs)
     ledger = open_ledger(ctx)
     record = ledger.find("parcel", parcel)
     if record is not None and number > record.version:

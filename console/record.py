@@ -11,6 +11,7 @@ from console.codes import refuse_look_alikes
 from console.common import (
     Ticker,
     business_today,
+    documents_of,
     emit_json,
     fail,
     lang,
@@ -127,12 +128,7 @@ def do(ctx, trigger, target, batch, programme, taskforce, on, actor, role, key_p
                 data[name] = fields.cli_value(value)
         except fields.BadValue as error:
             fail(f"--set {name}: value is not {error}", f"--set {name}：值不是有效的 JSON")
-    documents = []
-    for raw in docs:
-        try:
-            documents.append(commands.parse_doc_option(raw))
-        except fields.BadValue as error:
-            fail(f"--doc {raw!r}: expected {error}", f"--doc {raw!r}：应为 标题=文号[:sha256]")
+    documents = documents_of(docs)
     command = commands.build(trigger, kind, key, actor, role, on, data, reason, documents)
     command.signer = signer
     if ledger.find(kind, key) is None:

@@ -106,14 +106,20 @@ def workload(process: int, rng: random.Random) -> list[dict]:
     return lines
 
 
+def workload_files(folder) -> list:
+    """Four writers' JSONL files, one workload each."""
+    files = []
+    for p in range(4):
+        path = folder / f"w{p}.jsonl"
+        path.write_text("".join(to_jsonl(x) + "\n" for x in workload(p, random.Random(p))), encoding="utf-8")
+        files.append(path)
+    return files
+
+
 def test_four_writers_at_once_lose_nothing_and_apply_nothing_twice(backend, tmp_path):
     url = new_url(backend, tmp_path)
     setup_store(url, CODES)
-    files = []
-    for p in range(4):
-        path = tmp_path / f"w{p}.jsonl"
-        path.write_text("".join(to_jsonl(x) + "\n" for x in workload(p, random.Random(p))), encoding="utf-8")
-        files.append(path)
+    files = workload_files(tmp_path)
     procs = [minerehab(url, "apply", "--each", "--json", str(f)) for f in files]
     accepted = Counter()
     for p, (proc, path) in enumerate(zip(procs, files)):
@@ -149,11 +155,7 @@ def test_verify_while_four_writers_append_raises_no_false_alarm(backend, tmp_pat
     """Events and chain rows are read in one snapshot: a commit between the two reads is not tampering."""
     url = new_url(backend, tmp_path)
     setup_store(url, CODES)
-    files = []
-    for p in range(4):
-        path = tmp_path / f"w{p}.jsonl"
-        path.write_text("".join(to_jsonl(x) + "\n" for x in workload(p, random.Random(p))), encoding="utf-8")
-        files.append(path)
+    files = workload_files(tmp_path)
     procs = [minerehab(url, "apply", "--each", str(f)) for f in files]
     ledger = Ledger(url)
     sizes, start = [], ledger.recorder.max_notification_id()
