@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
 
 from tests.stores import fingerprint
 from workflow import commands
@@ -35,3 +36,27 @@ def run(ledger: Ledger, *lines: dict):
 
 
 TODAY = date(2025, 6, 1)
+
+
+SAMPLE = Path(__file__).resolve().parents[1] / "examples" / "tuoli-2023-2025"
+
+
+def tuoli_store(url: str, monkeypatch, *extra: list[str]):
+    """The Tuoli sample loaded through the CLI into an unsigned store at `url` (then any `extra` commands),
+    and the CliRunner that did it, with the store, actor and role in the environment."""
+    from click.testing import CliRunner
+
+    from cli import cli
+
+    monkeypatch.setenv("MINEREHAB_STORE", url)
+    monkeypatch.setenv("MINEREHAB_ACTOR", "张玉峰")
+    monkeypatch.setenv("MINEREHAB_ROLE", "nrb")
+    runner = CliRunner()
+    for args in (["init", "--unsigned"], ["apply", "--migration", str(SAMPLE / "programme.jsonl")],
+                 ["import", "parcels", "--migration", str(SAMPLE / "parcels.csv")],
+                 ["import", "plan", "--migration", str(SAMPLE / "plan.csv"), "--programme", "TL-2023-2025",
+                  "--on", "2023-03-01"],
+                 ["apply", "--migration", str(SAMPLE / "history.jsonl")], *extra):
+        result = runner.invoke(cli, args)
+        assert result.exit_code == 0, (args, result.output)
+    return runner

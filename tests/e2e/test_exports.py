@@ -10,10 +10,10 @@ import json
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 from openpyxl import load_workbook
 
 from cli import cli
+from tests.support import tuoli_store
 
 SAMPLE = Path(__file__).resolve().parents[2] / "examples" / "tuoli-2023-2025"
 
@@ -22,19 +22,9 @@ SAMPLE = Path(__file__).resolve().parents[2] / "examples" / "tuoli-2023-2025"
 def runner(tmp_path_factory):
     folder = tmp_path_factory.mktemp("exports")
     with pytest.MonkeyPatch.context() as monkeypatch:
-        monkeypatch.setenv("MINEREHAB_STORE", str(folder / "store.db"))
-        monkeypatch.setenv("MINEREHAB_ACTOR", "张玉峰")
-        monkeypatch.setenv("MINEREHAB_ROLE", "nrb")
-        r = CliRunner()
-        for args in (["init", "--unsigned"], ["apply", "--migration", str(SAMPLE / "programme.jsonl")],
-                     ["import", "parcels", "--migration", str(SAMPLE / "parcels.csv")],
-                     ["import", "plan", "--migration", str(SAMPLE / "plan.csv"), "--programme", "TL-2023-2025",
-                      "--on", "2023-03-01"],
-                     ["apply", "--migration", str(SAMPLE / "history.jsonl")],
-                     ["do", "register", "ZZ-01", "--on", "2024-03-01", "--set", "name==HYPERLINK(\"x\")",
-                      "--set", "township=库甫乡", "--set", "area_ha=65.70"]):
-            result = r.invoke(cli, args)
-            assert result.exit_code == 0, (args, result.output)
+        r = tuoli_store(str(folder / "store.db"), monkeypatch,
+                        ["do", "register", "ZZ-01", "--on", "2024-03-01", "--set", "name==HYPERLINK(\"x\")",
+                         "--set", "township=库甫乡", "--set", "area_ha=65.70"])
         yield r, folder
 
 

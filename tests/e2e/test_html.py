@@ -15,6 +15,7 @@ import pytest
 from click.testing import CliRunner
 
 from cli import cli
+from tests.support import tuoli_store
 from workflow.ledger import Ledger
 
 SAMPLE = Path(__file__).resolve().parents[2] / "examples" / "tuoli-2023-2025"
@@ -28,20 +29,8 @@ needs_chromium = pytest.mark.skipif(CHROMIUM is None,
 
 
 def build(url: str, monkeypatch) -> CliRunner:
-    monkeypatch.setenv("MINEREHAB_STORE", url)
-    monkeypatch.setenv("MINEREHAB_ACTOR", "张玉峰")
-    monkeypatch.setenv("MINEREHAB_ROLE", "nrb")
-    runner = CliRunner()
-    for args in (["init", "--unsigned"], ["apply", "--migration", str(SAMPLE / "programme.jsonl")],
-                 ["import", "parcels", "--migration", str(SAMPLE / "parcels.csv")],
-                 ["import", "plan", "--migration", str(SAMPLE / "plan.csv"), "--programme", "TL-2023-2025",
-                  "--on", "2023-03-01"],
-                 ["apply", "--migration", str(SAMPLE / "history.jsonl")],
-                 ["do", "attach_document", "TL23-05", "--on", "2024-01-05", "--doc", f"验收照片=IMG-1:{SHA}",
-                  "--reason", "补充验收照片"]):
-        result = runner.invoke(cli, args)
-        assert result.exit_code == 0, (args, result.output)
-    return runner
+    return tuoli_store(url, monkeypatch, ["do", "attach_document", "TL23-05", "--on", "2024-01-05",
+                                          "--doc", f"验收照片=IMG-1:{SHA}", "--reason", "补充验收照片"])
 
 
 @pytest.fixture(scope="module")
