@@ -3,7 +3,7 @@
 Usage: python bench/generate.py --parcels 10000 --store bench/out/10k.db
 About 35 events a parcel: works from registration to acceptance, weekly patrols, money,
 elevation surveys, write-off in monthly batches, stewardship with inspections; about one
-parcel in eight breaks a rule on purpose. Commands go in bulk transactions of --chunk
+parcel in eight (--fault-rate) breaks a rule on purpose. Commands go in bulk transactions of --chunk
 parcels, the parcels' events interleaved as in a real log; the history is marked migrated,
 as a backfilled national inventory would be.
 
@@ -20,6 +20,7 @@ import sys
 import time
 from datetime import date
 from decimal import Decimal
+from fractions import Fraction
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -86,7 +87,7 @@ def draw(lines: list[dict], first: int) -> None:
 
 
 def build(store: str, parcels: int, chunk: int, seed: int = 1, signed: str | None = None,
-          boundaries: bool = False) -> tuple[int, float]:
+          boundaries: bool = False, fault_rate: float = synthetic.FAULT_RATE) -> tuple[int, float]:
     """With `signed` (ed25519 or sm2) the store requires signatures: an administrator founds it and signs the
     whole backfill, as the official who migrates a national inventory would."""
     rng = random.Random(seed)
@@ -117,7 +118,7 @@ def build(store: str, parcels: int, chunk: int, seed: int = 1, signed: str | Non
     run(head)
     for first in range(0, parcels, chunk):
         codes = [f"P{n:06d}" for n in range(first, min(parcels, first + chunk))]
-        lines = synthetic.chunk(codes, rng, f"B{first // chunk:05d}", INSPECTED_UNTIL)
+        lines = synthetic.chunk(codes, rng, f"B{first // chunk:05d}", INSPECTED_UNTIL, fault_rate)
         if boundaries:
             draw(lines, first)
         run(lines)
@@ -134,12 +135,15 @@ def main() -> None:
     parser.add_argument("--signed", choices=["ed25519", "sm2"], help="A signed store (the backfill signed by its admin).")
     parser.add_argument("--boundaries", action="store_true",
                         help="Parcels and works carry boundaries, a few breaking R25–R28 on purpose.")
+    parser.add_argument("--fault-rate", type=Fraction, default=Fraction(1, 8), metavar="RATE",
+                        help="The share of parcels that break a rule on purpose, e.g. 1/8 (default) or 3/4.")
     args = parser.parse_args()
     if "://" not in args.store:
         Path(args.store).parent.mkdir(parents=True, exist_ok=True)
         for suffix in ("", "-wal", "-shm"):
             Path(args.store + suffix).unlink(missing_ok=True)
-    events, seconds = build(args.store, args.parcels, args.chunk, signed=args.signed, boundaries=args.boundaries)
+    events, seconds = build(args.store, args.parcels, args.chunk, signed=args.signed, boundaries=args.boundaries,
+                            fault_rate=float(args.fault_rate))
     print(f"built {args.parcels} parcels, about {events} events, in {seconds:.1f} s ({events / seconds:,.0f} events/s)"
           f" -> {args.store}")
 

@@ -1,7 +1,7 @@
 """Varied histories of many parcels, for the benchmarks at scale and the re-audit's property tests.
 
 Each parcel lives from registration through works, money, acceptance, a monthly write-off
-batch and stewardship; about one in eight breaks a rule on purpose (material off site,
+batch and stewardship; about one in eight (or `fault_rate`) breaks a rule on purpose (material off site,
 an advance paid from the wrong account, too few acceptance experts).
 """
 
@@ -26,8 +26,13 @@ TOWNSHIPS = ["托里镇", "庙尔沟镇", "铁厂沟镇", "多拉特乡", "乌�
 CONTRACTOR, SUPERVISOR, TOWNSHIP = ("托里县建安公司", "contractor"), ("塔城监理公司", "supervisor"), ("镇", "township")
 
 
-def parcel_life(code: str, rng: random.Random, inspected_until: date) -> list[dict]:
-    """Registration to stewardship with patrols, money and surveys; one parcel in eight breaks a rule."""
+FAULT_RATE = 0.125
+"""One parcel in eight breaks a rule; an inspector's county with real problems may see three in four."""
+
+
+def parcel_life(code: str, rng: random.Random, inspected_until: date, fault_rate: float = FAULT_RATE) -> list[dict]:
+    """Registration to stewardship with patrols, money and surveys; `fault_rate` of the parcels break a rule,
+    a third each way."""
     start = date(2023, 1, 2) + timedelta(days=rng.randint(0, 500))
     area = Decimal(rng.randint(50, 3000)) / 100
     life = works_life(code, start, area, (area * 22).quantize(Decimal("0.01")), year=start.year)
@@ -42,7 +47,7 @@ def parcel_life(code: str, rng: random.Random, inspected_until: date) -> list[di
                                {"pre_min_m": Decimal(1000)}),
               command("survey_elevation", code, begun + timedelta(days=25), ("七大队", "survey_unit"),
                                {"post_min_m": Decimal(1000) + rng.randint(0, 3)})]
-    breach = rng.random()
+    breach = rng.random() / fault_rate * 0.125  # 0.04, 0.08, 0.12 of 1/8 scaled to the rate
     if breach < 0.04:
         extra.append(command("move_material", code, begun + timedelta(days=3), CONTRACTOR,
                                       {"volume_m3": Decimal(1500), "destination": "off_site"}))
@@ -78,9 +83,10 @@ def accepted_by_month(lives: dict[str, list[dict]]) -> dict[date, list[str]]:
     return months
 
 
-def chunk(codes: list[str], rng: random.Random, batch_prefix: str, inspected_until: date) -> list[dict]:
+def chunk(codes: list[str], rng: random.Random, batch_prefix: str, inspected_until: date,
+          fault_rate: float = FAULT_RATE) -> list[dict]:
     """Commands for some parcels, their events interleaved, then one write-off batch per month of acceptance."""
-    lives = {code: parcel_life(code, rng, inspected_until) for code in codes}
+    lives = {code: parcel_life(code, rng, inspected_until, fault_rate) for code in codes}
     lines = interleaved(list(lives.values()))
     for month, members in sorted(accepted_by_month(lives).items()):
         batch_on = (month + timedelta(days=32)).replace(day=1)  # batched on the first of the next month
