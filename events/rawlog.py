@@ -193,9 +193,28 @@ class RawLog:
     def verified_events(self) -> Iterator[tuple]:
         """events_by_aggregate, each row checked against its chain on the way (verify.chained); Tampered at the end.
         Read inside `snapshot()` so that a writer committing meanwhile is not taken for tampering."""
-        from events.verify import chained
+        from events.verify import chained, named_problems
 
-        return chained(self.events_by_aggregate(), self.chain_links(), Names(self))
+        def exact():
+            return named_problems(self.events_by_aggregate(), self.chain_links(), Names(self))
+
+        return chained(self.events_with_links(), self.chain_size, exact)
+
+    def events_with_links(self) -> Iterator[tuple]:
+        """events_by_aggregate with each event's chain hash (None when it has no chain entry), in one scan."""
+        if self.sqlite:
+            return self._fast(f"SELECT e.originator_id, e.originator_version, e.rowid, e.topic, e.state, c.hash "
+                              f"FROM {self.events_table} e LEFT JOIN {self.chain_table} c ON c.originator_id = "
+                              "e.originator_id AND c.originator_version = e.originator_version "
+                              "ORDER BY e.originator_id, e.originator_version")
+        return self._fast(f"SELECT e.originator_id, e.originator_version, e.notification_id, e.topic, e.state, c.hash "
+                          f"FROM {self.events_table} e LEFT JOIN {self.chain_table} c ON c.originator_id = "
+                          "replace(e.originator_id::text, '-', '') AND c.originator_version = e.originator_version "
+                          "ORDER BY e.originator_id, e.originator_version")
+
+    def chain_size(self) -> int:
+        """How many chain entries there are."""
+        return next(iter(self._rows(f"SELECT COUNT(*) FROM {self.chain_table}")))[0]
 
     def link(self, originator_id: str, version: int) -> bytes | None:
         """One event's chain hash, or None."""

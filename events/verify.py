@@ -125,42 +125,66 @@ def verify(log, checkpoint: dict | None = None, public_key=None, tick=None) -> R
     return report
 
 
-def chained(rows, links, names: dict):
+def chained(rows, links_total, exact):
     """The events of `rows` as they come, each checked against its chain entry on the way; at the end,
     Tampered naming what differs. For readers (the audit) that must not give a clean bill of an edited log.
 
-    Both streams are ordered by aggregate and version (events_by_aggregate, chain_links). Only the chain
-    link is recomputed (chain.chain_hash, inlined: this runs once per event of every audit); `verify`
-    says precisely how a row differs, this says that it does."""
+    `rows` are (originator_id, version, notification_id, topic, state, chain hash or None) in aggregate
+    and version order: the events joined with their chain entries in one scan. Only the chain link is
+    recomputed (chain.chain_hash, inlined: this runs once per event of every audit). An event deleted
+    from the middle of an aggregate breaks the next link; one deleted from the end, or a whole aggregate,
+    leaves chain entries no event matched, so `links_total()` (read in the same snapshot) is compared
+    with the events that had one. Only when something is off does `exact()` merge the two tables again
+    to name every problem; `verify` says precisely how a row differs, this says that it does."""
+    clean, matched, current, previous, prefix, topics = True, 0, None, GENESIS, b"", {}
+    pack = struct.Struct(">Q").pack
+    for oid, version, nid, topic, state, head in rows:
+        if head is None:
+            clean = False
+        else:
+            matched += 1
+            if version == 1 or oid != current:
+                previous, prefix, current = GENESIS, oid.encode(), oid
+            encoded = topics.get(topic)
+            if encoded is None:
+                encoded = topics[topic] = struct.pack(">I", len(topic.encode())) + topic.encode()
+            head = bytes(head)
+            if sha256(previous + prefix + pack(version) + encoded + as_bytes(state)).digest() != head:
+                clean = False
+            previous = head
+        yield oid, version, nid, topic, state
+    if clean and matched == links_total():
+        return
+    problems = exact()
+    if problems:
+        raise tampered(problems)
+
+
+def named_problems(rows, links, names: dict) -> list[Problem]:
+    """Every event of `rows` that differs from, lacks or outlived its chain entry in `links`, by name (both
+    streams ordered by aggregate and version): what `chained` reports once it knows something is off."""
     problems: list[Problem] = []
     links = iter(links)
     link = next(links, None)
-    previous, at, prefix, topics = GENESIS, None, b"", {}
-    pack = struct.Struct(">Q").pack
-    for row in rows:
-        oid, version, _nid, topic, state = row
+    previous, at = GENESIS, None
+    for oid, version, _nid, topic, state in rows:
         while link is not None and (link[0] < oid or (link[0] == oid and link[1] < version)):
             if (link[0], link[1] - 1) != at:
                 problems.append(Problem("deleted", names.get(link[0], link[0]), link[1], "the event is gone"))
             previous, at, link = bytes(link[2]), (link[0], link[1]), next(links, None)
         if link is None or link[1] != version or link[0] != oid:
             problems.append(Problem("inserted", names.get(oid, oid), version, "an event with no chain entry"))
-        else:
-            if version == 1 or at is None or at[0] != oid:
-                previous, prefix = GENESIS, oid.encode()
-            encoded = topics.get(topic)
-            if encoded is None:
-                encoded = topics[topic] = struct.pack(">I", len(topic.encode())) + topic.encode()
-            head = bytes(link[2])
-            if sha256(previous + prefix + pack(version) + encoded + as_bytes(state)).digest() != head:
-                problems.append(Problem("edited", names.get(oid, oid), version, "differs from what was recorded"))
-            previous, at, link = head, (oid, version), next(links, None)
-        yield row
+            continue
+        if version == 1 or at is None or at[0] != oid:
+            previous = GENESIS
+        head = bytes(link[2])
+        if chain_hash(previous, oid, version, topic, as_bytes(state)) != head:
+            problems.append(Problem("edited", names.get(oid, oid), version, "differs from what was recorded"))
+        previous, at, link = head, (oid, version), next(links, None)
     while link is not None:
         problems.append(Problem("deleted", names.get(link[0], link[0]), link[1], "the event is gone"))
         link = next(links, None)
-    if problems:
-        raise tampered(problems)
+    return problems
 
 
 def check_appended(rows, link, names: dict) -> None:

@@ -306,7 +306,7 @@ def test_scans_read_side_by_side_in_one_snapshot_over_many_pages(backend, tmp_pa
     (on one shared cursor the second scan's query cut the first short after its first page)."""
     from events import rawlog
     from events.errors import Tampered
-    from events.verify import chained
+    from events.verify import chained, named_problems
 
     monkeypatch.setattr(rawlog, "PAGE", 3)
     monkeypatch.setattr(rawlog, "FAST_PAGE", 3)
@@ -317,10 +317,14 @@ def test_scans_read_side_by_side_in_one_snapshot_over_many_pages(backend, tmp_pa
         with ledger.raw.snapshot():
             report = verify(ledger.raw)
             rows = list(ledger.raw.verified_events())
+            joined = list(ledger.raw.events_with_links())
         assert report.ok and report.events == len(rows) == ledger.recorder.max_notification_id() > 20
-        edited = [(*r[:4], b"{}") if i == len(rows) // 2 else r for i, r in enumerate(rows)]
-        with ledger.raw.snapshot(), pytest.raises(Tampered):  # an edit in the middle pages is still found
-            list(chained(iter(edited), ledger.raw.chain_links(), {}))
+        assert [r[:5] for r in joined] == rows and all(r[5] for r in joined)
+        edited = [(*r[:4], b"{}", r[5]) if i == len(rows) // 2 else r for i, r in enumerate(joined)]
+        with ledger.raw.snapshot(), pytest.raises(Tampered) as caught:  # an edit in the middle pages is still found
+            list(chained(iter(edited), ledger.raw.chain_size,
+                         lambda: named_problems(iter([r[:5] for r in edited]), ledger.raw.chain_links(), {})))
+        assert "edited" in str(caught.value)
     finally:
         ledger.close()
         drop(url)
