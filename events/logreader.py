@@ -2,17 +2,18 @@
 
 The audit and `minerehab history` read rows straight from the store; going through the
 mapper would build a frozen dataclass, resolve a topic and parse a UUID per event. The
-audit decodes with plain `json.loads` and converts only the fields it keeps (`typed`);
+audit decodes to plain JSON values and converts only the fields it keeps (`typed`);
 the history decoder converts everything with an object hook.
 """
 
 from __future__ import annotations
 
 import json
-import json.scanner
 from datetime import date, datetime
 from decimal import Decimal
 from uuid import UUID
+
+from orjson import loads as _orjson_loads
 
 _DAYS: dict[str, date] = {}
 
@@ -50,13 +51,12 @@ def _hook(obj: dict):
 
 
 decoder = json.JSONDecoder(object_hook=_hook)
-_scan = json.scanner.make_scanner(json.JSONDecoder())
 
 
 def loads(raw: bytes) -> dict:
-    """A stored state as plain JSON values: `json.loads` without its per-call encoding and whitespace checks,
-    which stored states (compact UTF-8 JSON objects) do not need; anything else goes through `json.loads`."""
+    """A stored state as plain JSON values: orjson (about twice as fast as `json.loads` on stored states);
+    what it will not read (integers beyond 64 bits) goes through `json.loads`, which gives the same values."""
     try:
-        return _scan(raw.decode(), 0)[0]
-    except (StopIteration, UnicodeDecodeError, AttributeError):
+        return _orjson_loads(raw)
+    except ValueError:
         return json.loads(raw)
