@@ -8,7 +8,7 @@ import sys
 import click
 
 from console.common import Ticker, emit_json, fail, lang, open_ledger
-from console.words import pick
+from console.words import pick, said
 
 
 @click.command()
@@ -99,6 +99,7 @@ def verify(ctx, checkpoint_path, vkey_paths, pubkey_path, witness_paths, quorum,
 
     from events import checkpoint as checkpoints
     from events import tlog, witness
+    from events.errors import zh_of
     from events.note import NoteError
     from events.verify import Problem, verify_documents
     from events.verify import verify as check
@@ -117,13 +118,13 @@ def verify(ctx, checkpoint_path, vkey_paths, pubkey_path, witness_paths, quorum,
             names, problem = tlog.log_signers(signed, logs)
             checked = True
             if problem:
-                note_problems.append(Problem("signature", subject, None, problem))
+                note_problems.append(Problem("signature", subject, None, problem, zh_of(problem)))
         if witness_paths or quorum:
             wanted = len(witness_paths) if quorum is None else quorum
             try:
                 cosigners = witness.check_quorum(signed.note, [tlog.load_verifier(p) for p in witness_paths], wanted)
             except NoteError as error:
-                note_problems.append(Problem("witness", subject, None, str(error)))
+                note_problems.append(Problem("witness", subject, None, str(error), error.zh))
         record = tlog.as_record(signed)
     else:
         if vkey_paths or witness_paths:
@@ -153,7 +154,7 @@ def verify(ctx, checkpoint_path, vkey_paths, pubkey_path, witness_paths, quorum,
                    "problems": [vars(p) for p in report.problems]})
     else:
         for problem in report.problems:
-            click.echo(str(problem))
+            click.echo(said(problem))
         if lang() == "zh":
             verdict = "完好" if report.ok else f"已被篡改：{len(report.problems)} 处问题"
             click.echo(f"{verdict}：{report.aggregates} 个对象的 {report.events} 条事件；树大小 {report.tree_size}，"
@@ -393,7 +394,7 @@ def copy(source, target):
 
     count, report = copy_store(source, target, Ticker)
     for problem in report.problems:
-        click.echo(str(problem))
+        click.echo(said(problem))
     click.echo(pick(f"copied {count} events; target verifies: {'ok' if report.ok else 'NO'}; root {report.root.hex()}",
                     f"已复制 {count} 条事件；目标存储校验：{'完好' if report.ok else '不通过'}；根 {report.root.hex()}"))
     if not report.ok:

@@ -139,10 +139,12 @@ def check_quorum(parsed: Note, witnesses: Iterable[Verifier], quorum: int) -> li
         if w is None:
             continue
         if not note._verify_one(w, body, sig.payload):
-            raise NoteError(f"the cosignature of witness {sig.name} does not verify")
+            raise NoteError(f"the cosignature of witness {sig.name} does not verify",
+                            f"见证方 {sig.name} 的联署核验不通过")
         if sig.name not in names:
             names.append(sig.name)
     if len(names) < quorum:
         raise NoteError(f"{len(names)} of the witnesses given cosigned ({', '.join(names) or 'none'}); "
-                        f"{quorum} are required")
+                        f"{quorum} are required",
+                        f"给出的见证方中有 {len(names)} 个联署（{'、'.join(names) or '无'}）；需要 {quorum} 个")
     return names
