@@ -63,7 +63,7 @@ def read_table(path: Path) -> Table:
     if suffix == ".xlsx":
         return _read_xlsx(path)
     raise ImportProblems(path, [Problem(f"unsupported format {suffix or '(none)'}; allowed: .csv, .xlsx",
-                                        f"不支持的格式 {suffix or '（无扩展名）'}；可用：.csv、.xlsx")])
+                                        f"不支持的格式：{path.name}；可用：.csv、.xlsx")])
 
 
 NOT_FOUND = Problem("file not found", "文件不存在")
