@@ -108,7 +108,7 @@ def load_verifier(path: str | Path) -> Verifier:
         return parse_verifier_key(data.decode("utf-8").strip())
     except (UnicodeDecodeError, ValueError) as error:
         raise BadInput(f"{path}: not a signed-note verifier key ({error})",
-                       f"{path}：不是签名笔记验证密钥（{error}）") from None
+                       f"{path}：不是签名笔记验证密钥" + (f"（{error.zh}）" if hasattr(error, "zh") else "")) from None
 
 
 def key_name(key_path: str | Path, public: PublicKey) -> str:

@@ -315,3 +315,18 @@ def test_an_import_refused_for_its_file_says_so_in_one_chinese_line_and_writes_n
     assert result.output.count("\n") == 1 and zh in result.output, result.output
     assert str(folder / name) in result.output and english_words(result.output) == [], result.output
     assert store_bytes(url) == before
+
+
+def test_a_witness_refusing_a_rolled_back_checkpoint_says_why_in_chinese(county):  # noqa: F811
+    import base64
+
+    runner = CliRunner()
+    assert runner.invoke(cli, ["checkpoint", "--key", "county.key", "--out", "cp"]).exit_code == 0
+    origin, size = Path("cp").read_text().splitlines()[:2]
+    state = {"format": "minerehab-witness/1",
+             "logs": {origin: {"size": int(size) + 5, "root": base64.b64encode(b"\x01" * 32).decode()}}}
+    Path("audit.key.state").write_text(json.dumps(state), encoding="utf-8")
+    result = chinese(runner, "cosign", "cp", "--key", "audit.key")
+    assert result.exit_code == 1 and "被回滚" in result.output and result.output.count("\n") == 1, result.output
+    assert english_words(result.output) == [], result.output
+    assert "rolled back" in runner.invoke(cli, ["cosign", "cp", "--key", "audit.key"]).output
