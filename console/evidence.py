@@ -232,11 +232,13 @@ def check_proof(proof_file, vkey_paths, pubkey_path, witness_paths, quorum):
     problems = check_inclusion(proof, public)
     if problems:
         for problem in problems:
-            click.echo(f"INVALID: {problem}")
+            click.echo(pick("INVALID: ", "无效：") + said(problem))
         sys.exit(1)
-    click.echo(f"valid: {proof['aggregate']} version {proof['version']} is leaf {proof['leaf_index']} of "
-               f"{proof['checkpoint']['tree_size']} under root {proof['checkpoint']['root']}"
-               + (" (signature checked)" if public else ""))
+    c = proof["checkpoint"]
+    click.echo(pick(f"valid: {proof['aggregate']} version {proof['version']} is leaf {proof['leaf_index']} of "
+                    f"{c['tree_size']} under root {c['root']}" + (" (signature checked)" if public else ""),
+                    f"有效：{proof['aggregate']} 的版本 {proof['version']} 是根为 {c['root']} 的 {c['tree_size']} "
+                    f"个叶子中的第 {proof['leaf_index']} 个" + ("（已核对签名）" if public else "")))
 
 
 def _check_receipt(proof_file, data, vkey_paths, pubkey_path, witness_paths, quorum):
@@ -258,11 +260,14 @@ def _check_receipt(proof_file, data, vkey_paths, pubkey_path, witness_paths, quo
     try:
         entry, signers, cosigners = tlog.check_receipt(text, logs, witnesses, wanted)
     except (NoteError, ValueError) as error:
-        click.echo(f"INVALID: {proof_file}: {error}")
+        click.echo(pick(f"INVALID: {proof_file}: ", f"无效：{proof_file}：") + said(error))
         sys.exit(1)
-    click.echo(f"valid: {entry.subject} version {entry.version} is leaf {parsed.index} of {parsed.checkpoint.size} "
-               f"in {parsed.checkpoint.origin}; signed by {', '.join(signers)}"
-               + (f"; cosigned by {', '.join(cosigners)}" if cosigners else ""))
+    c = parsed.checkpoint
+    click.echo(pick(f"valid: {entry.subject} version {entry.version} is leaf {parsed.index} of {c.size} "
+                    f"in {c.origin}; signed by {', '.join(signers)}"
+                    + (f"; cosigned by {', '.join(cosigners)}" if cosigners else ""),
+                    f"有效：{entry.subject} 的版本 {entry.version} 是 {c.origin} 的 {c.size} 个叶子中的第 "
+                    f"{parsed.index} 个；由 {'、'.join(signers)} 签名" + (f"；由 {'、'.join(cosigners)} 联署" if cosigners else "")))
 
 
 @click.command()

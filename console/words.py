@@ -28,7 +28,7 @@ def count(n: int, noun: str) -> str:
 
 
 def said(line) -> str:
-    """A finding in the user's language: a verify.Problem, or a line with its Chinese beside it (errors.Said)."""
+    """A finding in the user's language: a verify.Problem, or a line or error with its Chinese beside it (`zh`)."""
     from events.errors import in_lang
 
     text = getattr(line, "text", None)

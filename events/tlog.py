@@ -205,57 +205,58 @@ class Entry:
         return merkle.leaf_hash(self.chain_hash)
 
 
-def read_entry(data: bytes, where: str = "event") -> Entry:
+def read_entry(data: bytes, where: str = "event", where_zh: str | None = None) -> Entry:
     """An entry back from its bytes: canonical JSON whose readable `event` is its `stored` text.
     Anything else is a ValueError naming what differs."""
+    zh_where = where_zh or where
     try:
         record = json.loads(data.decode("utf-8"))
     except (UnicodeDecodeError, ValueError):
-        raise Malformed(f"{where}: not JSON", f"{where}：不是 JSON") from None
+        raise Malformed(f"{where}: not JSON", f"{zh_where}：不是 JSON") from None
     if not isinstance(record, dict):
-        raise Malformed(f"{where}: not a JSON object", f"{where}：不是 JSON 对象")
+        raise Malformed(f"{where}: not a JSON object", f"{zh_where}：不是 JSON 对象")
     try:
         if canonical(record) != data:
-            raise Malformed(f"{where}: not in canonical form (RFC 8785)", f"{where}：不是规范形式（RFC 8785）")
+            raise Malformed(f"{where}: not in canonical form (RFC 8785)", f"{zh_where}：不是规范形式（RFC 8785）")
     except TypeError:
         raise Malformed(f"{where}: holds a value canonical JSON cannot carry",
-                        f"{where}：含有规范 JSON 无法表示的值") from None
+                        f"{zh_where}：含有规范 JSON 无法表示的值") from None
     fields = {"subject": str, "originator_id": str, "version": int, "topic": str, "previous": str}
     for name, kind in fields.items():
         if type(record.get(name)) is not kind:
             raise Malformed(f"{where}: {name} is missing or not {kind.__name__}",
-                            f"{where}：{name} 缺失或不是{'文本' if kind is str else '整数'}")
+                            f"{zh_where}：{name} 缺失或不是{'文本' if kind is str else '整数'}")
     try:
         previous = bytes.fromhex(record["previous"])
     except ValueError:
-        raise Malformed(f"{where}: previous is not hexadecimal", f"{where}：previous 不是十六进制") from None
+        raise Malformed(f"{where}: previous is not hexadecimal", f"{zh_where}：previous 不是十六进制") from None
     if len(previous) != 32 or record["version"] < 1:
         raise Malformed(f"{where}: previous is not 32 bytes or version is below 1",
-                        f"{where}：previous 不是 32 字节，或 version 小于 1")
+                        f"{zh_where}：previous 不是 32 字节，或 version 小于 1")
     event = None
     if "stored" in record:
         if not isinstance(record["stored"], str):
-            raise Malformed(f"{where}: stored is not text", f"{where}：stored 不是文本")
+            raise Malformed(f"{where}: stored is not text", f"{zh_where}：stored 不是文本")
         state = record["stored"].encode("utf-8")
         try:
             event = json.loads(record["stored"])
         except ValueError:
-            raise Malformed(f"{where}: stored is not JSON", f"{where}：stored 不是 JSON") from None
+            raise Malformed(f"{where}: stored is not JSON", f"{zh_where}：stored 不是 JSON") from None
         if "event" in record and record["event"] != event:
             raise Malformed(f"{where}: the readable event differs from the stored bytes",
-                            f"{where}：可读的 event 与存储的字节不符")
+                            f"{zh_where}：可读的 event 与存储的字节不符")
         if not set(record) <= {*fields, "stored", "event"}:
             extra = sorted(set(record) - {*fields, 'stored', 'event'})
-            raise Malformed(f"{where}: unexpected fields {extra}", f"{where}：多出的字段 {extra}")
+            raise Malformed(f"{where}: unexpected fields {extra}", f"{zh_where}：多出的字段 {extra}")
     elif isinstance(record.get("stored_base64"), str):
         try:
             state = base64.b64decode(record["stored_base64"], validate=True)
         except ValueError:
-            raise Malformed(f"{where}: stored_base64 is not base64", f"{where}：stored_base64 不是 base64") from None
+            raise Malformed(f"{where}: stored_base64 is not base64", f"{zh_where}：stored_base64 不是 base64") from None
         if set(record) != {*fields, "stored_base64"}:
-            raise Malformed(f"{where}: unexpected fields", f"{where}：有多出的字段")
+            raise Malformed(f"{where}: unexpected fields", f"{zh_where}：有多出的字段")
     else:
-        raise Malformed(f"{where}: holds no stored event", f"{where}：没有存储的事件")
+        raise Malformed(f"{where}: holds no stored event", f"{zh_where}：没有存储的事件")
     return Entry(record["subject"], record["originator_id"], record["version"], record["topic"], previous, state, event)
 
 
@@ -346,7 +347,7 @@ def check_receipt(text: str, vkeys: Iterable[Verifier], witnesses: Iterable[Veri
     proof = tlogproof.parse(text)
     if proof.extra is None:
         raise tlogproof.ProofError("the proof carries no event (no extra line)")
-    found = read_entry(proof.extra, "the proof's event")
+    found = read_entry(proof.extra, "the proof's event", "证明所附的事件")
     signers = tlogproof.verify(proof, found.leaf, proof.checkpoint.origin, list(vkeys))
     cosigners = witnesses_.check_quorum(proof.note, witnesses, quorum)
     return found, signers, cosigners

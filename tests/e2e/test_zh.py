@@ -330,3 +330,22 @@ def test_a_witness_refusing_a_rolled_back_checkpoint_says_why_in_chinese(county)
     assert result.exit_code == 1 and "被回滚" in result.output and result.output.count("\n") == 1, result.output
     assert english_words(result.output) == [], result.output
     assert "rolled back" in runner.invoke(cli, ["cosign", "cp", "--key", "audit.key"]).output
+
+
+def test_a_receipt_is_checked_in_chinese(county):  # noqa: F811
+    runner = CliRunner()
+    assert runner.invoke(cli, ["checkpoint", "--key", "county.key", "--out", "cp"]).exit_code == 0
+    assert runner.invoke(cli, ["cosign", "cp", "--key", "audit.key"]).exit_code == 0
+    proof = runner.invoke(cli, ["prove", "TL-2023-01", "3", "--checkpoint", "cp"]).output
+    Path("p.tlog-proof").write_text(proof)
+    index = next(line for line in proof.splitlines() if line.startswith("index "))
+    Path("moved.tlog-proof").write_text(proof.replace(f"{index}\n", f"index {int(index[6:]) + 1}\n"))
+    for args, code, said in [
+        (["p.tlog-proof", "--vkey", "county.key.vkey", "--witness", "audit.key.vkey"], 0, "有效：parcel:TL-2023-01 的版本 3"),
+        (["p.tlog-proof", "--vkey", "county.key.vkey", "--witness", "jiwei.key.vkey"], 1, "需要 1 个"),
+        (["moved.tlog-proof", "--vkey", "county.key.vkey"], 1, "未能证明第"),
+        (["p.tlog-proof", "--vkey", "audit.key.vkey"], 1, "没有已知密钥的签名"),
+    ]:
+        result = chinese(runner, "check-proof", *args)
+        assert result.exit_code == code and said in result.output, result.output
+        assert english_words(result.output) == [], result.output
