@@ -88,9 +88,11 @@ CASES = [
          "row 3, column 图斑面积 (area_ha): '8,1234'", "第 3 行 图斑面积 列（area_ha）：'8,1234'"),
     Case("excel-date-in-the-area", lambda d: ["import", "parcels", xlsx(d / "a.xlsx", [
         ["X-10", "a", "t", datetime(2023, 2, 20), datetime(2023, 2, 20)]]), *WHO],
-         "row 2, column 图斑面积 (area_ha): 2023-02-20 is not a decimal number", "第 2 行 图斑面积 列（area_ha）：2023-02-20 应为数字"),
+         "row 2, column 图斑面积 (area_ha): 2023-02-20 is not a decimal number",
+         "第 2 行 图斑面积 列（area_ha）：2023-02-20 应为数字"),
     Case("excel-number-for-a-date", lambda d: ["import", "parcels", xlsx(d / "n.xlsx", [["X-11", "a", "t", 1.5, 44977]]),
-                                               *WHO], "row 2, column 登记日期 (on): 44977 is not a date", "第 2 行 登记日期 列（on）：44977 应为日期"),
+                                               *WHO],
+         "row 2, column 登记日期 (on): 44977 is not a date", "第 2 行 登记日期 列（on）：44977 应为日期"),
     Case("slashed-date", lambda d: ["do", "register", "X-12", "--on", "2023/2/30", *WHO, "--set", "name=a",
                                     "--set", "township=t", "--set", "area_ha=1"], "has no day 30", "没有 30 日"),
     Case("chinese-date", lambda d: ["do", "register", "X-13", "--on", "2023年13月1日", *WHO, "--set", "name=a",

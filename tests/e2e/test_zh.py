@@ -17,6 +17,7 @@ from click.testing import CliRunner
 
 from cli import COMMANDS, cli
 from events.verify import KINDS
+from geometry import layers
 from policies.catalogue import RULES, load_config
 from tests.e2e.test_evidence_cli import bundle, county, rezip  # noqa: F401 - the signed county and its case file
 from tests.integration.test_tamper import DB, PARCEL, PARCEL_ROWS
@@ -32,6 +33,7 @@ IDS = {
     *specs.PLANNED_MODES, *specs.FUND_SOURCES, *specs.TENDER_METHODS,
 }
 IDS |= {key for rule in RULES for key in load_config()[rule]} | {event for r in RULES.values() for event in r.reads}
+IDS |= set(layers.BY_NATIONAL)  # the national layer's field names (TBBH, TBMJ…), as the layers carry them
 """Ids are a public interface: scripts and config files (thresholds) type them, so they stay as they are."""
 NAMES = {
     "minerehab", "zh", "en", "x",  # the program, the --lang values, the x of click's ranges (1949<=x<=2100)
@@ -298,6 +300,12 @@ IMPORTS = [
      "不是可读的 .xlsx 工作簿"),
     ("empty file", "z.csv", "", ["parcels"], "the file is empty", "文件为空"),
     ("wrong format", "p.txt", "x", ["parcels"], "unsupported format .txt", "不支持的格式：p.txt"),
+    ("empty layer", "l.geojson", '{"type": "FeatureCollection", "features": []}', ["parcels"],
+     "the layer has no features", "图层中没有要素"),
+    ("layer row without a code", "r.geojson", json.dumps({"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {"TBMJ": 12000}, "geometry": {
+            "type": "Polygon", "coordinates": [[[88.1, 46.1], [88.2, 46.1], [88.2, 46.2], [88.1, 46.1]]]}}]}),
+     ["parcels", "--on", "2024-03-01"], "row 1: no 图斑编号", "第 1 行：没有图斑编号"),
 ]
 
 
