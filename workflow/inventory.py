@@ -194,9 +194,8 @@ def _columns(table: Table, allowed: dict[str, f.Field], required: list[str], pro
         keys.append(key if key in allowed else None)
     for key in required:
         if key not in keys:
-            problems.append(Problem(f"column {key} ({ATTRIBUTES[key][1]}) is missing; add a column headed {key} "
-                                    f"or {ATTRIBUTES[key][0]}", f"缺少 {ATTRIBUTES[key][0]} 列；请加一列，表头为 "
-                                    f"{ATTRIBUTES[key][0]}"))
+            problems.append(Problem(f"column {key} ({ATTRIBUTES[key][0]}) is missing",
+                                    f"缺少 {ATTRIBUTES[key][0]} 列；请加一列，表头为 {ATTRIBUTES[key][0]}"))
     return keys
 
 
