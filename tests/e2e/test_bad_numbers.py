@@ -93,6 +93,9 @@ CASES = [
     Case("excel-number-for-a-date", lambda d: ["import", "parcels", xlsx(d / "n.xlsx", [["X-11", "a", "t", 1.5, 44977]]),
                                                *WHO],
          "row 2, column 登记日期 (on): 44977 is not a date", "第 2 行 登记日期 列（on）：44977 应为日期"),
+    Case("unknown-enum-in-a-table", lambda d: ["import", "parcels", _table(d / "mode.csv", [
+        [*HEADERS, "拟修复模式"], ["X-16", "a", "t", "1.5", "2023-02-20", "生态重见"]]), *WHO],
+         "row 2, column 拟修复模式 (planned_mode): '生态重见' is not one of", "'生态重见' 应为自然恢复|辅助再生|生态重建|转型利用"),
     Case("slashed-date", lambda d: ["do", "register", "X-12", "--on", "2023/2/30", *WHO, "--set", "name=a",
                                     "--set", "township=t", "--set", "area_ha=1"], "has no day 30", "没有 30 日"),
     Case("chinese-date", lambda d: ["do", "register", "X-13", "--on", "2023年13月1日", *WHO, "--set", "name=a",
@@ -112,6 +115,11 @@ CASES = [
     Case("correct-the-state", lambda d: ["correct", CODE, "2", "--set", "dest=new", "--on", "2024-01-02",
                                          "--reason", "typo", *WHO], "no correctable field 'dest'", "没有可更正的字段 'dest'"),
 ]
+
+
+def _table(path: Path, lines: list[list[str]]) -> str:
+    path.write_text("\n".join(",".join(line) for line in lines) + "\n", encoding="utf-8")
+    return str(path)
 
 
 def _jsonl(folder: Path, line: dict) -> str:
