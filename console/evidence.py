@@ -250,7 +250,7 @@ def _check_receipt(proof_file, data, vkey_paths, pubkey_path, witness_paths, quo
         parsed = tlogproof.parse(text)
         signed = tlog.Signed(parsed.note_text, parsed.note, parsed.checkpoint)
     except (UnicodeDecodeError, NoteError) as error:
-        fail(f"{proof_file}: not a c2sp.org/tlog-proof ({error})", f"{proof_file}：不是 c2sp.org/tlog-proof（{error}）")
+        fail(f"{proof_file}: not a c2sp.org/tlog-proof ({error})", f"{proof_file}：不是 c2sp.org/tlog-proof（{getattr(error, 'zh', '不是 UTF-8 文本')}）")
     if not (vkey_paths or pubkey_path):
         fail("give --vkey FILE.vkey: a receipt proves nothing without the log's key",
              "请给出 --vkey FILE.vkey：没有日志公钥，回执什么也证明不了")
