@@ -7,6 +7,7 @@ import sys
 import click
 
 from console.common import business_today, emit_json, fail, lang, open_ledger
+from console.words import pick, said
 
 
 @click.group()
@@ -86,6 +87,7 @@ def verify(bundle, vkey_paths, witness_paths, quorum, as_json):
       minerehab case verify TL23-01.case.zip --vkey county.key.vkey --witness 审计局.vkey --quorum 1
     """
     from events import casebundle, tlog
+    from events.errors import zh_of
 
     try:
         with open(bundle, "rb") as handle:
@@ -98,10 +100,10 @@ def verify(bundle, vkey_paths, witness_paths, quorum, as_json):
     if as_json:
         emit_json({"ok": result.ok, "subject": result.subject, "events": result.events, "tree_size": result.tree_size,
                    "signed_by": result.signers, "cosigned_by": result.cosigners, "document_files": result.documents,
-                   "problems": result.problems})
+                   "problems": result.problems, "problems_zh": [zh_of(p) for p in result.problems]})
     else:
         for problem in result.problems:
-            click.echo(f"INVALID: {problem}")
+            click.echo(pick("INVALID: ", "核验失败：") + said(problem))
         if result.ok and lang() == "zh":
             click.echo(f"核验通过：{result.subject}：{result.events} 条事件均在检查点（{result.tree_size} 条）之下，"
                        f"由 {'、'.join(result.signers)} 签名"

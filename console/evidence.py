@@ -8,7 +8,7 @@ import sys
 import click
 
 from console.common import Ticker, emit_json, fail, lang, open_ledger
-from console.words import pick
+from console.words import pick, said
 
 
 @click.command()
@@ -99,6 +99,7 @@ def verify(ctx, checkpoint_path, vkey_paths, pubkey_path, witness_paths, quorum,
 
     from events import checkpoint as checkpoints
     from events import tlog, witness
+    from events.errors import zh_of
     from events.note import NoteError
     from events.verify import Problem, verify_documents
     from events.verify import verify as check
@@ -117,13 +118,13 @@ def verify(ctx, checkpoint_path, vkey_paths, pubkey_path, witness_paths, quorum,
             names, problem = tlog.log_signers(signed, logs)
             checked = True
             if problem:
-                note_problems.append(Problem("signature", subject, None, problem))
+                note_problems.append(Problem("signature", subject, None, problem, zh_of(problem)))
         if witness_paths or quorum:
             wanted = len(witness_paths) if quorum is None else quorum
             try:
                 cosigners = witness.check_quorum(signed.note, [tlog.load_verifier(p) for p in witness_paths], wanted)
             except NoteError as error:
-                note_problems.append(Problem("witness", subject, None, str(error)))
+                note_problems.append(Problem("witness", subject, None, str(error), error.zh))
         record = tlog.as_record(signed)
     else:
         if vkey_paths or witness_paths:
@@ -153,7 +154,7 @@ def verify(ctx, checkpoint_path, vkey_paths, pubkey_path, witness_paths, quorum,
                    "problems": [vars(p) for p in report.problems]})
     else:
         for problem in report.problems:
-            click.echo(str(problem))
+            click.echo(said(problem))
         if lang() == "zh":
             verdict = "完好" if report.ok else f"已被篡改：{len(report.problems)} 处问题"
             click.echo(f"{verdict}：{report.aggregates} 个对象的 {report.events} 条事件；树大小 {report.tree_size}，"
@@ -231,11 +232,13 @@ def check_proof(proof_file, vkey_paths, pubkey_path, witness_paths, quorum):
     problems = check_inclusion(proof, public)
     if problems:
         for problem in problems:
-            click.echo(f"INVALID: {problem}")
+            click.echo(pick("INVALID: ", "无效：") + said(problem))
         sys.exit(1)
-    click.echo(f"valid: {proof['aggregate']} version {proof['version']} is leaf {proof['leaf_index']} of "
-               f"{proof['checkpoint']['tree_size']} under root {proof['checkpoint']['root']}"
-               + (" (signature checked)" if public else ""))
+    c = proof["checkpoint"]
+    click.echo(pick(f"valid: {proof['aggregate']} version {proof['version']} is leaf {proof['leaf_index']} of "
+                    f"{c['tree_size']} under root {c['root']}" + (" (signature checked)" if public else ""),
+                    f"有效：{proof['aggregate']} 的版本 {proof['version']} 是根为 {c['root']} 的 {c['tree_size']} "
+                    f"个叶子中的第 {proof['leaf_index']} 个" + ("（已核对签名）" if public else "")))
 
 
 def _check_receipt(proof_file, data, vkey_paths, pubkey_path, witness_paths, quorum):
@@ -247,7 +250,7 @@ def _check_receipt(proof_file, data, vkey_paths, pubkey_path, witness_paths, quo
         parsed = tlogproof.parse(text)
         signed = tlog.Signed(parsed.note_text, parsed.note, parsed.checkpoint)
     except (UnicodeDecodeError, NoteError) as error:
-        fail(f"{proof_file}: not a c2sp.org/tlog-proof ({error})", f"{proof_file}：不是 c2sp.org/tlog-proof（{error}）")
+        fail(f"{proof_file}: not a c2sp.org/tlog-proof ({error})", f"{proof_file}：不是 c2sp.org/tlog-proof（{getattr(error, 'zh', '不是 UTF-8 文本')}）")
     if not (vkey_paths or pubkey_path):
         fail("give --vkey FILE.vkey: a receipt proves nothing without the log's key",
              "请给出 --vkey FILE.vkey：没有日志公钥，回执什么也证明不了")
@@ -257,11 +260,14 @@ def _check_receipt(proof_file, data, vkey_paths, pubkey_path, witness_paths, quo
     try:
         entry, signers, cosigners = tlog.check_receipt(text, logs, witnesses, wanted)
     except (NoteError, ValueError) as error:
-        click.echo(f"INVALID: {proof_file}: {error}")
+        click.echo(pick(f"INVALID: {proof_file}: ", f"无效：{proof_file}：") + said(error))
         sys.exit(1)
-    click.echo(f"valid: {entry.subject} version {entry.version} is leaf {parsed.index} of {parsed.checkpoint.size} "
-               f"in {parsed.checkpoint.origin}; signed by {', '.join(signers)}"
-               + (f"; cosigned by {', '.join(cosigners)}" if cosigners else ""))
+    c = parsed.checkpoint
+    click.echo(pick(f"valid: {entry.subject} version {entry.version} is leaf {parsed.index} of {c.size} "
+                    f"in {c.origin}; signed by {', '.join(signers)}"
+                    + (f"; cosigned by {', '.join(cosigners)}" if cosigners else ""),
+                    f"有效：{entry.subject} 的版本 {entry.version} 是 {c.origin} 的 {c.size} 个叶子中的第 "
+                    f"{parsed.index} 个；由 {'、'.join(signers)} 签名" + (f"；由 {'、'.join(cosigners)} 联署" if cosigners else "")))
 
 
 @click.command()
@@ -393,7 +399,7 @@ def copy(source, target):
 
     count, report = copy_store(source, target, Ticker)
     for problem in report.problems:
-        click.echo(str(problem))
+        click.echo(said(problem))
     click.echo(pick(f"copied {count} events; target verifies: {'ok' if report.ok else 'NO'}; root {report.root.hex()}",
                     f"已复制 {count} 条事件；目标存储校验：{'完好' if report.ok else '不通过'}；根 {report.root.hex()}"))
     if not report.ok:

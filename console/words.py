@@ -27,6 +27,14 @@ def count(n: int, noun: str) -> str:
     return f"{n} {zh}" if lang() == "zh" else f"{n} {noun if n == 1 else plural}"
 
 
+def said(line) -> str:
+    """A finding in the user's language: a verify.Problem, or a line or error with its Chinese beside it (`zh`)."""
+    from events.errors import in_lang
+
+    text = getattr(line, "text", None)
+    return text(lang()) if callable(text) else in_lang(line, lang())
+
+
 def progress(label: str) -> str:
     return PROGRESS.get(label, label) if lang() == "zh" else label
 

@@ -27,6 +27,7 @@ from events import merkle, tlog, tlogproof
 from events.canonical import canonical
 from events.chain import GENESIS
 from events.digests import sha256_hex, sm3_hex
+from events.errors import Malformed, Said, zh_of
 from events.keys import Verifier
 from events.note import NoteError
 
@@ -105,11 +106,21 @@ class Result:
     signers: list[str] = field(default_factory=list)
     cosigners: list[str] = field(default_factory=list)
     documents: int = 0
-    problems: list[str] = field(default_factory=list)
+    problems: list[Said] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
         return not self.problems
+
+    def add(self, en: str, zh: str) -> None:
+        """A problem naming the file, in English (what scripts read) with its Chinese beside it."""
+        self.problems.append(Said(en, zh))
+
+
+def _why(error: Exception) -> str:
+    """Why a part could not be read, in Chinese: our own reasons are bilingual; a parser's own (json, utf-8)
+    is summed up."""
+    return getattr(error, "zh", None) or ("不是 UTF-8 文本" if isinstance(error, UnicodeDecodeError) else "格式不对")
 
 
 def _members(data: bytes, result: Result) -> dict[str, bytes] | None:
@@ -117,24 +128,25 @@ def _members(data: bytes, result: Result) -> dict[str, bytes] | None:
         archive = zipfile.ZipFile(io.BytesIO(data))
         infos = archive.infolist()
     except Exception as error:  # noqa: BLE001 - whatever a damaged archive makes zipfile raise is a finding
-        result.problems.append(f"the bundle is not a readable zip archive ({type(error).__name__}: {error})")
+        result.add(f"the bundle is not a readable zip archive ({type(error).__name__}: {error})",
+                   "案卷不是可读的 zip 压缩包")
         return None
     if len(infos) > MAX_MEMBERS or sum(i.file_size for i in infos) > MAX_TOTAL:
-        result.problems.append("the bundle holds too many files or too many bytes")
+        result.add("the bundle holds too many files or too many bytes", "案卷的文件数或字节数过多")
         return None
     members: dict[str, bytes] = {}
     for info in infos:
         name = info.filename
         if name in members:
-            result.problems.append(f"{name}: is in the archive twice")
+            result.add(f"{name}: is in the archive twice", f"{name}：在压缩包中出现两次")
             continue
         if name.startswith("/") or ".." in name.split("/") or "\\" in name:
-            result.problems.append(f"{name}: an unsafe path")
+            result.add(f"{name}: an unsafe path", f"{name}：不安全的路径")
             continue
         try:
             members[name] = archive.read(info)
         except Exception as error:  # noqa: BLE001 - CRC, inflate, header, version: damaged either way
-            result.problems.append(f"{name}: damaged in the archive ({error})")
+            result.add(f"{name}: damaged in the archive ({error})", f"{name}：在压缩包中已损坏")
             members[name] = b""
     return members
 
@@ -142,21 +154,21 @@ def _members(data: bytes, result: Result) -> dict[str, bytes] | None:
 def _manifest(members: dict[str, bytes], result: Result) -> dict | None:
     raw = members.get(MANIFEST)
     if raw is None:
-        result.problems.append(f"{MANIFEST}: missing")
+        result.add(f"{MANIFEST}: missing", f"{MANIFEST}：缺失")
         return None
     try:
         found = json.loads(raw.decode("utf-8"))
         if canonical(found) != raw:
-            raise ValueError("not in canonical form")
+            raise Malformed("not in canonical form", "不是规范形式")
         if found.get("format") != FORMAT or not isinstance(found.get("files"), list):
-            raise ValueError(f"not a {FORMAT} manifest")
+            raise Malformed(f"not a {FORMAT} manifest", f"不是 {FORMAT} 清单")
         if set(found) != {"format", "subject", "origin", "tree_size", "events", "files"}:
-            raise ValueError("unexpected or missing fields")
+            raise Malformed("unexpected or missing fields", "字段多出或缺失")
         for row in found["files"]:
             if set(row) != {"path", "size", "sha256", "sm3"} or not isinstance(row["path"], str):
-                raise ValueError("a file entry is malformed")
+                raise Malformed("a file entry is malformed", "有一个文件条目格式不对")
     except (UnicodeDecodeError, ValueError, TypeError, AttributeError) as error:
-        result.problems.append(f"{MANIFEST}: unreadable ({error})")
+        result.add(f"{MANIFEST}: unreadable ({error})", f"{MANIFEST}：无法读取（{_why(error)}）")
         return None
     return found
 
@@ -164,15 +176,16 @@ def _manifest(members: dict[str, bytes], result: Result) -> dict | None:
 def _files(members: dict[str, bytes], listed: dict, result: Result) -> None:
     paths = [row["path"] for row in listed["files"]]
     if len(set(paths)) != len(paths):
-        result.problems.append(f"{MANIFEST}: lists a file twice")
+        result.add(f"{MANIFEST}: lists a file twice", f"{MANIFEST}：同一文件列出两次")
     for row in listed["files"]:
         data = members.get(row["path"])
         if data is None:
-            result.problems.append(f"{row['path']}: missing (listed in {MANIFEST})")
+            result.add(f"{row['path']}: missing (listed in {MANIFEST})", f"{row['path']}：缺失（{MANIFEST} 中列有）")
         elif (len(data), sha256_hex(data), sm3_hex(data)) != (row["size"], row["sha256"], row["sm3"]):
-            result.problems.append(f"{row['path']}: changed (its size, SHA-256 or SM3 differs from {MANIFEST})")
+            result.add(f"{row['path']}: changed (its size, SHA-256 or SM3 differs from {MANIFEST})",
+                       f"{row['path']}：被改动（大小、SHA-256 或 SM3 与 {MANIFEST} 不符）")
     for name in sorted(set(members) - set(paths) - {MANIFEST}):
-        result.problems.append(f"{name}: added (not in {MANIFEST})")
+        result.add(f"{name}: added (not in {MANIFEST})", f"{name}：被添加（{MANIFEST} 中没有）")
 
 
 def _checkpoint(members, listed, vkeys, witnesses, quorum, result: Result) -> tlog.Signed | None:
@@ -184,19 +197,19 @@ def _checkpoint(members, listed, vkeys, witnesses, quorum, result: Result) -> tl
     try:
         signed = tlog.parse(raw, CHECKPOINT)
     except Exception as error:  # BadInput: one line
-        result.problems.append(str(error))
+        result.add(str(error), zh_of(error))
         return None
     result.tree_size = signed.size
     if (listed["origin"], listed["tree_size"]) != (signed.checkpoint.origin, signed.size):
-        result.problems.append(f"{MANIFEST}: names another checkpoint than {CHECKPOINT}")
+        result.add(f"{MANIFEST}: names another checkpoint than {CHECKPOINT}", f"{MANIFEST}：所列检查点与 {CHECKPOINT} 不同")
     names, problem = tlog.log_signers(signed, vkeys)
     if problem:
-        result.problems.append(f"{CHECKPOINT}: {problem}")
+        result.add(f"{CHECKPOINT}: {problem}", f"{CHECKPOINT}：{zh_of(problem)}")
     result.signers = names
     try:
         result.cosigners = witness.check_quorum(signed.note, witnesses, quorum)
     except NoteError as error:
-        result.problems.append(f"{CHECKPOINT}: {error}")
+        result.add(f"{CHECKPOINT}: {error}", f"{CHECKPOINT}：{error.zh}")
     return signed
 
 
@@ -205,23 +218,24 @@ def _events(members, listed, signed: tlog.Signed | None, result: Result) -> list
     versions = sorted(int(m.group(1)) for m in map(_EVENT.fullmatch, members) if m)
     result.events = len(versions)
     if versions != list(range(1, len(versions) + 1)) or len(versions) != listed["events"]:
-        result.problems.append(f"events/: versions {versions[:5]}… are not 1..{listed['events']}")
+        result.add(f"events/: versions {versions[:5]}… are not 1..{listed['events']}",
+                   f"events/：版本 {versions[:5]}… 不是 1..{listed['events']}")
     previous = None
     for version in versions:
         path = event_path(version)
         try:
             e = tlog.read_entry(members[path], path)
         except ValueError as error:
-            result.problems.append(str(error))
+            result.add(str(error), zh_of(error))
             previous = None
             continue
         if e.version != version or e.subject != listed["subject"]:
-            result.problems.append(f"{path}: is {e.subject} version {e.version}")
+            result.add(f"{path}: is {e.subject} version {e.version}", f"{path}：是 {e.subject} 的版本 {e.version}")
         if entries and e.originator_id != entries[0].originator_id:
-            result.problems.append(f"{path}: belongs to another aggregate")
+            result.add(f"{path}: belongs to another aggregate", f"{path}：属于另一个对象")
         expected = GENESIS if version == 1 else previous
         if expected is not None and e.previous != expected:
-            result.problems.append(f"{path}: does not chain to version {version - 1}")
+            result.add(f"{path}: does not chain to version {version - 1}", f"{path}：未与版本 {version - 1} 相链")
         previous = e.chain_hash
         entries.append(e)
         _proof(members, version, e, signed, result)
@@ -232,19 +246,21 @@ def _proof(members, version: int, e: tlog.Entry, signed: tlog.Signed | None, res
     path = proof_path(version)
     raw = members.get(path)
     if raw is None:
-        result.problems.append(f"{path}: missing; {event_path(version)} is not shown to be under the checkpoint")
+        result.add(f"{path}: missing; {event_path(version)} is not shown to be under the checkpoint",
+                   f"{path}：缺失；无法表明 {event_path(version)} 在检查点之下")
         return
     try:
         proof = tlogproof.parse(raw.decode("utf-8"))
     except (UnicodeDecodeError, NoteError) as error:
-        result.problems.append(f"{path}: unreadable ({error})")
+        result.add(f"{path}: unreadable ({error})", f"{path}：无法读取（{_why(error)}）")
         return
     if signed is None or proof.note.body != signed.note.body:
-        result.problems.append(f"{path}: is not under {CHECKPOINT}")
+        result.add(f"{path}: is not under {CHECKPOINT}", f"{path}：不在 {CHECKPOINT} 之下")
         return
     c = signed.checkpoint
     if not merkle.verify_inclusion(e.leaf, proof.index, c.size, list(proof.path), c.root):
-        result.problems.append(f"{event_path(version)}: not under the checkpoint ({path} does not lead to its root)")
+        result.add(f"{event_path(version)}: not under the checkpoint ({path} does not lead to its root)",
+                   f"{event_path(version)}：不在检查点之下（{path} 推不出其根）")
 
 
 def _documents(members, entries: list[tlog.Entry], result: Result) -> None:
@@ -261,10 +277,10 @@ def _documents(members, entries: list[tlog.Entry], result: Result) -> None:
             for doc in listed:
                 name = str(doc["ref"]).replace("\\", "/").rsplit("/", 1)[-1]
                 if (doc["version"], doc["sha256"]) not in recorded.get(name, []):
-                    result.problems.append(f"documents.json: {doc['ref']} (version {doc['version']}) is not what "
-                                           "the events recorded")
+                    result.add(f"documents.json: {doc['ref']} (version {doc['version']}) is not what "
+                               "the events recorded", f"documents.json：{doc['ref']}（版本 {doc['version']}）与事件记录的不符")
         except (UnicodeDecodeError, ValueError, TypeError, KeyError, AttributeError) as error:
-            result.problems.append(f"documents.json: unreadable ({error})")
+            result.add(f"documents.json: unreadable ({error})", f"documents.json：无法读取（{_why(error)}）")
     for name, data in sorted(members.items()):
         if not name.startswith("documents/"):
             continue
@@ -273,9 +289,10 @@ def _documents(members, entries: list[tlog.Entry], result: Result) -> None:
         digest = sha256(data).hexdigest()
         wanted = recorded.get(base)
         if not wanted:
-            result.problems.append(f"{name}: no event recorded this document")
+            result.add(f"{name}: no event recorded this document", f"{name}：没有事件记录过这份文件")
         elif all(h != digest for _, h in wanted):
-            result.problems.append(f"{name}: differs from the SHA-256 recorded in version {wanted[-1][0]}")
+            result.add(f"{name}: differs from the SHA-256 recorded in version {wanted[-1][0]}",
+                       f"{name}：与版本 {wanted[-1][0]} 记录的 SHA-256 不符")
 
 
 def verify(data: bytes, vkeys: Iterable[Verifier], witnesses: Iterable[Verifier] = (), quorum: int = 0) -> Result:

@@ -39,3 +39,32 @@ class Tampered(MinerehabError):
     """The stored history does not match its hash chains, signatures or checkpoints."""
 
     exit_code = EXIT_FINDINGS
+
+
+class Said(str):
+    """A line in English (the string itself) with its Chinese (`zh`) beside it: a finding listed among
+    others, printed in the user's language, kept in English where a script reads it."""
+
+    zh: str
+
+    def __new__(cls, en: str, zh: str) -> "Said":
+        made = super().__new__(cls, en)
+        made.zh = zh
+        return made
+
+
+def zh_of(said) -> str:
+    """The Chinese of a bilingual line or error (its `zh`); a plain string is its own."""
+    return getattr(said, "zh", None) or str(said)
+
+
+def in_lang(said, lang: str) -> str:
+    return zh_of(said) if lang == "zh" else str(said)
+
+
+class Malformed(ValueError):
+    """Bytes that are not what their format allows (a note, a proof, an exported event), in both languages."""
+
+    def __init__(self, en: str, zh: str | None = None):
+        super().__init__(en)
+        self.zh = zh or en

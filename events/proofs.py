@@ -7,7 +7,7 @@ import base64
 from events import checkpoint as checkpoints
 from events import merkle
 from events.chain import as_bytes, chain_hash
-from events.errors import BadInput
+from events.errors import BadInput, Said
 from events.ids import aggregate_id
 
 
@@ -76,22 +76,23 @@ def read(path) -> dict:
     return proof
 
 
-def check_inclusion(proof: dict, public_key=None) -> list[str]:
+def check_inclusion(proof: dict, public_key=None) -> list[Said]:
+    """What fails in a first-release JSON proof, in English and Chinese (empty when it holds)."""
     problems = []
     try:
         state = base64.b64decode(proof["state"])
         leaf = chain_hash(bytes.fromhex(proof["previous"]), proof["originator_id"], proof["version"], proof["topic"], state)
         if leaf.hex() != proof["leaf"]:
-            problems.append("the event's bytes do not give the leaf's chain hash")
+            problems.append(Said("the event's bytes do not give the leaf's chain hash", "事件的字节推不出叶子的链哈希"))
         checkpoint = proof["checkpoint"]
         path = [bytes.fromhex(p) for p in proof["path"]]
         if not merkle.verify_inclusion(merkle.leaf_hash(leaf), proof["leaf_index"], checkpoint["tree_size"], path,
                                        bytes.fromhex(checkpoint["root"])):
-            problems.append("the Merkle path does not lead to the checkpoint's root")
+            problems.append(Said("the Merkle path does not lead to the checkpoint's root", "Merkle 路径推不出检查点的根"))
         if public_key is not None and not checkpoints.signature_ok(checkpoint, public_key):
-            problems.append("the checkpoint's signature does not verify")
+            problems.append(Said("the checkpoint's signature does not verify", "检查点的签名核验不通过"))
     except (KeyError, ValueError, TypeError) as error:
-        problems.append(f"malformed proof ({type(error).__name__}: {error})")
+        problems.append(Said(f"malformed proof ({type(error).__name__}: {error})", "证明的格式不对"))
     return problems
 
 

@@ -23,7 +23,7 @@ from typing import Iterable
 from events import merkle, note, tlogproof
 from events.canonical import canonical
 from events.chain import GENESIS, as_bytes, chain_hash
-from events.errors import BadInput
+from events.errors import BadInput, Malformed, Said
 from events.keys import (
     PublicKey,
     Verifier,
@@ -66,7 +66,7 @@ def parse(text: str | bytes, where: str = "checkpoint") -> Signed:
     except UnicodeDecodeError:
         raise BadInput(f"{where}: not UTF-8 text", f"{where}：不是 UTF-8 文本") from None
     except NoteError as error:
-        raise BadInput(f"{where}: not a C2SP checkpoint ({error})", f"{where}：不是 C2SP 检查点（{error}）") from None
+        raise BadInput(f"{where}: not a C2SP checkpoint ({error})", f"{where}：不是 C2SP 检查点（{error.zh}）") from None
 
 
 def _read_bytes(path: str | Path, what: str) -> bytes:
@@ -108,7 +108,7 @@ def load_verifier(path: str | Path) -> Verifier:
         return parse_verifier_key(data.decode("utf-8").strip())
     except (UnicodeDecodeError, ValueError) as error:
         raise BadInput(f"{path}: not a signed-note verifier key ({error})",
-                       f"{path}：不是签名笔记验证密钥（{error}）") from None
+                       f"{path}：不是签名笔记验证密钥" + (f"（{error.zh}）" if hasattr(error, "zh") else "")) from None
 
 
 def key_name(key_path: str | Path, public: PublicKey) -> str:
@@ -144,13 +144,13 @@ def verifiers_for(checkpoint: Signed, public: PublicKey) -> list[Verifier]:
     return found
 
 
-def log_signers(checkpoint: Signed, vkeys: Iterable[Verifier]) -> tuple[list[str], str | None]:
-    """(names whose signatures verify, the problem or None) for the log's keys."""
+def log_signers(checkpoint: Signed, vkeys: Iterable[Verifier]) -> tuple[list[str], Said | None]:
+    """(names whose signatures verify, the problem in both languages or None) for the log's keys."""
     vkeys = list(vkeys)
     try:
         return note.verify_note(checkpoint.note, vkeys), None
     except NoteError as error:
-        return [], str(error)
+        return [], Said(str(error), error.zh)
 
 
 # -- making checkpoints ----------------------------------------------------------------------
@@ -205,52 +205,58 @@ class Entry:
         return merkle.leaf_hash(self.chain_hash)
 
 
-def read_entry(data: bytes, where: str = "event") -> Entry:
+def read_entry(data: bytes, where: str = "event", where_zh: str | None = None) -> Entry:
     """An entry back from its bytes: canonical JSON whose readable `event` is its `stored` text.
     Anything else is a ValueError naming what differs."""
+    zh_where = where_zh or where
     try:
         record = json.loads(data.decode("utf-8"))
     except (UnicodeDecodeError, ValueError):
-        raise ValueError(f"{where}: not JSON") from None
+        raise Malformed(f"{where}: not JSON", f"{zh_where}：不是 JSON") from None
     if not isinstance(record, dict):
-        raise ValueError(f"{where}: not a JSON object")
+        raise Malformed(f"{where}: not a JSON object", f"{zh_where}：不是 JSON 对象")
     try:
         if canonical(record) != data:
-            raise ValueError(f"{where}: not in canonical form (RFC 8785)")
+            raise Malformed(f"{where}: not in canonical form (RFC 8785)", f"{zh_where}：不是规范形式（RFC 8785）")
     except TypeError:
-        raise ValueError(f"{where}: holds a value canonical JSON cannot carry") from None
+        raise Malformed(f"{where}: holds a value canonical JSON cannot carry",
+                        f"{zh_where}：含有规范 JSON 无法表示的值") from None
     fields = {"subject": str, "originator_id": str, "version": int, "topic": str, "previous": str}
     for name, kind in fields.items():
         if type(record.get(name)) is not kind:
-            raise ValueError(f"{where}: {name} is missing or not {kind.__name__}")
+            raise Malformed(f"{where}: {name} is missing or not {kind.__name__}",
+                            f"{zh_where}：{name} 缺失或不是{'文本' if kind is str else '整数'}")
     try:
         previous = bytes.fromhex(record["previous"])
     except ValueError:
-        raise ValueError(f"{where}: previous is not hexadecimal") from None
+        raise Malformed(f"{where}: previous is not hexadecimal", f"{zh_where}：previous 不是十六进制") from None
     if len(previous) != 32 or record["version"] < 1:
-        raise ValueError(f"{where}: previous is not 32 bytes or version is below 1")
+        raise Malformed(f"{where}: previous is not 32 bytes or version is below 1",
+                        f"{zh_where}：previous 不是 32 字节，或 version 小于 1")
     event = None
     if "stored" in record:
         if not isinstance(record["stored"], str):
-            raise ValueError(f"{where}: stored is not text")
+            raise Malformed(f"{where}: stored is not text", f"{zh_where}：stored 不是文本")
         state = record["stored"].encode("utf-8")
         try:
             event = json.loads(record["stored"])
         except ValueError:
-            raise ValueError(f"{where}: stored is not JSON") from None
+            raise Malformed(f"{where}: stored is not JSON", f"{zh_where}：stored 不是 JSON") from None
         if "event" in record and record["event"] != event:
-            raise ValueError(f"{where}: the readable event differs from the stored bytes")
+            raise Malformed(f"{where}: the readable event differs from the stored bytes",
+                            f"{zh_where}：可读的 event 与存储的字节不符")
         if not set(record) <= {*fields, "stored", "event"}:
-            raise ValueError(f"{where}: unexpected fields {sorted(set(record) - {*fields, 'stored', 'event'})}")
+            extra = sorted(set(record) - {*fields, 'stored', 'event'})
+            raise Malformed(f"{where}: unexpected fields {extra}", f"{zh_where}：多出的字段 {extra}")
     elif isinstance(record.get("stored_base64"), str):
         try:
             state = base64.b64decode(record["stored_base64"], validate=True)
         except ValueError:
-            raise ValueError(f"{where}: stored_base64 is not base64") from None
+            raise Malformed(f"{where}: stored_base64 is not base64", f"{zh_where}：stored_base64 不是 base64") from None
         if set(record) != {*fields, "stored_base64"}:
-            raise ValueError(f"{where}: unexpected fields")
+            raise Malformed(f"{where}: unexpected fields", f"{zh_where}：有多出的字段")
     else:
-        raise ValueError(f"{where}: holds no stored event")
+        raise Malformed(f"{where}: holds no stored event", f"{zh_where}：没有存储的事件")
     return Entry(record["subject"], record["originator_id"], record["version"], record["topic"], previous, state, event)
 
 
@@ -341,7 +347,7 @@ def check_receipt(text: str, vkeys: Iterable[Verifier], witnesses: Iterable[Veri
     proof = tlogproof.parse(text)
     if proof.extra is None:
         raise tlogproof.ProofError("the proof carries no event (no extra line)")
-    found = read_entry(proof.extra, "the proof's event")
+    found = read_entry(proof.extra, "the proof's event", "证明所附的事件")
     signers = tlogproof.verify(proof, found.leaf, proof.checkpoint.origin, list(vkeys))
     cosigners = witnesses_.check_quorum(proof.note, witnesses, quorum)
     return found, signers, cosigners

@@ -49,9 +49,10 @@ def write(index: int, path: Iterable[bytes], note_text: str, extra: bytes | None
     """The proof text; `note_text` is the signed checkpoint note, copied verbatim."""
     path = list(path)
     if not 0 <= index < 2**63 or len(path) > MAX_PATH or any(len(h) != 32 for h in path):
-        raise ProofError("a proof needs an index in 0..2^63-1 and at most 64 32-byte hashes")
+        raise ProofError("a proof needs an index in 0..2^63-1 and at most 64 32-byte hashes",
+                         "证明的序号须在 0..2^63-1 之间，至多 64 个 32 字节哈希")
     if extra is not None and not extra:
-        raise ProofError("extra data, when given, is not empty")
+        raise ProofError("extra data, when given, is not empty", "附加数据若给出则不得为空")
     parse_checkpoint(parse_note(note_text).body)
     lines = [HEADER]
     if extra is not None:
@@ -63,29 +64,29 @@ def write(index: int, path: Iterable[bytes], note_text: str, extra: bytes | None
 
 def parse(text: str) -> Proof:
     if len(text.encode("utf-8", "surrogatepass")) > MAX_PROOF_BYTES:
-        raise ProofError("a proof is at most 1.1 MB")
+        raise ProofError("a proof is at most 1.1 MB", "证明至多 1.1 MB")
     head, sep, note_text = text.partition("\n\n")
     if not sep:
-        raise ProofError("a proof has no empty line before its checkpoint")
+        raise ProofError("a proof has no empty line before its checkpoint", "证明在检查点之前没有空行")
     lines = head.split("\n")
     if lines[0] != HEADER:
-        raise ProofError(f"a proof starts with the line {HEADER}")
+        raise ProofError(f"a proof starts with the line {HEADER}", f"证明须以 {HEADER} 一行开头")
     lines = lines[1:]
     extra = None
     if lines and lines[0].startswith("extra "):
         extra = _unb64(lines.pop(0)[len("extra "):], "the extra data")
         if not extra:
-            raise ProofError("the extra line is empty")
+            raise ProofError("the extra line is empty", "附加行为空")
     if not lines or not lines[0].startswith("index "):
-        raise ProofError("a proof has an index line after its header")
+        raise ProofError("a proof has an index line after its header", "证明在首行之后须有序号行")
     index = lines.pop(0)[len("index "):]
     if not _DECIMAL.fullmatch(index) or int(index) >= 2**63:
-        raise ProofError("the index is not a decimal without leading zeros")
+        raise ProofError("the index is not a decimal without leading zeros", "序号不是无前导零的十进制数")
     if len(lines) > MAX_PATH:
-        raise ProofError(f"an inclusion path has at most {MAX_PATH} hashes")
+        raise ProofError(f"an inclusion path has at most {MAX_PATH} hashes", f"包含路径至多 {MAX_PATH} 个哈希")
     path = tuple(_unb64(line, "an inclusion path hash") for line in lines)
     if any(len(h) != 32 for h in path):
-        raise ProofError("an inclusion path hash is not 32 bytes")
+        raise ProofError("an inclusion path hash is not 32 bytes", "包含路径中的哈希不是 32 字节")
     note = parse_note(note_text)
     return Proof(int(index), path, note_text, note, parse_checkpoint(note.body), extra)
 
@@ -97,9 +98,11 @@ def verify(proof: Proof | str, leaf_hash: bytes, origin: str, verifiers: Iterabl
     if isinstance(proof, str):
         proof = parse(proof)
     if proof.checkpoint.origin != origin:
-        raise ProofError(f"the checkpoint is of {proof.checkpoint.origin!r}, not {origin!r}")
+        raise ProofError(f"the checkpoint is of {proof.checkpoint.origin!r}, not {origin!r}",
+                         f"检查点属于 {proof.checkpoint.origin!r}，而不是 {origin!r}")
     names = verify_note(proof.note, verifiers)
     c = proof.checkpoint
     if not merkle.verify_inclusion(leaf_hash, proof.index, c.size, list(proof.path), c.root):
-        raise ProofError(f"entry {proof.index} is not proven to be in the tree of size {c.size}")
+        raise ProofError(f"entry {proof.index} is not proven to be in the tree of size {c.size}",
+                         f"未能证明第 {proof.index} 项在大小为 {c.size} 的树中")
     return names

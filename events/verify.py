@@ -26,13 +26,32 @@ from events.chain import (
 )
 from events.errors import Tampered
 
+KINDS = {
+    "edited": "被改动", "deleted": "被删除", "inserted": "被插入", "reordered": "被调换", "moved": "被移位",
+    "log": "日志链断裂", "checkpoints": "检查点链断裂", "forgotten": "被遗忘", "origin": "来源不符",
+    "truncated": "被截断", "rewritten": "被改写", "checkpoint": "检查点有误", "time": "时间不明",
+    "backdated": "倒签", "postdated": "后签", "signature": "签名不符", "witness": "联署不足", "document": "文件不符",
+}
+"""Every kind of problem (the id scripts read in `verify --json`) and its Chinese name."""
+
 
 @dataclass
 class Problem:
-    kind: str  # edited, deleted, inserted, reordered, moved, chain, truncated, rewritten, signature, document
+    """One thing that differs, said in English (`detail`) and Chinese (`detail_zh`); `kind` is a stable id."""
+
+    kind: str  # a key of KINDS
     subject: str
     version: int | None
     detail: str
+    detail_zh: str
+
+    def text(self, lang: str = "en") -> str:
+        """The line `verify` prints, in the user's language."""
+        if lang != "zh":
+            return str(self)
+        subject = _name_zh(self.subject)
+        where = f"{subject}@{self.version}" if self.version is not None else subject
+        return f"{KINDS.get(self.kind, self.kind)}：{where}：{self.detail_zh}"
 
     def __str__(self) -> str:
         where = f"{self.subject}@{self.version}" if self.version is not None else self.subject
@@ -58,24 +77,29 @@ def _check_aggregate(oid: str, name: str, events: dict, chain: dict, report: Rep
     for version in sorted(set(events) | set(chain)):
         stored, link = events.get(version), chain.get(version)
         if stored is None:
-            report.problems.append(Problem("deleted", name, version, "the event is gone; its chain entry remains"))
+            report.problems.append(Problem("deleted", name, version, "the event is gone; its chain entry remains",
+                                               "事件已不在；其链条目仍在"))
             previous = bytes(link[4])
             continue
         _, _, nid, topic, state = stored
         if link is None:
-            report.problems.append(Problem("inserted", name, version, "an event with no chain entry"))
+            report.problems.append(Problem("inserted", name, version, "an event with no chain entry", "没有链条目的事件"))
             continue
         digest = content_digest(topic, as_bytes(state))
         if digest != bytes(link[3]):
             others = [v for v, c in contents.items() if v != version and bytes(c) == digest]
             if others:
-                report.problems.append(Problem("reordered", name, version, f"holds the event recorded as version {others[0]}"))
+                report.problems.append(Problem("reordered", name, version, f"holds the event recorded as version {others[0]}",
+                                                   f"存放的是记录为版本 {others[0]} 的事件"))
             else:
-                report.problems.append(Problem("edited", name, version, "the stored event differs from what was recorded"))
+                report.problems.append(Problem("edited", name, version, "the stored event differs from what was recorded",
+                                                   "存储的事件与记录时不同"))
         elif chain_hash(previous, oid, version, topic, as_bytes(state)) != bytes(link[4]):
-            report.problems.append(Problem("edited", name, version, "the event's topic or its chain entry was changed"))
+            report.problems.append(Problem("edited", name, version, "the event's topic or its chain entry was changed",
+                                           "事件的类型或其链条目被改动"))
         if nid != link[2]:
-            report.problems.append(Problem("moved", name, version, f"at log position {nid}, recorded at {link[2]}"))
+            report.problems.append(Problem("moved", name, version, f"at log position {nid}, recorded at {link[2]}",
+                                           f"在日志第 {nid} 位，记录时在第 {link[2]} 位"))
         previous = bytes(link[4])
 
 
@@ -115,7 +139,8 @@ def verify(log, checkpoint: dict | None = None, public_key=None, tick=None) -> R
             _against_checkpoint(checkpoint, leaves, log.origin(), public_key, report)
             if not any(c["tree_size"] == checkpoint["tree_size"] and c["root"] == checkpoint["root"] for c in remembered):
                 report.problems.append(Problem("forgotten", _name(checkpoint), None,
-                                               "the store no longer remembers this checkpoint it signed"))
+                                               "the store no longer remembers this checkpoint it signed",
+                                               "存储已不记得它签过的这个检查点"))
         _remembered(remembered, leaves, log.origin(), report)
         named = {(p.subject, p.version) for p in report.problems}
         times = Report()
@@ -170,19 +195,21 @@ def named_problems(rows, links, names: dict) -> list[Problem]:
     for oid, version, _nid, topic, state in rows:
         while link is not None and (link[0] < oid or (link[0] == oid and link[1] < version)):
             if (link[0], link[1] - 1) != at:
-                problems.append(Problem("deleted", names.get(link[0], link[0]), link[1], "the event is gone"))
+                problems.append(Problem("deleted", names.get(link[0], link[0]), link[1], "the event is gone", "事件已不在"))
             previous, at, link = bytes(link[2]), (link[0], link[1]), next(links, None)
         if link is None or link[1] != version or link[0] != oid:
-            problems.append(Problem("inserted", names.get(oid, oid), version, "an event with no chain entry"))
+            problems.append(Problem("inserted", names.get(oid, oid), version, "an event with no chain entry",
+                                    "没有链条目的事件"))
             continue
         if version == 1 or at is None or at[0] != oid:
             previous = GENESIS
         head = bytes(link[2])
         if chain_hash(previous, oid, version, topic, as_bytes(state)) != head:
-            problems.append(Problem("edited", names.get(oid, oid), version, "differs from what was recorded"))
+            problems.append(Problem("edited", names.get(oid, oid), version, "differs from what was recorded",
+                                    "与记录时不同"))
         previous, at, link = head, (oid, version), next(links, None)
     while link is not None:
-        problems.append(Problem("deleted", names.get(link[0], link[0]), link[1], "the event is gone"))
+        problems.append(Problem("deleted", names.get(link[0], link[0]), link[1], "the event is gone", "事件已不在"))
         link = next(links, None)
     return problems
 
@@ -195,19 +222,23 @@ def check_appended(rows, link, names: dict) -> None:
         previous = GENESIS if version == 1 else heads.get(oid) or link(oid, version - 1) or GENESIS
         own = link(oid, version)
         if own is None:
-            problems.append(Problem("inserted", names.get(oid, oid), version, "an event with no chain entry"))
+            problems.append(Problem("inserted", names.get(oid, oid), version, "an event with no chain entry",
+                                    "没有链条目的事件"))
         elif chain_hash(previous, oid, version, topic, as_bytes(state)) != own:
-            problems.append(Problem("edited", names.get(oid, oid), version, "differs from what was recorded"))
+            problems.append(Problem("edited", names.get(oid, oid), version, "differs from what was recorded",
+                                        "与记录时不同"))
         heads[oid] = own
     if problems:
         raise tampered(problems)
 
 
 def tampered(problems: list[Problem]) -> Tampered:
-    shown = "; ".join(str(p) for p in problems[:3]) + ("; …" if len(problems) > 3 else "")
+    more = "; …" if len(problems) > 3 else ""
+    shown = "; ".join(str(p) for p in problems[:3]) + more
+    shown_zh = "；".join(p.text("zh") for p in problems[:3]) + more.replace("; ", "；")
     return Tampered(f"TAMPERED: the stored history differs from its hash chains ({len(problems)} problems: {shown}); "
                     "nothing was audited; `minerehab verify` names every one",
-                    f"已被篡改：存储的历史与其哈希链不符（{len(problems)} 处：{shown}）；未做审计；"
+                    f"已被篡改：存储的历史与其哈希链不符（{len(problems)} 处：{shown_zh}）；未做审计；"
                     "`minerehab verify` 逐一列出")
 
 
@@ -219,11 +250,13 @@ def _log_chain(links, report: Report) -> list[bytes]:
         leaves.append(merkle.leaf_hash(head))
         if linked is None:
             if started:
-                report.problems.append(Problem("log", subject, version, f"event {nid} has no log link after linked ones"))
+                report.problems.append(Problem("log", subject, version, f"event {nid} has no log link after linked ones",
+                                               f"事件 {nid} 在已链接的事件之后却没有日志链接"))
             continue
         if linked != log_hash(previous, nid, head):
             report.problems.append(Problem("log", subject, version, f"the log chain breaks before event {nid}: an "
-                                           "event before it was removed from both tables, or the log was reordered"))
+                                           "event before it was removed from both tables, or the log was reordered",
+                                           f"日志链在事件 {nid} 之前断开：之前有事件从两张表中被删除，或日志顺序被改动"))
         started, previous = True, linked
     return leaves
 
@@ -240,25 +273,35 @@ def _name(checkpoint: dict) -> str:
     return f"checkpoint {checkpoint['tree_size']}@{checkpoint['timestamp']}"
 
 
+def _name_zh(subject: str) -> str:
+    """A subject as `_name` names it, in Chinese; an aggregate's name (parcel:TL-1) is an id."""
+    return "检查点 " + subject[len("checkpoint "):] if subject.startswith("checkpoint ") else subject
+
+
 def _remembered(checkpoints: list[dict], leaves: list[bytes], origin: str, report: Report) -> None:
     """Every checkpoint the store keeps must still match the log: a row deleted from both the event
     and the chain table within the history one covers changes its root."""
     roots = merkle.prefix_roots(leaves, {c["tree_size"] for c in checkpoints if c["tree_size"] <= len(leaves)})
     for before, c in zip([None, *checkpoints], checkpoints):  # linked rows follow the store's older, unlinked ones
         if c["previous"] is None and before is not None and before["previous"] is not None:
-            report.problems.append(Problem("checkpoints", _name(c), None, "an unlinked checkpoint among linked ones"))
+            report.problems.append(Problem("checkpoints", _name(c), None, "an unlinked checkpoint among linked ones",
+                                               "已链接的检查点中有一个未链接"))
         elif c["previous"] is not None and c["previous"] != (checkpoint_digest(before) if before else ""):
             report.problems.append(Problem("checkpoints", _name(c), None, "does not follow the checkpoint before it "
-                                           "in the store: one was removed, inserted or changed"))
+                                           "in the store: one was removed, inserted or changed",
+                                           "未接续存储中的前一个检查点：有检查点被删除、插入或改动"))
     for c in checkpoints:
         if c["origin"] != origin:
-            report.problems.append(Problem("origin", _name(c), None, f"the store keeps a checkpoint of {c['origin']}"))
+            report.problems.append(Problem("origin", _name(c), None, f"the store keeps a checkpoint of {c['origin']}",
+                                               f"存储保存的是 {c['origin']} 的检查点"))
         elif c["tree_size"] > len(leaves):
             report.problems.append(Problem("truncated", _name(c), None,
-                                           f"the store's own checkpoint covers {c['tree_size']} events; it holds {len(leaves)}"))
+                                           f"the store's own checkpoint covers {c['tree_size']} events; it holds {len(leaves)}",
+                                           f"存储自己的检查点涵盖 {c['tree_size']} 条事件；存储只有 {len(leaves)} 条"))
         elif roots[c["tree_size"]].hex() != c["root"]:
             report.problems.append(Problem("rewritten", _name(c), None,
-                                           f"the first {c['tree_size']} events no longer have the root the store kept"))
+                                           f"the first {c['tree_size']} events no longer have the root the store kept",
+                                           f"前 {c['tree_size']} 条事件的根已不是存储保存的根"))
 
 
 CLOCK_SKEW = timedelta(minutes=5)
@@ -273,7 +316,7 @@ def _times(stamps, checkpoints: list[dict], report: Report) -> None:
         try:
             bounds.append((c["tree_size"], datetime.fromisoformat(c["timestamp"]), _name(c)))
         except ValueError:
-            report.problems.append(Problem("checkpoint", _name(c), None, "its timestamp is not a time"))
+            report.problems.append(Problem("checkpoint", _name(c), None, "its timestamp is not a time", "其时间戳不是时间"))
     bounds.sort(key=lambda b: b[0])
     # covering[i]: the earliest checkpoint among bounds[i:], which all cover positions up to bounds[i]'s size
     covering, earliest = [None] * len(bounds), None
@@ -289,37 +332,47 @@ def _times(stamps, checkpoints: list[dict], report: Report) -> None:
                 latest_passed = bounds[i]
             i += 1
         if when is None:
-            report.problems.append(Problem("time", subject, version, f"event {nid} has no readable recorded_at"))
+            report.problems.append(Problem("time", subject, version, f"event {nid} has no readable recorded_at",
+                                               f"事件 {nid} 没有可读的记录时间"))
             continue
         if latest is not None and when < latest - CLOCK_SKEW:
             report.problems.append(Problem("backdated", subject, version,
                                            f"event {nid} claims recorded_at {when.isoformat()}, before event "
-                                           f"{latest_nid} earlier in the log ({latest.isoformat()})"))
+                                           f"{latest_nid} earlier in the log ({latest.isoformat()})",
+                                           f"事件 {nid} 自称记录于 {when.isoformat()}，早于日志中在它之前的事件 "
+                                           f"{latest_nid}（{latest.isoformat()}）"))
         elif latest is None or when > latest:
             latest, latest_nid = when, nid
         if latest_passed is not None and when < latest_passed[1] - CLOCK_SKEW:
             report.problems.append(Problem("backdated", subject, version,
                                            f"event {nid} claims recorded_at {when.isoformat()}, before {latest_passed[2]} "
-                                           "that does not cover it"))
+                                           "that does not cover it",
+                                           f"事件 {nid} 自称记录于 {when.isoformat()}，早于未涵盖它的"
+                                           f"{_name_zh(latest_passed[2])}"))
         if i < len(bounds) and when > covering[i][1] + CLOCK_SKEW:
             report.problems.append(Problem("postdated", subject, version,
                                            f"event {nid} claims recorded_at {when.isoformat()}, after {covering[i][2]} "
-                                           "that covers it"))
+                                           "that covers it",
+                                           f"事件 {nid} 自称记录于 {when.isoformat()}，晚于涵盖它的{_name_zh(covering[i][2])}"))
 
 
 def _against_checkpoint(checkpoint: dict, leaves: list[bytes], origin: str, public_key, report: Report) -> None:
     subject = _name(checkpoint)
     if public_key is not None and not checkpoints.signature_ok(checkpoint, public_key):
-        report.problems.append(Problem("signature", subject, None, "the checkpoint's signature does not verify"))
+        report.problems.append(Problem("signature", subject, None, "the checkpoint's signature does not verify",
+                                       "检查点的签名核验不通过"))
     if checkpoint["origin"] != origin:
-        report.problems.append(Problem("origin", subject, None, f"it is of {checkpoint['origin']}, this store is {origin}"))
+        report.problems.append(Problem("origin", subject, None, f"it is of {checkpoint['origin']}, this store is {origin}",
+                                       f"它属于 {checkpoint['origin']}，本存储是 {origin}"))
     size = checkpoint["tree_size"]
     if size > len(leaves):
         report.problems.append(Problem("truncated", subject, None,
-                                       f"it covers {size} events; the store holds {len(leaves)}"))
+                                       f"it covers {size} events; the store holds {len(leaves)}",
+                                       f"它涵盖 {size} 条事件；存储只有 {len(leaves)} 条"))
     elif merkle.root(leaves[:size]).hex() != checkpoint["root"]:
         report.problems.append(Problem("rewritten", subject, None,
-                                       f"the first {size} events no longer have the root it signed"))
+                                       f"the first {size} events no longer have the root it signed",
+                                       f"前 {size} 条事件的根已不是它签署的根"))
 
 
 def inside(folder: Path, ref: str) -> Path | None:
@@ -345,8 +398,10 @@ def verify_documents(ledger, names: dict, folder: Path) -> list[Problem]:
             if found is None:
                 outside = "; its path points outside the folder and was not followed" if candidates[0] is None else ""
                 problems.append(Problem("document", subject, event.originator_version,
-                                        f"{doc['ref']} not found in {folder}{outside}"))
+                                        f"{doc['ref']} not found in {folder}{outside}",
+                                        f"{folder} 中没有 {doc['ref']}" + ("；其路径指向文件夹之外，未予跟随" if outside else "")))
             elif sha256(found.read_bytes()).hexdigest() != doc["sha256"]:
                 problems.append(Problem("document", subject, event.originator_version,
-                                        f"{doc['ref']} differs from the sha256 recorded"))
+                                        f"{doc['ref']} differs from the sha256 recorded",
+                                        f"{doc['ref']} 与记录的 sha256 不符"))
     return problems

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Iterable
 
 from events import merkle, note
-from events.errors import BadInput, Tampered
+from events.errors import BadInput, Said, Tampered, zh_of
 from events.keys import Verifier, verifier
 from events.note import Note, NoteError
 
@@ -64,7 +64,7 @@ def read_state(data: bytes | None, where: str = "witness state") -> dict[str, Se
             seen[origin] = Seen(size, root)
         return seen
     except (UnicodeDecodeError, ValueError, KeyError, TypeError, AttributeError) as error:
-        raise BadInput(f"{where}: not a witness state file ({error})", f"{where}：见证状态文件已损坏（{error}）") from None
+        raise BadInput(f"{where}: not a witness state file ({error})", f"{where}：见证状态文件已损坏") from None
 
 
 def state_text(seen: dict[str, Seen]) -> str:
@@ -74,15 +74,17 @@ def state_text(seen: dict[str, Seen]) -> str:
 
 # -- cosigning -------------------------------------------------------------------------------
 
-def extends(last: Seen | None, size: int, root: bytes, proof) -> str | None:
+def extends(last: Seen | None, size: int, root: bytes, proof) -> Said | None:
     """Why a checkpoint (size, root) is not an extension of `last`, or None when it is. `proof` is the
     consistency proof, or a function (old size, new size) -> proof or None, asked only when needed."""
     if last is None or last.size == 0:
         return None
     if size < last.size:
-        return f"it covers {size} events, fewer than the {last.size} already cosigned (rolled back)"
+        return Said(f"it covers {size} events, fewer than the {last.size} already cosigned (rolled back)",
+                    f"它只涵盖 {size} 条事件，少于已联署的 {last.size} 条（被回滚）")
     if size == last.size:
-        return None if root == last.root else f"it gives another root for the same {size} events (a fork)"
+        return None if root == last.root else Said(f"it gives another root for the same {size} events (a fork)",
+                                                   f"同样 {size} 条事件却给出另一个根（分叉）")
     if callable(proof):
         proof = proof(last.size, size)
     if proof is None:
@@ -91,7 +93,8 @@ def extends(last: Seen | None, size: int, root: bytes, proof) -> str | None:
                        f"需要从 {last.size} 到 {size} 条事件的一致性证明（用 --proof 给出 `minerehab consistency` "
                        "的输出，或给出可读取的存储）")
     if not merkle.verify_consistency(last.size, size, last.root, root, list(proof)):
-        return f"it does not extend the {last.size} events cosigned before (history rewritten)"
+        return Said(f"it does not extend the {last.size} events cosigned before (history rewritten)",
+                    f"它没有接续此前联署的 {last.size} 条事件（历史被改写）")
     return None
 
 
@@ -103,22 +106,22 @@ def cosign(text: str, name: str, key, seen: dict[str, Seen], proof, now: int,
         parsed = note.parse_note(text)
         cp = note.parse_checkpoint(parsed.body)
     except NoteError as error:
-        raise BadInput(f"not a C2SP checkpoint ({error})", f"不是 C2SP 检查点（{error}）") from None
+        raise BadInput(f"not a C2SP checkpoint ({error})", f"不是 C2SP 检查点（{error.zh}）") from None
     log_keys = list(log_keys)
     if log_keys:
         try:
             note.verify_note(parsed, log_keys)
         except NoteError as error:
-            raise Refused(f"the log's signature does not verify ({error})", f"日志签名验证失败（{error}）") from None
+            raise Refused(f"the log's signature does not verify ({error})", f"日志签名验证失败（{error.zh}）") from None
     why = extends(seen.get(cp.origin), cp.size, cp.root, proof)
     if why:
         raise Refused(f"witness {name} refuses to cosign {cp.origin} at {cp.size}: {why}",
-                      f"见证方 {name} 拒绝联署 {cp.origin}（{cp.size} 条）：{why}")
+                      f"见证方 {name} 拒绝联署 {cp.origin}（{cp.size} 条）：{zh_of(why)}")
     try:
         mine = verifier(name, key.public, cosignature=True)
         line = note.cosignature_line(parsed.body, name, key, now)
     except (NoteError, ValueError) as error:
-        raise BadInput(f"witness key: {error}", f"见证密钥：{error}") from None
+        raise BadInput(f"witness key: {error}", f"见证密钥：{zh_of(error)}") from None
     new_seen = {**seen, cp.origin: Seen(cp.size, cp.root)}
     if any(s.name == name and s.key_id == mine.key_id for s in parsed.signatures):
         return text, new_seen, False
@@ -139,10 +142,12 @@ def check_quorum(parsed: Note, witnesses: Iterable[Verifier], quorum: int) -> li
         if w is None:
             continue
         if not note._verify_one(w, body, sig.payload):
-            raise NoteError(f"the cosignature of witness {sig.name} does not verify")
+            raise NoteError(f"the cosignature of witness {sig.name} does not verify",
+                            f"见证方 {sig.name} 的联署核验不通过")
         if sig.name not in names:
             names.append(sig.name)
     if len(names) < quorum:
         raise NoteError(f"{len(names)} of the witnesses given cosigned ({', '.join(names) or 'none'}); "
-                        f"{quorum} are required")
+                        f"{quorum} are required",
+                        f"给出的见证方中有 {len(names)} 个联署（{'、'.join(names) or '无'}）；需要 {quorum} 个")
     return names

@@ -43,14 +43,16 @@ def check(ledger, tick=None) -> tuple[int, list[Problem]]:
             tick(1)
         if block is None:
             if not (kind == "person" and version == 1 and key == genesis):  # the first administrator, named at init
-                problems.append(Problem("signature", where, version, f"event {nid} ({trigger}) is not signed"))
+                problems.append(Problem("signature", where, version, f"event {nid} ({trigger}) is not signed",
+                                        f"事件 {nid}（{trigger}）没有签名"))
         elif "via" in block:  # checked once the whole log is read: one transaction may store it before its cause
             caused.append((block["via"], (event["actor"], event["role"], event["on"]), where, version, nid, trigger))
         else:
             checked += 1
             problem = _signature_problem(registry, ledger.origin, kind, key, version, trigger, event, block)
             if problem:
-                problems.append(Problem("signature", where, version, f"event {nid} ({trigger}): {problem}"))
+                problems.append(Problem("signature", where, version, f"event {nid} ({trigger}): {problem[0]}",
+                                        f"事件 {nid}（{trigger}）：{problem[1]}"))
             elif kind == "batch":
                 signed_batches[f"batch:{key}@{version}"] = (event["actor"], event["role"], event["on"])
         if kind == "person":
@@ -59,13 +61,15 @@ def check(ledger, tick=None) -> tuple[int, list[Problem]]:
     for via, who, where, version, nid, trigger in caused:
         if signed_batches.get(via) != who:
             problems.append(Problem("signature", where, version,
-                                    f"event {nid} ({trigger}) claims to follow {via}, which did not sign it"))
+                                    f"event {nid} ({trigger}) claims to follow {via}, which did not sign it",
+                                    f"事件 {nid}（{trigger}）自称随 {via} 而来，但 {via} 没有签署它"))
     return checked, problems
 
 
-def _signature_problem(registry, store, kind, key, version, trigger, event, block) -> str | None:
+def _signature_problem(registry, store, kind, key, version, trigger, event, block) -> tuple[str, str] | None:
+    """Why the signature does not hold, in English and Chinese, or None."""
     message = command_bytes(store, kind, key, version, trigger, event["actor"], event["role"], event["on"],
                             event["data"], event["reason"], event["documents"])
     _, problem = judge(block, message, event["actor"], event["role"], event["on"], event["migrated"],
                        event["timestamp"].astimezone(BUSINESS_TZ).date(), registry.get)
-    return problem and problem[0]
+    return problem or None

@@ -37,7 +37,7 @@ def as_decimal(value: Any) -> Decimal:
     dropped: 6,1234 may be a decimal comma (6.1234) or a thousands separator (61234), and guessing wrong
     records a figure ten thousand times too large."""
     if isinstance(value, bool) or isinstance(value, float):
-        raise BadValue("an exact decimal (write it as a string or JSON number)")
+        raise BadValue("an exact decimal (write it as a string or JSON number)", "精确的小数（请写作文本或 JSON 数字）")
     if isinstance(value, (int, Decimal)):
         result = Decimal(value)
     elif isinstance(value, str):
@@ -50,9 +50,9 @@ def as_decimal(value: Any) -> Decimal:
             raise BadValue("a decimal number such as 6.1234", "数字，例如 6.1234")
         result = Decimal(text)
     else:
-        raise BadValue("a decimal number")
+        raise BadValue("a decimal number", "数字")
     if not result.is_finite():
-        raise BadValue("a finite decimal number")
+        raise BadValue("a finite decimal number", "有限的数")
     sign, digits, exponent = result.as_tuple()
     if len(digits) + exponent > INTEGER_DIGITS or -exponent > DECIMAL_PLACES:
         raise BadValue(f"a number of at most {INTEGER_DIGITS} digits before the point and {DECIMAL_PLACES} after",
@@ -70,14 +70,14 @@ def positive(value: Any) -> Decimal:
 def non_negative(value: Any) -> Decimal:
     result = as_decimal(value)
     if result < 0:
-        raise BadValue("a number ≥ 0")
+        raise BadValue("a number ≥ 0", "大于或等于 0 的数")
     return result
 
 
 def percent(value: Any) -> Decimal:
     result = as_decimal(value)
     if not 0 <= result <= 100:
-        raise BadValue("a percentage from 0 to 100")
+        raise BadValue("a percentage from 0 to 100", "0 到 100 之间的百分数")
     return result
 
 
@@ -85,7 +85,7 @@ def bounded(low: int, high: int) -> Callable[[Any], Decimal]:
     def parse(value: Any) -> Decimal:
         result = as_decimal(value)
         if not low <= result <= high:
-            raise BadValue(f"a number from {low} to {high}")
+            raise BadValue(f"a number from {low} to {high}", f"{low} 到 {high} 之间的数")
         return result
 
     parse.__name__ = f"decimal {low}..{high}"
@@ -97,11 +97,11 @@ def text(value: Any) -> str:
         stripped = value.strip()
         if stripped:
             return stripped
-        raise BadValue("non-empty text")
+        raise BadValue("non-empty text", "非空文本")
     if isinstance(value, (int, Decimal)) and not isinstance(value, bool):
         value = str(value)
     if not isinstance(value, str) or not value.strip():
-        raise BadValue("non-empty text")
+        raise BadValue("non-empty text", "非空文本")
     return value.strip()
 
 
@@ -110,7 +110,7 @@ def texts(value: Any) -> list[str]:
     if isinstance(value, str):
         value = [part for part in re.split(r"[,，、]", value) if part.strip()]
     if not isinstance(value, list):
-        raise BadValue("a list of texts")
+        raise BadValue("a list of texts", "文本列表")
     return [text(item) for item in value]
 
 
@@ -128,16 +128,16 @@ def year(value: Any) -> int:
     try:
         result = int(as_decimal(value))
     except BadValue:
-        raise BadValue("a year such as 2023") from None
+        raise BadValue("a year such as 2023", "年份，例如 2023") from None
     if not 1949 <= result <= 2100 or Decimal(result) != as_decimal(value):
-        raise BadValue("a year such as 2023")
+        raise BadValue("a year such as 2023", "年份，例如 2023")
     return result
 
 
 def count(value: Any) -> int:
     result = as_decimal(value)
     if result != result.to_integral_value() or result <= 0:
-        raise BadValue("a whole number > 0")
+        raise BadValue("a whole number > 0", "大于 0 的整数")
     return int(result)
 
 
@@ -189,9 +189,9 @@ def public_key(value: Any) -> dict:
         elif isinstance(value, str):
             key = public_from_text(value)
         else:
-            raise BadValue("a public key {algorithm, public} (or its PEM text)")
+            raise BadValue("a public key {algorithm, public} (or its PEM text)", "公钥 {algorithm, public}（或其 PEM 文本）")
     except (KeyFileError, ValueError, KeyError) as error:
-        raise BadValue(f"a public key ({error})") from None
+        raise BadValue(f"a public key ({error})", "公钥（无法读取）") from None
     return {"algorithm": key.algorithm, "public": base64.b64encode(key.raw).decode(), "fingerprint": key.fingerprint}
 
 
@@ -200,35 +200,36 @@ def quantities(value: Any) -> dict[str, Decimal]:
     if isinstance(value, str):
         pairs = [p.split(":", 1) for p in value.split(",") if p.strip()]
         if any(len(p) != 2 for p in pairs):
-            raise BadValue("item:quantity pairs such as earthwork_m3:1200,planting_ha:3.5")
+            raise BadValue("item:quantity pairs such as earthwork_m3:1200,planting_ha:3.5",
+                           "“项目:数量”对，例如 earthwork_m3:1200,planting_ha:3.5")
         value = {k.strip(): v for k, v in pairs}
     if not isinstance(value, dict) or not value:
-        raise BadValue("an object {item: quantity}")
+        raise BadValue("an object {item: quantity}", "对象 {项目: 数量}")
     return {text(k): non_negative(v) for k, v in value.items()}
 
 
 def earth_balance(value: Any) -> dict[str, Decimal]:
     result = quantities(value)
     if set(result) != {"generated", "reused", "surplus"}:
-        raise BadValue("an object {generated, reused, surplus} in m³")
+        raise BadValue("an object {generated, reused, surplus} in m³", "对象 {generated, reused, surplus}（立方米）")
     return result
 
 
 def group(value: Any) -> list[dict[str, str]]:
     """Acceptance group [{name, unit}]; unit is a role id."""
     if not isinstance(value, list):
-        raise BadValue("a list of {name, unit} where unit is a role id")
+        raise BadValue("a list of {name, unit} where unit is a role id", "{name, unit} 列表，unit 为角色 id")
     members = []
     for item in value:
         if not isinstance(item, dict) or set(item) - {"name", "unit"} or "name" not in item:
-            raise BadValue("a list of {name, unit} where unit is a role id")
+            raise BadValue("a list of {name, unit} where unit is a role id", "{name, unit} 列表，unit 为角色 id")
         members.append({"name": text(item["name"]), "unit": role_id(item.get("unit"))})
     return members
 
 
 def geometry(value: Any) -> dict:
     if not isinstance(value, dict) or "type" not in value:
-        raise BadValue("a GeoJSON geometry object")
+        raise BadValue("a GeoJSON geometry object", "GeoJSON 几何对象")
     return value
 
 
@@ -279,16 +280,17 @@ def plain(value: Any, where: str = "data", depth: int = 0) -> Any:
     """Refuse (BadValue) what must never be recorded however it arrived: nesting deeper than MAX_DEPTH,
     a dict with the store's envelope keys (_type_, _data_), text with a lone surrogate (not UTF-8)."""
     if depth > MAX_DEPTH:
-        raise BadValue(f"nested at most {MAX_DEPTH} levels deep ({where})")
+        raise BadValue(f"nested at most {MAX_DEPTH} levels deep ({where})", f"嵌套至多 {MAX_DEPTH} 层（{where}）")
     if isinstance(value, str):
         try:
             value.encode("utf-8")
         except UnicodeEncodeError:
-            raise BadValue(f"UTF-8 text ({where} holds a lone surrogate)") from None
+            raise BadValue(f"UTF-8 text ({where} holds a lone surrogate)", f"UTF-8 文本（{where} 含孤立代理字符）") from None
     elif isinstance(value, dict):
         for key, item in value.items():
             if key in ENVELOPE_KEYS:
-                raise BadValue(f"free of the reserved keys _type_ and _data_ ({where} has {key!r})")
+                raise BadValue(f"free of the reserved keys _type_ and _data_ ({where} has {key!r})",
+                               f"不含保留键 _type_ 和 _data_（{where} 含 {key!r}）")
             plain(key, where, depth + 1)
             plain(item, f"{where}.{key}", depth + 1)
     elif isinstance(value, (list, tuple)):
@@ -304,5 +306,5 @@ def cli_value(raw: str) -> Any:
         try:
             return loads(stripped)
         except json.JSONDecodeError:
-            raise BadValue("valid JSON") from None
+            raise BadValue("valid JSON", "有效的 JSON") from None
     return raw

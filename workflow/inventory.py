@@ -15,11 +15,11 @@ from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any, Callable
 
-from events.errors import BadInput
+from events.errors import BadInput, Said, zh_of
 from workflow import fields as f
 from workflow.commands import Command
 from workflow.specs import PARCEL_SPECS
-from workflow.vocabulary import ATTRIBUTES, VALUE_LABELS, header_key
+from workflow.vocabulary import ATTRIBUTES, VALUE_LABELS, header_key, near
 
 MAX_PROBLEMS = 20
 MAX_CELL = 131_072
@@ -28,19 +28,8 @@ MAX_XLSX_BYTES = 50 * 1024 * 1024
 """The most a workbook may inflate to (all its parts uncompressed): a county table is a few MB at most."""
 
 
-class Problem(str):
-    """One problem of a table in English, with its Chinese (`zh`) beside it."""
-
-    zh: str
-
-    def __new__(cls, en: str, zh: str) -> "Problem":
-        made = super().__new__(cls, en)
-        made.zh = zh
-        return made
-
-
-def zh_of(problem: str) -> str:
-    return getattr(problem, "zh", problem)
+Problem = Said
+"""One problem of a table in English, with its Chinese (`zh`) beside it."""
 
 
 class ImportProblems(BadInput):
@@ -68,12 +57,16 @@ class Table:
 def read_table(path: Path) -> Table:
     suffix = path.suffix.lower()
     if not path.is_file():
-        raise ImportProblems(path, ["file not found"])
+        raise ImportProblems(path, [NOT_FOUND])
     if suffix == ".csv":
         return _read_csv(path)
     if suffix == ".xlsx":
         return _read_xlsx(path)
-    raise ImportProblems(path, [f"unsupported format {suffix or '(none)'}; allowed: .csv, .xlsx"])
+    raise ImportProblems(path, [Problem(f"unsupported format {suffix or '(none)'}; allowed: .csv, .xlsx",
+                                        f"不支持的格式：{path.name}；可用：.csv、.xlsx")])
+
+
+NOT_FOUND = Problem("file not found", "文件不存在")
 
 
 def _read_csv(path: Path) -> Table:
@@ -84,15 +77,16 @@ def _read_csv(path: Path) -> Table:
         except UnicodeDecodeError:
             continue
     else:
-        raise ImportProblems(path, ["not UTF-8 or GB18030 text"])
+        raise ImportProblems(path, [Problem("not UTF-8 or GB18030 text", "不是 UTF-8 或 GB18030 文本")])
     reader = csv.reader(text.splitlines())
     try:
         lines = list(reader)
     except csv.Error as error:
         raise ImportProblems(path, [_csv_problem(text, reader.line_num, error)]) from None
     if not lines:
-        raise ImportProblems(path, ["the file is empty"])
-    problems = [f"row {n}, column {_header(lines[0], i)}: holds a NUL byte (\\x00); a table cell is text"
+        raise ImportProblems(path, [Problem("the file is empty", "文件为空")])
+    problems = [Problem(f"row {n}, column {_header(lines[0], i)}: holds a NUL byte (\\x00); a table cell is text",
+                        f"第 {n} 行 第 {_header(lines[0], i)} 列：含空字节（\\x00）；表格单元格应为文本")
                 for n, row in enumerate(lines, start=1) for i, c in enumerate(row) if "\x00" in c]
     if problems:
         raise ImportProblems(path, problems)
@@ -103,10 +97,10 @@ def _header(headers: list[str], index: int) -> str:
     return f"{index + 1} {headers[index]!r}" if index < len(headers) else str(index + 1)
 
 
-def _csv_problem(text: str, row: int, error: csv.Error) -> str:
+def _csv_problem(text: str, row: int, error: csv.Error) -> Problem:
     """The csv module's refusal as a problem naming the row (and, for an oversized cell, its column)."""
     if "field larger than field limit" not in str(error):
-        return f"row {row}: not a readable CSV row ({error})"
+        return Problem(f"row {row}: not a readable CSV row ({error})", f"第 {row} 行：不是可读的 CSV 行")
     old = csv.field_size_limit(len(text) + 1)
     try:
         lines = list(csv.reader(text.splitlines()))
@@ -117,9 +111,10 @@ def _csv_problem(text: str, row: int, error: csv.Error) -> str:
     for number, cells in enumerate(lines, start=1):
         for index, value in enumerate(cells):
             if len(value) > MAX_CELL:
-                return (f"row {number}, column {_header(lines[0], index)}: a cell of {len(value)} characters "
-                        f"(at most {MAX_CELL})")
-    return f"row {row}: a cell of more than {MAX_CELL} characters"
+                return Problem(f"row {number}, column {_header(lines[0], index)}: a cell of {len(value)} characters "
+                               f"(at most {MAX_CELL})", f"第 {number} 行 第 {_header(lines[0], index)} 列：单元格有 "
+                               f"{len(value)} 个字符（至多 {MAX_CELL} 个）")
+    return Problem(f"row {row}: a cell of more than {MAX_CELL} characters", f"第 {row} 行：单元格超过 {MAX_CELL} 个字符")
 
 
 def _read_xlsx(path: Path) -> Table:
@@ -131,22 +126,27 @@ def _read_xlsx(path: Path) -> Table:
         with zipfile.ZipFile(path) as archive:
             inflated = sum(info.file_size for info in archive.infolist())
     except (zipfile.BadZipFile, OSError, ValueError) as error:
-        raise ImportProblems(path, [f"not a readable .xlsx workbook ({type(error).__name__})"]) from None
+        raise ImportProblems(path, [_unreadable(error)]) from None
     if inflated > MAX_XLSX_BYTES:
-        raise ImportProblems(path, [f"the workbook inflates to {inflated // 1024 // 1024} MB "
-                                    f"(at most {MAX_XLSX_BYTES // 1024 // 1024} MB); is it really a county table?"])
+        mb, most = inflated // 1024 // 1024, MAX_XLSX_BYTES // 1024 // 1024
+        raise ImportProblems(path, [Problem(f"the workbook inflates to {mb} MB (at most {most} MB); is it really a "
+                                            "county table?", f"工作簿解压后有 {mb} MB（至多 {most} MB）；这真是县里的表格吗？")])
     try:
         book = load_workbook(path, read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises several kinds for a file that is not a workbook
-        raise ImportProblems(path, [f"not a readable .xlsx workbook ({type(error).__name__})"]) from None
+        raise ImportProblems(path, [_unreadable(error)]) from None
     sheet = book.worksheets[0]
     rows = [(n, [displayed(c) for c in row]) for n, row in enumerate(sheet.iter_rows(), start=1)]
     book.close()
     if not rows:
-        raise ImportProblems(path, ["the first sheet is empty"])
+        raise ImportProblems(path, [Problem("the first sheet is empty", "第一个工作表为空")])
     headers = ["" if c is None else str(c) for c in rows[0][1]]
     body = [(n, row) for n, row in rows[1:] if any(c not in (None, "") for c in row)]
     return Table(path, headers, body)
+
+
+def _unreadable(error: Exception) -> Problem:
+    return Problem(f"not a readable .xlsx workbook ({type(error).__name__})", "不是可读的 .xlsx 工作簿")
 
 
 FIXED = re.compile(r"0(?:\.(0+))?(?![0#?])")
@@ -190,13 +190,25 @@ def _columns(table: Table, allowed: dict[str, f.Field], required: list[str], pro
     for number, header in enumerate(table.headers, start=1):
         key = header_key(header) if header else None
         if header and (key is None or key not in allowed):
-            names = ", ".join(f"{k} ({ATTRIBUTES[k][0]})" for k in allowed if k in ATTRIBUTES)
-            problems.append(f"column {number} {header!r}: unknown header; allowed: {names}")
+            problems.append(unknown_header(number, header, [k for k in allowed if k in ATTRIBUTES]))
         keys.append(key if key in allowed else None)
     for key in required:
         if key not in keys:
-            problems.append(f"column {key} ({ATTRIBUTES[key][0]}) is missing")
+            problems.append(Problem(f"column {key} ({ATTRIBUTES[key][0]}) is missing",
+                                    f"缺少 {ATTRIBUTES[key][0]} 列；请加一列，表头为 {ATTRIBUTES[key][0]}"))
     return keys
+
+
+def unknown_header(number: int, header: str, allowed: list[str]) -> Problem:
+    """A header that names no column this table takes: the nearest one (difflib over the ids and both
+    languages' names), shown in each language, and the allowed headers in each."""
+    guess = near(ATTRIBUTES, header, allowed)
+    hint_en = f" (did you mean {guess} ({ATTRIBUTES[guess][1]})?)" if guess else ""
+    hint_zh = f"（是否想输入 {ATTRIBUTES[guess][0]}？）" if guess else ""
+    return Problem(f"column {number} {header!r}: unknown header{hint_en}; allowed: "
+                   + ", ".join(f"{k} ({ATTRIBUTES[k][1]})" for k in allowed),
+                   f"第 {number} 列 {header!r}：不认识的表头{hint_zh}；可用："
+                   + "、".join(ATTRIBUTES[k][0] for k in allowed))
 
 
 def _records(table: Table, allowed: dict[str, f.Field], required: list[str],

@@ -16,8 +16,9 @@ from geometry import jsontext, layers, tbbh, zones
 from geometry.errors import GeometryError
 from workflow import fields as f
 from workflow.commands import Command
-from workflow.inventory import ImportProblems, read_table
+from workflow.inventory import NOT_FOUND, ImportProblems, Problem, read_table
 from workflow.specs import PARCEL_SPECS
+from workflow.vocabulary import ATTRIBUTES
 
 LAYER_SUFFIXES = (".shp", ".geojson", ".json", ".kml")
 
@@ -57,7 +58,8 @@ def _command(number: int, attributes: dict, boundary, problems: list[str], ignor
             try:
                 when = f.iso_date(value)
             except f.BadValue as error:
-                problems.append(f"row {number}, field on: {str(value)[:40]!r} is not {error}")
+                problems.append(Problem(f"row {number}, field on: {str(value)[:40]!r} is not {error}",
+                                        f"第 {number} 行 登记日期：{str(value)[:40]!r} 应为{error.zh}"))
             continue
         spec = allowed.get(name)
         if spec is None:
@@ -66,20 +68,28 @@ def _command(number: int, attributes: dict, boundary, problems: list[str], ignor
         try:
             data[name] = spec.parse(value)
         except f.BadValue as error:
-            problems.append(f"row {number}, field {name}: {str(value)[:40]!r} is not {error}")
+            problems.append(Problem(f"row {number}, field {name}: {str(value)[:40]!r} is not {error}",
+                                    f"第 {number} 行 {_zh(name)}：{str(value)[:40]!r} 应为{error.zh}"))
     if boundary is not None:
         data["boundary"] = _kept_text(boundary)
     if not code:
-        problems.append(f"row {number}: no 图斑编号 (TBBH or code)")
+        problems.append(Problem(f"row {number}: no 图斑编号 (TBBH or code)", f"第 {number} 行：没有图斑编号（TBBH 或 code）"))
     data.setdefault("name", code)                       # a national layer has no name: the code names it
     for name in PARCEL_SPECS["register"].required:
         if name not in data:
-            problems.append(f"row {number}, field {name}: missing; it is required")
+            problems.append(Problem(f"row {number}, field {name}: missing; it is required",
+                                    f"第 {number} 行 {_zh(name)}：为空；此项必填"))
     if when is None:
-        problems.append(f"row {number}: no registration date: give --on or a field on (登记日期)")
+        problems.append(Problem(f"row {number}: no registration date: give --on or a field on (登记日期)",
+                                f"第 {number} 行：没有登记日期：请给出 --on 或 登记日期 字段"))
     if not code:
         return None
     return Command(do="register", target=str(code), actor=actor, role=role, on=when, data=data, line=number)
+
+
+def _zh(name: str) -> str:
+    """A field's Chinese name (the id when it has none)."""
+    return ATTRIBUTES.get(name, (name,))[0]
 
 
 def layer_commands(path: Path, actor: str, role: str, on: date | None, county: str | None = None,
@@ -90,29 +100,30 @@ def layer_commands(path: Path, actor: str, role: str, on: date | None, county: s
     crs: the coordinate system of a layer that does not name one (a Gauss-Krüger zone, EPSG 4513..4554).
     """
     if not path.is_file():
-        raise ImportProblems(path, ["file not found"])
+        raise ImportProblems(path, [NOT_FOUND])
     try:
         if path.suffix.lower() in LAYER_SUFFIXES:
             rows = [(r.number, r.attributes, r.boundary, r.problems) for r in layers.read(path, crs, county)]
         else:
             rows = _table_rows(path, county, crs)
     except GeometryError as error:
-        raise ImportProblems(path, [error.en]) from None
+        raise ImportProblems(path, [Problem(error.en, error.zh)]) from None
     if not rows:
-        raise ImportProblems(path, ["the layer has no features"])
+        raise ImportProblems(path, [Problem("the layer has no features", "图层中没有要素")])
     register = PARCEL_SPECS["register"]
     allowed = {spec.name: spec for spec in register.fields if spec.name != "boundary"}
     problems, ignored, commands, seen = [], set(), [], {}
     for number, attributes, boundary, found in rows:
         for problem in found:
-            where = f", field {problem.field}" if problem.field else ""
-            problems.append(f"row {number}{where}: {problem.en}")
+            where, where_zh = (f", field {problem.field}", f" {_zh(problem.field)}") if problem.field else ("", "")
+            problems.append(Problem(f"row {number}{where}: {problem.en}", f"第 {number} 行{where_zh}：{problem.zh}"))
         command = _command(number, attributes, boundary, problems, ignored, actor, role, on, allowed)
         if command is None:
             continue
         if command.target in seen:
-            problems.append(f"row {number}, field code: {command.target} repeats row {seen[command.target]}; "
-                            "codes are unique")
+            problems.append(Problem(f"row {number}, field code: {command.target} repeats row {seen[command.target]}; "
+                                    "codes are unique", f"第 {number} 行 图斑编号：{command.target} 与第 "
+                                    f"{seen[command.target]} 行重复；编号不得重复"))
         seen.setdefault(command.target, number)
         commands.append(command)
     if problems:

@@ -14,6 +14,7 @@ from click.testing import CliRunner
 
 from cli import cli
 from samples import scenario
+from tests.e2e.test_zh import english_words
 from tests.support import store_bytes
 
 CODE = "TL23-05"
@@ -85,6 +86,25 @@ CASES = [
     Case("excel-dates-and-a-comma", lambda d: ["import", "parcels", xlsx(d / "e.xlsx", [
         ["X-8", "a", "t", 1.5, datetime(2023, 2, 20)], ["X-9", "a", "t", "8,1234", datetime(2023, 2, 21)]]), *WHO],
          "row 3, column 图斑面积 (area_ha): '8,1234'", "第 3 行 图斑面积 列（area_ha）：'8,1234'"),
+    Case("excel-date-in-the-area", lambda d: ["import", "parcels", xlsx(d / "a.xlsx", [
+        ["X-10", "a", "t", datetime(2023, 2, 20), datetime(2023, 2, 20)]]), *WHO],
+         "row 2, column 图斑面积 (area_ha): 2023-02-20 is not a decimal number",
+         "第 2 行 图斑面积 列（area_ha）：2023-02-20 应为数字"),
+    Case("excel-number-for-a-date", lambda d: ["import", "parcels", xlsx(d / "n.xlsx", [["X-11", "a", "t", 1.5, 44977]]),
+                                               *WHO],
+         "row 2, column 登记日期 (on): 44977 is not a date", "第 2 行 登记日期 列（on）：44977 应为日期"),
+    Case("unknown-enum-in-a-table", lambda d: ["import", "parcels", _table(d / "mode.csv", [
+        [*HEADERS, "拟修复模式"], ["X-16", "a", "t", "1.5", "2023-02-20", "生态重见"]]), *WHO],
+         "row 2, column 拟修复模式 (planned_mode): '生态重见' is not one of", "'生态重见' 应为自然恢复|辅助再生|生态重建|转型利用"),
+    Case("slashed-date", lambda d: ["do", "register", "X-12", "--on", "2023/2/30", *WHO, "--set", "name=a",
+                                    "--set", "township=t", "--set", "area_ha=1"], "has no day 30", "没有 30 日"),
+    Case("chinese-date", lambda d: ["do", "register", "X-13", "--on", "2023年13月1日", *WHO, "--set", "name=a",
+                                    "--set", "township=t", "--set", "area_ha=1"], "month 13", "月份 13"),
+    Case("full-width-date", lambda d: ["do", "register", "X-14", "--on", "２０２３－１３－０１", *WHO, "--set", "name=a",
+                                       "--set", "township=t", "--set", "area_ha=1"], "month 13", "月份 13"),
+    Case("full-width-digits-with-a-letter", lambda d: ["do", "register", "X-15", "--on", "2023-03-01", *WHO, "--set",
+                                                       "name=a", "--set", "township=t", "--set", "area_ha=６.１x"],
+         "a decimal number such as 6.1234", "数字，例如 6.1234"),
     Case("correct-version-overflow", lambda d: ["correct", CODE, "99999999999999999999", "--set", "area_ha=6.2",
                                                 "--on", "2024-01-02", "--reason", "typo", *WHO],
          "version 99999999999999999999 does not exist (1–3)", "不存在版本 99999999999999999999"),
@@ -95,6 +115,11 @@ CASES = [
     Case("correct-the-state", lambda d: ["correct", CODE, "2", "--set", "dest=new", "--on", "2024-01-02",
                                          "--reason", "typo", *WHO], "no correctable field 'dest'", "没有可更正的字段 'dest'"),
 ]
+
+
+def _table(path: Path, lines: list[list[str]]) -> str:
+    path.write_text("\n".join(",".join(line) for line in lines) + "\n", encoding="utf-8")
+    return str(path)
 
 
 def _jsonl(folder: Path, line: dict) -> str:
@@ -114,19 +139,23 @@ def test_a_bad_figure_or_date_is_one_line_exit_2_and_writes_nothing(store, case,
     lines = [line for line in result.stderr.splitlines() if line.strip()]
     assert len(lines) == 1, result.stderr
     assert (case.zh if lang == "zh" else case.en) in lines[0], lines[0]
+    assert lang == "en" or english_words(lines[0]) == [], lines[0]
     assert "Traceback" not in result.output
     assert store_bytes(url) == before
 
 
+MANY = [  # one of each: a table reports every bad row, not only the first
+    ["Y-1", "a", "t", "8,1234", datetime(2023, 2, 20)],  # comma
+    ["Y-2", "a", "t", 2.5, "2023-13-01"],  # month
+    ["Y-3", "a", "t", None, "2023年2月20日"],  # missing area
+    ["Y-1", "a", "t", 1, "2023/2/20"],  # repeated code
+    ["Y-5", "a", "t", "1e3", "20230230"],  # not a decimal, no 30 February
+]
+
+
 def test_an_import_reports_every_bad_row_once(store):
     runner, url, folder = store
-    path = xlsx(folder / "many.xlsx", [
-        ["Y-1", "a", "t", "8,1234", datetime(2023, 2, 20)],  # comma
-        ["Y-2", "a", "t", 2.5, "2023-13-01"],  # month
-        ["Y-3", "a", "t", None, "2023年2月20日"],  # missing area
-        ["Y-1", "a", "t", 1, "2023/2/20"],  # repeated code
-        ["Y-5", "a", "t", "1e3", "20230230"],  # not a decimal, no 30 February
-    ])
+    path = xlsx(folder / "many.xlsx", MANY)
     before = store_bytes(url)
     result = runner.invoke(cli, ["--lang", "en", "import", "parcels", path, *WHO])
     assert result.exit_code == 2
@@ -156,3 +185,18 @@ def test_spreadsheet_cells_arrive_as_they_display(store):
         shown[code] = (out["attributes"]["area_ha"], out["registered_on"])
     assert shown == {"Z-1": ("0.3000", "2023-02-20"), "Z-2": ("6.1234", "2023-02-21"),
                      "Z-3": ("12.3456", "2023-02-22"), "Z-4": ("8.5", "2023-02-23")}
+
+
+def test_an_import_reports_every_bad_row_once_in_chinese(store):
+    runner, url, folder = store
+    path = xlsx(folder / "many.xlsx", MANY)
+    before = store_bytes(url)
+    result = runner.invoke(cli, ["--lang", "zh", "import", "parcels", path, *WHO])
+    assert result.exit_code == 2
+    line = result.stderr.strip()
+    assert "6 处问题" in line and line.count("\n") == 0, line
+    for row, text in [(2, "可能是 6.1234"), (3, "月份 13"), (4, "为空；此项必填"), (5, "与第 2 行重复"),
+                      (6, "应为数字"), (6, "没有 30 日")]:
+        assert f"第 {row} 行" in line and text in line, (row, text, line)
+    assert line.count("第 2 行") == 2 and english_words(line) == [], line  # row 2 once, and named by row 5
+    assert store_bytes(url) == before
