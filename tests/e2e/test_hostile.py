@@ -863,7 +863,7 @@ def test_keygen_pub_over_store_is_refused(made):
 
 # --- generated hostile input (hypothesis) -------------------------------------------------
 
-HYPO = settings(max_examples=25, deadline=None, derandomize=False,
+HYPO = settings(max_examples=12, deadline=None, derandomize=False,
                 suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
                                        HealthCheck.data_too_large])
 

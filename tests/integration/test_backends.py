@@ -80,7 +80,7 @@ def test_an_unreachable_server_is_one_line():
 # --- concurrency ---------------------------------------------------------------------
 
 CODES = ["TL-A", "TL-B", "TL-C"]
-PER_PROCESS = 500
+PER_PROCESS = 150
 
 
 def workload(process: int, rng: random.Random) -> list[dict]:

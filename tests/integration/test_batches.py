@@ -299,7 +299,7 @@ class BatchMachine(OnStore, RuleBasedStateMachine):
             assert batch.area_ha == sum(measured, Decimal(0))
 
 
-TestBatchesSQLite, TestBatchesPostgres = on_both_backends(BatchMachine, examples=25, steps=30, pg_examples=12)
+TestBatchesSQLite, TestBatchesPostgres = on_both_backends(BatchMachine, examples=12, steps=30, pg_examples=6)
 
 
 def test_accepted_area_is_one_figure_for_the_batch_the_progress_report_and_r19(ledger):

@@ -116,4 +116,4 @@ class LedgerMachine(OnStore, RuleBasedStateMachine):
                     assert self.ledger.view("parcel", code, as_of=event.on).summary() == snapshot
 
 
-TestLedgerSQLite, TestLedgerPostgres = on_both_backends(LedgerMachine, examples=40, steps=25, pg_examples=20)
+TestLedgerSQLite, TestLedgerPostgres = on_both_backends(LedgerMachine, examples=20, steps=25, pg_examples=10)
