@@ -46,6 +46,7 @@ class Report:
     tree_size: int = 0
     root: bytes = b""
     problems: list[Problem] = field(default_factory=list)
+    witnessed: list = field(default_factory=list)  # the recorded cosignatures that still hold (events.witness)
 
     @property
     def ok(self) -> bool:
@@ -96,8 +97,11 @@ def _merge(events, chain):
             e, c = next(e_groups, None), next(c_groups, None)
 
 
-def verify(log, checkpoint: dict | None = None, public_key=None, tick=None) -> Report:
-    """Read in one snapshot (the caller may hold a wider one) so that writers going on are not tampering."""
+def verify(log, checkpoint: dict | None = None, public_key=None, tick=None, witnessed=()) -> Report:
+    """Read in one snapshot (the caller may hold a wider one) so that writers going on are not tampering.
+
+    `witnessed`: (version, data) of the cosignatures recorded in the ledger (workflow.witnessing.claims, read
+    in the same snapshot); each must still verify and its root be the log's at its size."""
     with log.snapshot():
         report = Report()
         names = log.keys()
@@ -111,12 +115,16 @@ def verify(log, checkpoint: dict | None = None, public_key=None, tick=None) -> R
         report.tree_size = len(leaves)
         report.root = merkle.root(leaves)
         remembered = log.checkpoints()
+        claims = _claims(witnessed, log.origin(), report)
+        roots = merkle.prefix_roots(leaves, {c["tree_size"] for c in remembered if c["tree_size"] <= len(leaves)}
+                                    | {c.size for c in claims if c.size <= len(leaves)})  # one pass for both
         if checkpoint is not None:
             _against_checkpoint(checkpoint, leaves, log.origin(), public_key, report)
             if not any(c["tree_size"] == checkpoint["tree_size"] and c["root"] == checkpoint["root"] for c in remembered):
                 report.problems.append(Problem("forgotten", _name(checkpoint), None,
                                                "the store no longer remembers this checkpoint it signed"))
-        _remembered(remembered, leaves, log.origin(), report)
+        _remembered(remembered, leaves, log.origin(), report, roots)
+        _witnessed(claims, roots, len(leaves), report)
         named = {(p.subject, p.version) for p in report.problems}
         times = Report()
         timed = [checkpoint] if checkpoint and _is_time(checkpoint["timestamp"]) else []  # a C2SP note has no time:
@@ -216,10 +224,39 @@ def _name(checkpoint: dict) -> str:
     return f"checkpoint {checkpoint['tree_size']}@{checkpoint['timestamp']}"
 
 
-def _remembered(checkpoints: list[dict], leaves: list[bytes], origin: str, report: Report) -> None:
+def _claims(witnessed, origin: str, report: Report) -> list:
+    """The recorded cosignatures, each checked again on its own (its line under the witness key kept with
+    it): one edited in the store, even with its chain recomputed, is named, never believed."""
+    from events import witness
+
+    found = []
+    for version, data in witnessed:
+        try:
+            found.append(witness.recorded(origin, data))
+        except ValueError as error:
+            report.problems.append(Problem("witnessed", f"witnessing:{origin}", version,
+                                           f"the recorded cosignature does not verify: {error}"))
+    return found
+
+
+def _witnessed(claims: list, roots: dict[int, bytes], size: int, report: Report) -> None:
+    """Every recorded cosignature's root must still be the log's at its size: a history rewritten after a
+    witness cosigned it is named with the witness and the size."""
+    from events import witness
+
+    for c in claims:
+        why = witness.contradicted(c, roots, size)
+        if why:
+            report.problems.append(Problem("witnessed", f"witness {c.witness}", None, why[0]))
+        else:
+            report.witnessed.append(c)
+
+
+def _remembered(checkpoints: list[dict], leaves: list[bytes], origin: str, report: Report, roots=None) -> None:
     """Every checkpoint the store keeps must still match the log: a row deleted from both the event
     and the chain table within the history one covers changes its root."""
-    roots = merkle.prefix_roots(leaves, {c["tree_size"] for c in checkpoints if c["tree_size"] <= len(leaves)})
+    if roots is None:
+        roots = merkle.prefix_roots(leaves, {c["tree_size"] for c in checkpoints if c["tree_size"] <= len(leaves)})
     for before, c in zip([None, *checkpoints], checkpoints):  # linked rows follow the store's older, unlinked ones
         if c["previous"] is None and before is not None and before["previous"] is not None:
             report.problems.append(Problem("checkpoints", _name(c), None, "an unlinked checkpoint among linked ones"))
