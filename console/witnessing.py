@@ -6,6 +6,7 @@ ledger itself who has witnessed which history, so that `verify` names a later re
 
 from __future__ import annotations
 
+import base64
 from datetime import datetime, timezone
 
 import click
@@ -41,7 +42,7 @@ def witness():
 def cosigned_time(seconds: int) -> str:
     """A cosignature's time (Unix seconds, as the witness wrote it) in UTC."""
     try:
-        return datetime.fromtimestamp(seconds, timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+        return datetime.fromtimestamp(seconds, timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC")
     except (OverflowError, OSError, ValueError):
         return str(seconds)
 
@@ -132,7 +133,7 @@ def witness_list(ctx, as_json):
         click.echo(pick(f"no cosignature of {ledger.origin} is recorded (`minerehab witness record`)",
                         f"尚未记录 {ledger.origin} 的任何见证联署（`minerehab witness record`）"))
         return
-    table(headers("tree size", "witness", "cosigned at", "root", "recorded by", "on"),
-          [[c["size"], c["witness"], cosigned_time(c["cosigned_at"]), c["root"],
+    table(headers("tree size", "witness", "cosigned at", "root", "recorded by", "on"),  # the root as `verify` prints it
+          [[c["size"], c["witness"], cosigned_time(c["cosigned_at"]), base64.b64decode(c["root"]).hex()[:16] + "…",
             f"{c['actor']}（{say('ROLES', c['role'])}）" if lang() == "zh" else f"{c['actor']} ({c['role']})", c["on"]]
            for c in rows])
