@@ -185,3 +185,19 @@ def test_the_round_on_each_backend(tmp_path, monkeypatch, fresh_url):
     assert "1 recorded cosignature rechecked (w@38)" in run("verify")
     result = CliRunner().invoke(cli, ["--lang", "zh", "verify"])
     assert result.exit_code == 0 and "已复核 1 个已记录的见证联署（w@38）" in result.output
+
+
+def test_the_kept_audit_and_the_log_read_witnessing_like_any_record(county):
+    def audited(*args):
+        result = CliRunner().invoke(cli, ["audit", *args])
+        assert result.exit_code in (0, 1) and result.exception is None or isinstance(result.exception, SystemExit)
+        return result.exit_code, result.output.splitlines()[-1]
+
+    audited("--state", "kept.db")
+    cosigned("audit.key")
+    run(*RECORD, "--witness", "audit.key.vkey")
+    again, whole = audited("--state", "kept.db"), audited()  # a re-audit reads the witnessing event like any other
+    assert again == whole and "39 events" in whole[1]
+    assert "witnessing " in run("log").splitlines()[-2]
+    zh = run("--lang", "zh", "log")
+    assert "见证 " in zh and "记录见证联署" in zh and not english_words(zh)
