@@ -236,7 +236,8 @@ def handle_witnessing(uow, command: Command) -> dict:
         cosignature = witness.recorded(origin, checked.data)
     except ValueError as error:
         raise Refused(f"{where}: record_cosignature: {error}",
-                      zh=f"{where}：«trigger:record_cosignature»：联署无法核验（{error}）") from None
+                      zh=f"{where}：«trigger:record_cosignature»：联署无法核验：联署行、见证方公钥与所记的树大小、根、"
+                      "见证方、密钥标识和联署时间不一致") from None
     data = checked.data
     if checked.record is not None and checked.record.holds(data["witness"], data["key_id"], data["size"], data["root"]):
         raise Refused(f"{where}: witness {data['witness']}'s cosignature of {data['size']} events is already recorded",

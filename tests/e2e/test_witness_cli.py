@@ -136,6 +136,8 @@ def test_a_hand_made_line_is_checked_like_the_command(county):
                                               ensure_ascii=False) + "\n")
     assert "the witness, key id or time recorded are not those of the cosignature line" in run(
         "apply", "moved.jsonl", code=2)
+    zh = run("--lang", "zh", "apply", "moved.jsonl", code=2)
+    assert "联署无法核验" in zh and not english_words(zh), zh
     Path("again.jsonl").write_text(json.dumps({**line, "data": data}, ensure_ascii=False) + "\n")
     assert "already recorded" in run("apply", "again.jsonl", code=2)
     assert len(json.loads(run("witness", "list", "--json"))) == 1
@@ -195,7 +197,10 @@ def test_the_kept_audit_and_the_log_read_witnessing_like_any_record(county):
 
     audited("--state", "kept.db")
     cosigned("audit.key")
-    run(*RECORD, "--witness", "audit.key.vkey")
+    zh = run("--lang", "zh", *RECORD, "--witness", "audit.key.vkey")
+    assert zh.startswith("已记录见证方 审计局 对 ") and "前 38 条事件的联署" in zh and not english_words(zh), zh
+    zh = run("--lang", "zh", *RECORD, "--witness", "audit.key.vkey")
+    assert "此前已记录：见证方 审计局 对 38 条事件的联署" in zh and not english_words(zh), zh
     again, whole = audited("--state", "kept.db"), audited()  # a re-audit reads the witnessing event like any other
     assert again == whole and "39 events" in whole[1]
     assert "witnessing " in run("log").splitlines()[-2]
