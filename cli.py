@@ -45,6 +45,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "check-proof": ("evidence", "check_proof", "Check an inclusion proof without the store."),
     "cosign": ("evidence", "cosign", "As a witness, cosign a checkpoint that extends the last one it cosigned."),
     "case": ("case", "case", "The inspector's case-file bundle (案卷) of a parcel: export, and verify without the store."),
+    "witness": ("witnessing", "witness", "Witnesses' cosignatures recorded in the ledger: who witnessed what."),
     "consistency": ("evidence", "consistency", "Prove that the log only grew between two checkpoints."),
     "copy": ("evidence", "copy", "Copy the whole log between stores (SQLite ⇄ PostgreSQL), then verify."),
 }

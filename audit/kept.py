@@ -482,7 +482,7 @@ class Refresh:
                     self.index.joins += [(code, key) for code in dossier.ever]
                 elif kind == "programme":
                     programmes.add(key)
-                else:
+                elif kind == "taskforce":  # people and witnessing sit on no task force
                     taskforces = True
                     self.index.taskforces[key] = dossier
             if oid in self.folded:

@@ -103,7 +103,7 @@ def verify(ctx, checkpoint_path, vkey_paths, pubkey_path, witness_paths, quorum,
     from events.note import NoteError
     from events.verify import Problem, verify_documents
     from events.verify import verify as check
-    from workflow import attestation
+    from workflow import attestation, witnessing
 
     signed = tlog.read(checkpoint_path) if checkpoint_path else None
     if (pubkey_path or vkey_paths or witness_paths or quorum is not None) and signed is None:
@@ -136,7 +136,7 @@ def verify(ctx, checkpoint_path, vkey_paths, pubkey_path, witness_paths, quorum,
     ledger = open_ledger(ctx)
     with ledger.raw.snapshot():  # events, chain and signatures as of one instant, while writers go on
         with Ticker(ledger.recorder.max_notification_id() or 0, "verifying") as tick:
-            report = check(ledger.raw, record, public, tick=tick)
+            report = check(ledger.raw, record, public, tick=tick, witnessed=witnessing.claims(ledger.raw))
         report.problems += note_problems
         with Ticker(report.tree_size, "checking signatures") as tick:
             signatures, problems = attestation.check(ledger, tick=tick)
@@ -150,11 +150,13 @@ def verify(ctx, checkpoint_path, vkey_paths, pubkey_path, witness_paths, quorum,
                    "checkpoint_signature_checked": None if signed is None else not unchecked,
                    "checkpoint_format": None if signed is None else ("c2sp" if isinstance(signed, tlog.Signed) else "json"),
                    "cosigned_by": cosigners,
+                   "witnessed": [{"witness": c.witness, "size": c.size} for c in report.witnessed],
                    "tree_size": report.tree_size, "root": report.root.hex(),
                    "problems": [vars(p) for p in report.problems]})
     else:
         for problem in report.problems:
             click.echo(said(problem))
+        witnesses = list(dict.fromkeys(f"{c.witness}@{c.size}" for c in report.witnessed))
         if lang() == "zh":
             verdict = "完好" if report.ok else f"已被篡改：{len(report.problems)} 处问题"
             click.echo(f"{verdict}：{report.aggregates} 个对象的 {report.events} 条事件；树大小 {report.tree_size}，"
@@ -162,6 +164,8 @@ def verify(ctx, checkpoint_path, vkey_paths, pubkey_path, witness_paths, quorum,
                        + ("；已核对检查点的根，但未核对其签名（请给出 --vkey 或 --pubkey）" if unchecked
                           else "；已核对检查点" if signed else "")
                        + (f"（联署方：{'、'.join(cosigners)}）" if cosigners else "")
+                       + (f"；已复核 {len(report.witnessed)} 个已记录的见证联署（{'、'.join(witnesses)}）"
+                          if report.witnessed else "")
                        + (f"；已核对 {signatures} 个签名" if ledger.signed else "；未签名存储：无人对记录负责"))
         else:
             verdict = "ok" if report.ok else f"TAMPERED: {len(report.problems)} problem{'' if len(report.problems) == 1 else 's'}"
@@ -170,6 +174,8 @@ def verify(ctx, checkpoint_path, vkey_paths, pubkey_path, witness_paths, quorum,
                        + ("; checkpoint's root checked but NOT its signature (give --vkey or --pubkey)" if unchecked
                           else "; checkpoint checked" if signed else "")
                        + (f" (cosigned by {', '.join(cosigners)})" if cosigners else "")
+                       + (f"; {len(report.witnessed)} recorded cosignature{'' if len(report.witnessed) == 1 else 's'} "
+                          f"rechecked ({', '.join(witnesses)})" if report.witnessed else "")
                        + (f"; {signatures} signatures checked" if ledger.signed
                           else "; UNSIGNED store: nobody is accountable"))
     if not report.ok or (unchecked and not unsigned_ok):
@@ -306,6 +312,7 @@ def cosign(ctx, checkpoint_path, key_path, state_path, proof_path, vkey_paths):
     logs = tlog.load_keys(vkey_paths, signed)
     signer = load_signer(key_path)
     name = tlog.key_name(key_path, signer.public)
+    witness.ed25519_only(name, signer.public)
     seen = witness.read_state(state_path.read_bytes() if state_path.is_file() else None, str(state_path))
 
     def proof(old_size, new_size):

@@ -155,6 +155,19 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "consistency": ("证明日志在两个检查点之间只增不改。",
                     "从存储证明日志在两个检查点之间只增不改（RFC 6962）。\n\n\b\n示例：\n"
                     "  minerehab consistency 2024-06-30.checkpoint.json 2024-12-31.checkpoint.json"),
+    "witness": ("在台账中记录的见证联署：谁见证了哪段历史。",
+                "见证（见证方对本日志检查点的联署）记录在台账中：谁见证了哪段历史；`verify` 逐一复核。\n\n\b\n示例：\n"
+                "  minerehab witness record 2024-12-31.checkpoint --vkey county.key.vkey --witness 审计局.key.vkey "
+                "--role nrb\n  minerehab witness list"),
+    "witness record": ("将已联署检查点的见证联署记入台账（先逐一核验）。",
+                       "将已联署检查点的见证联署记入台账。记录前逐一核验，不信任文件本身：日志的签名、每个见证方的联署行，"
+                       "以及检查点的根等于本存储日志在该树大小时的根（另一段历史：退出码 1；文件有误：退出码 2；"
+                       "存储不变）。见证方密钥须为 Ed25519（cosignature/v1 不适用于 SM2）。\n\n\b\n示例：\n"
+                       "  minerehab witness record 2024-12-31.checkpoint --vkey county.key.vkey --witness 审计局.key.vkey "
+                       "\\\n      --witness jiwei.key.vkey --role nrb --key 张玉峰.key"),
+    "witness list": ("谁见证了本日志的哪些树大小，按树大小从大到小。",
+                     "谁见证了本日志的哪些树大小（从大到小），联署时间，由谁、在哪天记入台账。\n\n\b\n示例：\n"
+                     "  minerehab witness list --json"),
     "copy": ("在存储之间复制整个日志（SQLite ⇄ PostgreSQL），然后校验。",
              "在存储之间复制整个日志（SQLite ⇄ PostgreSQL），保留编号、版本、时间和哈希，然后校验。\n\n\b\n示例：\n"
              "  minerehab copy --from county.db --to postgresql://mr@db.example/province?schema=tuoli"),
@@ -282,6 +295,12 @@ OPTIONS: dict[str, str] = {
     "prove:kind": "对象类别。",
     "check-proof:pubkey_path": "同时核对检查点的签名。",
     "consistency:pubkey_path": "同时核对两个签名。",
+    "witness record:vkey_paths": "日志的验证密钥：先核对检查点本身的签名。",
+    "witness record:witness_paths": "要记录其联署的见证方（可重复；仅 Ed25519）。",
+    "witness record:on": "记录的业务日期（默认今天）。",
+    "witness record:reason": "记录原因（例如年终审计）。",
+    "witness record:actor": "记录人（环境变量 MINEREHAB_ACTOR）；用 --key 时默认为密钥的持有人。",
+    "witness record:role": "记录人的角色编号或名称（环境变量 MINEREHAB_ROLE）。",
     "copy:source": "要复制的存储。",
     "copy:target": "一个空存储（不存在则建立）。",
 }
@@ -294,6 +313,7 @@ METAVARS: dict[str, str] = {
     "PARCEL": "图斑", "TASKFORCE_ID": "专班编号", "PROOF_FILE": "证明文件", "OLD": "旧检查点", "NEW": "新检查点",
     "VERSION": "版本", "OUT": "输出文件", "FLOAT": "数", "URL": "地址", "FILE.xlsx": "文件.xlsx",
     "BUNDLE": "案卷包", "CHECKPOINT": "检查点", "WITNESS_KEY": "见证密钥", "CP": "检查点",
+    "LOG.vkey": "日志公钥.vkey", "W.vkey": "见证方公钥.vkey",
 }
 
 CLICK: dict[str, str] = {

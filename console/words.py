@@ -54,6 +54,7 @@ FIELDS = {
     "unit": "单位", "roles": "角色", "keys": "密钥", "revoked_on": "撤销日期", "valid_from": "生效", "valid_until": "失效",
     "algorithm": "算法", "fingerprint": "指纹", "name": "名称", "period": "期限", "target_ha": "目标面积",
     "years": "分年度目标", "planned_investment": "计划投资", "county_code": "县级行政区代码",
+    "witnessing": "见证", "cosignatures": "见证联署",
 }
 """The names `show` prints in Chinese for what a record says (the JSON keeps the ids)."""
 MONEY = {"amount", "planned_investment", "budget", "approved_budget", "contract_amount", "allocated", "paid",

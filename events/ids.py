@@ -6,7 +6,7 @@ import uuid
 from functools import lru_cache
 
 KINDS: dict[str, str] = {"Parcel": "parcel", "WriteOffBatch": "batch", "Programme": "programme", "TaskForce": "taskforce",
-                        "Person": "person"}
+                        "Person": "person", "Witnessing": "witnessing"}
 """Aggregate class names as the kinds the CLI, topics and findings speak of."""
 
 NAMESPACE = uuid.UUID("8b0f4d52-6f57-4a55-9e39-5f0c3b1d2a61")

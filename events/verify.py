@@ -24,13 +24,14 @@ from events.chain import (
     content_digest,
     log_hash,
 )
-from events.errors import Tampered
+from events.errors import Tampered, zh_of
 
 KINDS = {
     "edited": "被改动", "deleted": "被删除", "inserted": "被插入", "reordered": "被调换", "moved": "被移位",
     "log": "日志链断裂", "checkpoints": "检查点链断裂", "forgotten": "被遗忘", "origin": "来源不符",
     "truncated": "被截断", "rewritten": "被改写", "checkpoint": "检查点有误", "time": "时间不明",
     "backdated": "倒签", "postdated": "后签", "signature": "签名不符", "witness": "联署不足", "document": "文件不符",
+    "witnessed": "与见证不符",
 }
 """Every kind of problem (the id scripts read in `verify --json`) and its Chinese name."""
 
@@ -65,6 +66,7 @@ class Report:
     tree_size: int = 0
     root: bytes = b""
     problems: list[Problem] = field(default_factory=list)
+    witnessed: list = field(default_factory=list)  # the recorded cosignatures that still hold (events.witness)
 
     @property
     def ok(self) -> bool:
@@ -120,8 +122,11 @@ def _merge(events, chain):
             e, c = next(e_groups, None), next(c_groups, None)
 
 
-def verify(log, checkpoint: dict | None = None, public_key=None, tick=None) -> Report:
-    """Read in one snapshot (the caller may hold a wider one) so that writers going on are not tampering."""
+def verify(log, checkpoint: dict | None = None, public_key=None, tick=None, witnessed=()) -> Report:
+    """Read in one snapshot (the caller may hold a wider one) so that writers going on are not tampering.
+
+    `witnessed`: (version, data) of the cosignatures recorded in the ledger (workflow.witnessing.claims, read
+    in the same snapshot); each must still verify and its root be the log's at its size."""
     with log.snapshot():
         report = Report()
         names = log.keys()
@@ -135,13 +140,17 @@ def verify(log, checkpoint: dict | None = None, public_key=None, tick=None) -> R
         report.tree_size = len(leaves)
         report.root = merkle.root(leaves)
         remembered = log.checkpoints()
+        claims = _claims(witnessed, log.origin(), report)
+        roots = merkle.prefix_roots(leaves, {c["tree_size"] for c in remembered if c["tree_size"] <= len(leaves)}
+                                    | {c.size for c in claims if c.size <= len(leaves)})  # one pass for both
         if checkpoint is not None:
             _against_checkpoint(checkpoint, leaves, log.origin(), public_key, report)
             if not any(c["tree_size"] == checkpoint["tree_size"] and c["root"] == checkpoint["root"] for c in remembered):
                 report.problems.append(Problem("forgotten", _name(checkpoint), None,
                                                "the store no longer remembers this checkpoint it signed",
                                                "存储已不记得它签过的这个检查点"))
-        _remembered(remembered, leaves, log.origin(), report)
+        _remembered(remembered, leaves, log.origin(), report, roots)
+        _witnessed(claims, roots, len(leaves), report)
         named = {(p.subject, p.version) for p in report.problems}
         times = Report()
         timed = [checkpoint] if checkpoint and _is_time(checkpoint["timestamp"]) else []  # a C2SP note has no time:
@@ -274,14 +283,47 @@ def _name(checkpoint: dict) -> str:
 
 
 def _name_zh(subject: str) -> str:
-    """A subject as `_name` names it, in Chinese; an aggregate's name (parcel:TL-1) is an id."""
-    return "检查点 " + subject[len("checkpoint "):] if subject.startswith("checkpoint ") else subject
+    """A subject as `_name` (or a witness) names it, in Chinese; an aggregate's name (parcel:TL-1) is an id."""
+    for en, zh in (("checkpoint ", "检查点 "), ("witness ", "见证方 ")):
+        if subject.startswith(en):
+            return zh + subject[len(en):]
+    return subject
 
 
-def _remembered(checkpoints: list[dict], leaves: list[bytes], origin: str, report: Report) -> None:
+def _claims(witnessed, origin: str, report: Report) -> list:
+    """The recorded cosignatures, each checked again on its own (its line under the witness key kept with
+    it): one edited in the store, even with its chain recomputed, is named, never believed."""
+    from events import witness
+
+    found = []
+    for version, data in witnessed:
+        try:
+            found.append(witness.recorded(origin, data))
+        except ValueError as error:
+            report.problems.append(Problem("witnessed", f"witnessing:{origin}", version,
+                                           f"the recorded cosignature does not verify: {error}",
+                                           f"记录的联署无法验证：{zh_of(error)}"))
+    return found
+
+
+def _witnessed(claims: list, roots: dict[int, bytes], size: int, report: Report) -> None:
+    """Every recorded cosignature's root must still be the log's at its size: a history rewritten after a
+    witness cosigned it is named with the witness and the size."""
+    from events import witness
+
+    for c in claims:
+        why = witness.contradicted(c, roots, size)
+        if why:
+            report.problems.append(Problem("witnessed", f"witness {c.witness}", None, *why))
+        else:
+            report.witnessed.append(c)
+
+
+def _remembered(checkpoints: list[dict], leaves: list[bytes], origin: str, report: Report, roots=None) -> None:
     """Every checkpoint the store keeps must still match the log: a row deleted from both the event
     and the chain table within the history one covers changes its root."""
-    roots = merkle.prefix_roots(leaves, {c["tree_size"] for c in checkpoints if c["tree_size"] <= len(leaves)})
+    if roots is None:
+        roots = merkle.prefix_roots(leaves, {c["tree_size"] for c in checkpoints if c["tree_size"] <= len(leaves)})
     for before, c in zip([None, *checkpoints], checkpoints):  # linked rows follow the store's older, unlinked ones
         if c["previous"] is None and before is not None and before["previous"] is not None:
             report.problems.append(Problem("checkpoints", _name(c), None, "an unlinked checkpoint among linked ones",

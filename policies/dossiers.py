@@ -675,5 +675,18 @@ class PersonDossier:
         return since is not None and since <= on and (self.revoked_on is None or on < self.revoked_on)
 
 
+class WitnessingDossier:
+    """The witnesses' cosignatures recorded for the log: no compliance rule reads them (`verify` checks them);
+    the audit reads them like every event, for lateness and signatures."""
+
+    __slots__ = ("key", "late", "unattributable")
+
+    def __init__(self, key: str):
+        self.key, self.late, self.unattributable = key, (), ()
+
+    def observe(self, event: str, v: int, on: date, data: dict, dest: str | None) -> None:
+        pass
+
+
 DOSSIERS = {"person": PersonDossier, "parcel": ParcelDossier, "batch": BatchDossier, "programme": ProgrammeDossier,
-            "taskforce": TaskForceDossier}
+            "taskforce": TaskForceDossier, "witnessing": WitnessingDossier}

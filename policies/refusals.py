@@ -10,7 +10,7 @@ LABELS: dict[str, dict[str, tuple[str, str]]] = {}
 """Tables of ids and their (zh, en) names by sort ("state", "role", "trigger", "kind"), filled in by
 workflow.vocabulary (the one owner of labels, a layer above): a zh template names an id as «state:planned»."""
 MARKED = re.compile(r"«(\w+):([^»]+)»")
-SUBJECT = re.compile(r"\b(parcel|batch|programme|taskforce|person) (\S+) \(state (\w+)\)")
+SUBJECT = re.compile(r"\b(parcel|batch|programme|taskforce|person|witnessing) (\S+) \(state (\w+)\)")
 
 
 def name(sort: str, key: str) -> str:

@@ -14,6 +14,7 @@ from workflow.specs import (
     PERSON_SPECS,
     PROGRAMME_SPECS,
     TASKFORCE_SPECS,
+    WITNESSING_SPECS,
 )
 from workflow.vocabulary import FACTS, ROLES, STATES, TRIGGERS, label
 
@@ -23,6 +24,8 @@ LIFECYCLES = (
     ("programme", "Programme (修复方案)", lifecycle.PROGRAMME_TRANSITIONS, PROGRAMME_SPECS),
     ("taskforce", "Task force (工作专班)", lifecycle.TASKFORCE_TRANSITIONS, TASKFORCE_SPECS),
     ("person", "Person (登记人员): who may sign", lifecycle.PERSON_TRANSITIONS, PERSON_SPECS),
+    ("witnessing", "Witnessing (见证), one record per log origin",
+     lifecycle.WITNESSING_TRANSITIONS, WITNESSING_SPECS),
 )
 
 

@@ -20,7 +20,7 @@ from policies.refusals import Refused
 from workflow import fields as f
 from workflow import vocabulary
 
-TARGETS = ("parcel", "batch", "programme", "taskforce", "person")
+TARGETS = ("parcel", "batch", "programme", "taskforce", "person", "witnessing")
 SIGNED = ("store", "version", "signature")
 """What `minerehab sign` adds to a line: the store and version it was signed for, and the signature."""
 KEYS = {"do", "actor", "role", "on", "data", "reason", "documents", *TARGETS, *SIGNED}

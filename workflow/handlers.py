@@ -26,10 +26,12 @@ from workflow.specs import (
     PERSON_SPECS,
     PROGRAMME_SPECS,
     TASKFORCE_SPECS,
+    WITNESSING_SPECS,
     Spec,
     parse_fields,
 )
 from workflow.taskforce import TaskForce
+from workflow.witnessing import OtherHistory, Witnessing
 
 TABLES = {
     "parcel": (Parcel, lifecycle.PARCEL, PARCEL_SPECS),
@@ -37,6 +39,7 @@ TABLES = {
     "programme": (Programme, lifecycle.PROGRAMME, PROGRAMME_SPECS),
     "taskforce": (TaskForce, lifecycle.TASKFORCE, TASKFORCE_SPECS),
     "person": (Person, lifecycle.PERSON, PERSON_SPECS),
+    "witnessing": (Witnessing, lifecycle.WITNESSING, WITNESSING_SPECS),
 }
 
 
@@ -219,5 +222,34 @@ def handle_person(uow, command: Command) -> dict:
     return {"from": checked.state, "to": person.state, "version": person.version}
 
 
+def handle_witnessing(uow, command: Command) -> dict:
+    """A witness's cosignature, recorded only if it verifies and covers this very log's history."""
+    from events import witness
+
+    checked = prepare(uow, command)
+    where, origin = checked.where, uow.ledger.origin
+    if command.target != origin:
+        raise Refused(f"{where}: record_cosignature: this store's log is {origin}; a cosignature of another log is "
+                      "not recorded here", zh=f"{where}：«trigger:record_cosignature»：本存储的日志为 {origin}；"
+                      "其他日志的联署不在此记录")
+    try:
+        cosignature = witness.recorded(origin, checked.data)
+    except ValueError as error:
+        raise Refused(f"{where}: record_cosignature: {error}",
+                      zh=f"{where}：«trigger:record_cosignature»：联署无法核验：联署行、见证方公钥与所记的树大小、根、"
+                      "见证方、密钥标识和联署时间不一致") from None
+    data = checked.data
+    if checked.record is not None and checked.record.holds(data["witness"], data["key_id"], data["size"], data["root"]):
+        raise Refused(f"{where}: witness {data['witness']}'s cosignature of {data['size']} events is already recorded",
+                      zh=f"{where}：见证方 {data['witness']} 对 {data['size']} 条事件的联署已记录")
+    held, root = uow.log_root(cosignature.size)
+    why = witness.contradicted(cosignature, {cosignature.size: root}, held)
+    if why:
+        raise OtherHistory(f"{where}: record_cosignature: not this log's history: {why[0]}",
+                           zh=f"{where}：«trigger:record_cosignature»：不是本日志的历史：{why[1]}")
+    record = record_step(uow, checked, command)
+    return {"from": checked.state, "to": record.state, "version": record.version}
+
+
 HANDLERS = {"person": handle_person, "parcel": handle_parcel, "batch": handle_batch, "programme": handle_programme,
-            "taskforce": handle_taskforce}
+            "taskforce": handle_taskforce, "witnessing": handle_witnessing}

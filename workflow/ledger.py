@@ -38,6 +38,17 @@ class UnitOfWork:
         self.now = ledger.clock()
         self.today = business_today(self.now)
         self.loaded: dict = {}
+        self.leaves: list[bytes] | None = None
+
+    def log_root(self, size: int) -> tuple[int, bytes | None]:
+        """(how many events the committed log holds, the root of its first `size`, None if it holds fewer):
+        the log's leaves are read once per unit of work, however many cosignatures it records."""
+        from events import merkle
+
+        if self.leaves is None:
+            self.leaves = self.ledger.raw.leaf_hashes()
+        held = len(self.leaves)
+        return held, merkle.root(self.leaves[:size]) if size <= held else None
 
     def load(self, kind: str, key: str):
         ident = aggregate_id(kind, key)
@@ -290,6 +301,7 @@ def copy_store(source: str, target: str, progress=None):
     from events.store import StoreError, masked
     from events.verify import verify
     from workflow import attestation
+    from workflow.witnessing import claims
 
     progress = progress or (lambda total, label: nullcontext())
     origin = Ledger(source)
@@ -307,7 +319,7 @@ def copy_store(source: str, target: str, progress=None):
                 count = destination.raw.load_copy(origin.raw, tick)
             destination.signed, destination.origin = origin.signed, origin.origin
             with progress(total, "verifying") as tick:
-                report = verify(destination.raw, tick=tick)
+                report = verify(destination.raw, tick=tick, witnessed=claims(destination.raw))
             with progress(total, "checking signatures") as tick:
                 report.problems += attestation.check(destination, tick=tick)[1]
         finally:

@@ -76,6 +76,12 @@ PERSON_TRANSITIONS = [
     {"trigger": "revoke_person", "source": "active", "dest": "revoked"},
 ]
 
+WITNESSING_STATES = ["new", "witnessed"]
+
+WITNESSING_TRANSITIONS = [
+    {"trigger": "record_cosignature", "source": ["new", "witnessed"], "dest": "witnessed"},
+]
+
 
 def _table(states: list[str], transitions: list[dict]) -> Machine:
     return Machine(model=None, states=states, transitions=transitions, initial="new",
@@ -87,6 +93,7 @@ BATCH = _table(BATCH_STATES, BATCH_TRANSITIONS)
 PROGRAMME = _table(PROGRAMME_STATES, PROGRAMME_TRANSITIONS)
 TASKFORCE = _table(TASKFORCE_STATES, TASKFORCE_TRANSITIONS)
 PERSON = _table(PERSON_STATES, PERSON_TRANSITIONS)
+WITNESSING = _table(WITNESSING_STATES, WITNESSING_TRANSITIONS)
 
 
 @lru_cache(maxsize=None)

@@ -238,6 +238,16 @@ PERSON_SPECS = _specs(
     Spec("revoke_person", "transition", ADMINS, (), reason_required=True),
 )
 
+WITNESSING_SPECS = _specs(
+    Spec("record_cosignature", "transition", (), (
+        req("size", f.count), req("root", f.text), req("witness", f.text), req("key_id", f.text),
+        req("cosigned_at", f.count), req("cosignature", f.text), req("witness_key", f.text),
+    )),
+)
+"""A witness's cosignature (见证联署) of this log's checkpoint, keyed by the log's origin. Any role may record
+it: what it says is checked against the log itself and the witness's signature (workflow.handlers), not
+believed because of who records it."""
+
 
 def parse_fields(spec: Spec, data: dict, where: str) -> dict:
     """The command's data as exact typed values; an unknown, missing or malformed field is refused.

@@ -49,6 +49,8 @@ STATES = {
     "approved": ("已批准", "approved"),
     "active": ("在任", "active"),
     "revoked": ("已撤销", "revoked"),
+    # witnessing
+    "witnessed": ("已见证", "witnessed"),
 }
 
 TRIGGERS = {
@@ -85,6 +87,7 @@ TRIGGERS = {
     "remove_member": ("调整专班成员", "remove member"),
     "add_person": ("登记人员", "register person"),
     "revoke_person": ("撤销人员", "revoke person"),
+    "record_cosignature": ("记录见证联署", "record cosignature"),
 }
 
 FACTS = {
@@ -242,7 +245,7 @@ COLUMNS = {
     "fact": ("事实记录", "fact"), "transition": ("状态变更", "transition"), "register": ("登记", "register"),
 }
 KINDS = {"parcel": ("图斑", "parcel"), "batch": ("批次", "batch"), "programme": ("修复方案", "programme"),
-         "taskforce": ("工作专班", "task force"), "person": ("人员", "person")}
+         "taskforce": ("工作专班", "task force"), "person": ("人员", "person"), "witnessing": ("见证", "witnessing")}
 SEVERITY = {"high": ("高", "high"), "medium": ("中", "medium"), "low": ("低", "low")}
 
 
@@ -341,6 +344,9 @@ FIELDS = {
     "volume_m3": ("方量(立方米)", "volume (m³)"), "years": ("年度", "years"), "designated_on": ("明确日期", "designated on"),
     "handed_over_on": ("移交日期", "handed over on"), "quantities": ("工程量", "quantities"),
     "parcels": ("图斑数", "parcels"), "planned_area_ha": ("计划面积(公顷)", "planned area (ha)"),
+    "size": ("树大小(条)", "tree size"), "root": ("根", "root"), "witness": ("见证方", "witness"),
+    "key_id": ("密钥标识", "key id"), "cosigned_at": ("联署时间", "cosigned at"), "cosignature": ("联署签名", "cosignature"),
+    "witness_key": ("见证方公钥", "witness key"),
 }
 """Event data fields by name; attributes are named in ATTRIBUTES."""
 
@@ -374,6 +380,9 @@ REPORT = {
     "outstanding": ("未付(万元)", "outstanding (万元)"), "lifecycle": ("生命周期", "lifecycle"),
 }
 COLUMNS["event at version"] = ("版本对应的事件", "the event at version")
+COLUMNS.update({"tree size": ("树大小", "tree size"), "witness": ("见证方", "witness"),
+                "cosigned at": ("联署时间", "cosigned at"), "root": ("根", "root"),
+                "recorded by": ("记录人", "recorded by")})
 COLUMNS["cum. planned %"] = ("累计计划%", "cum. planned %")
 COLUMNS["cum. accepted %"] = ("累计验收%", "cum. accepted %")
 """Words of the dashboard, the case file and the exports' title rows."""

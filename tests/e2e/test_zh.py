@@ -29,7 +29,7 @@ IDS = {
     *vocabulary.ROLES, *vocabulary.STATES, *vocabulary.TRIGGERS, *vocabulary.FACTS, *vocabulary.ATTRIBUTES,
     *vocabulary.SEVERITY, *COMMANDS,
     *(f.name for table in (specs.PARCEL_SPECS, specs.BATCH_SPECS, specs.PROGRAMME_SPECS, specs.TASKFORCE_SPECS,
-                           specs.PERSON_SPECS) for s in table.values() for f in s.fields),
+                           specs.PERSON_SPECS, specs.WITNESSING_SPECS) for s in table.values() for f in s.fields),
     *specs.PLANNED_MODES, *specs.FUND_SOURCES, *specs.TENDER_METHODS,
 }
 IDS |= {key for rule in RULES for key in load_config()[rule]} | {event for r in RULES.values() for event in r.reads}
