@@ -269,13 +269,6 @@ class RawLog:
             f"SELECT hash, originator_id, originator_version FROM {self.chain_table} ORDER BY notification_id",
             stream=True)]
 
-    def recorded_times(self) -> Iterator[tuple]:
-        """(notification id, 'kind:key', version, recorded_at or None) in log order."""
-        names = self.keys()
-        for nid, oid, version, _topic, state in self.events_in_log_order():
-            oid = hex_id(oid).replace("-", "")
-            yield nid, names.get(oid, oid), version, recorded_at(bytes(state))
-
     def keys(self) -> dict[str, str]:
         """originator_id -> 'kind:key', as recorded beside the chain when each aggregate was opened."""
         return {oid: subject for oid, subject in self._rows(

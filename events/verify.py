@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import itertools
 import struct
+from array import array
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 from hashlib import sha256
 from pathlib import Path
 
@@ -25,6 +26,7 @@ from events.chain import (
     log_hash,
 )
 from events.errors import Tampered, zh_of
+from events.rawlog import recorded_at
 
 KINDS = {
     "edited": "被改动", "deleted": "被删除", "inserted": "被插入", "reordered": "被调换", "moved": "被移位",
@@ -128,7 +130,7 @@ def verify(log, checkpoint: dict | None = None, public_key=None, tick=None, witn
     `witnessed`: (version, data) of the cosignatures recorded in the ledger (workflow.witnessing.claims, read
     in the same snapshot); each must still verify and its root be the log's at its size."""
     with log.snapshot():
-        report = Report()
+        report, times, stamps = Report(), Report(), Stamps()
         names = log.keys()
         for oid, stored, links in _merge(log.events_by_aggregate(), log.chain_by_aggregate()):
             if tick:
@@ -136,25 +138,25 @@ def verify(log, checkpoint: dict | None = None, public_key=None, tick=None, witn
             report.events += len(stored)
             report.aggregates += 1
             _check_aggregate(oid, names.get(oid, oid), stored, links, report)
-        leaves = _log_chain(log.log_links(), report)
-        report.tree_size = len(leaves)
-        report.root = merkle.root(leaves)
+            for row in stored.values():
+                stamps.put(row[2], row[4])
         remembered = log.checkpoints()
         claims = _claims(witnessed, log.origin(), report)
-        roots = merkle.prefix_roots(leaves, {c["tree_size"] for c in remembered if c["tree_size"] <= len(leaves)}
-                                    | {c.size for c in claims if c.size <= len(leaves)})  # one pass for both
+        sizes = {c["tree_size"] for c in remembered} | {c.size for c in claims} | (
+            {checkpoint["tree_size"]} if checkpoint is not None else set())
+        timed = [checkpoint] if checkpoint and _is_time(checkpoint["timestamp"]) else []  # a C2SP note has no time:
+        tree, roots = merkle.CompactRange(), {}  # the store's record of it has
+        _times(_log_chain(log.log_links(), report, tree, sizes, roots, stamps), [*remembered, *timed], times)
+        report.tree_size, report.root = tree.size, tree.root()
         if checkpoint is not None:
-            _against_checkpoint(checkpoint, leaves, log.origin(), public_key, report)
+            _against_checkpoint(checkpoint, tree.size, roots, log.origin(), public_key, report)
             if not any(c["tree_size"] == checkpoint["tree_size"] and c["root"] == checkpoint["root"] for c in remembered):
                 report.problems.append(Problem("forgotten", _name(checkpoint), None,
                                                "the store no longer remembers this checkpoint it signed",
                                                "存储已不记得它签过的这个检查点"))
-        _remembered(remembered, leaves, log.origin(), report, roots)
-        _witnessed(claims, roots, len(leaves), report)
+        _remembered(remembered, tree.size, log.origin(), report, roots)
+        _witnessed(claims, roots, tree.size, report)
         named = {(p.subject, p.version) for p in report.problems}
-        times = Report()
-        timed = [checkpoint] if checkpoint and _is_time(checkpoint["timestamp"]) else []  # a C2SP note has no time:
-        _times(log.recorded_times(), [*remembered, *timed], times)  # the store's record of it has
         report.problems += [p for p in times.problems if (p.subject, p.version) not in named]  # an edit is said once
     return report
 
@@ -251,23 +253,65 @@ def tampered(problems: list[Problem]) -> Tampered:
                     "`minerehab verify` 逐一列出")
 
 
-def _log_chain(links, report: Report) -> list[bytes]:
-    """The Merkle leaves in log order, checking the log-wide chain on the way: a row removed from both
-    tables (or moved) breaks the link after it. A store's rows from before the log chain come first, unlinked."""
-    leaves, previous, started = [], None, False
+class Stamps:
+    """Each event's recorded_at by notification id, taken in the aggregate pass for the log-order check:
+    eight bytes an event (microseconds since the epoch) instead of a second read of every stored state."""
+
+    ABSENT, UNREADABLE = -(2**63), -(2**63) + 1
+
+    def __init__(self):
+        self.by_nid, self.far = array("q"), {}  # far: ids beyond any plausible log, never a huge array
+
+    def put(self, nid: int, state: bytes) -> None:
+        when = recorded_at(bytes(state))
+        value = self.UNREADABLE if when is None else (_aware(when) - EPOCH) // MICROSECOND
+        if nid >= len(self.by_nid):
+            if nid > 2 * len(self.by_nid) + (1 << 20):
+                self.far[nid] = value
+                return
+            self.by_nid.extend(array("q", [self.ABSENT]) * (max(nid + 1, 2 * len(self.by_nid)) - len(self.by_nid)))
+        self.by_nid[nid] = value
+
+    def get(self, nid: int):
+        """The event's recorded_at, None when it cannot be read, ABSENT when no stored event has this id."""
+        value = self.by_nid[nid] if nid < len(self.by_nid) else self.far.get(nid, self.ABSENT)
+        if value == self.ABSENT:
+            return self.ABSENT
+        return None if value == self.UNREADABLE else EPOCH + value * MICROSECOND
+
+
+EPOCH, MICROSECOND = datetime(1970, 1, 1, tzinfo=timezone.utc), timedelta(microseconds=1)
+
+
+def _aware(when: datetime) -> datetime:
+    return when if when.tzinfo is not None else when.replace(tzinfo=timezone.utc)
+
+
+def _log_chain(links, report: Report, tree: merkle.CompactRange, sizes: set[int], roots: dict, stamps: Stamps):
+    """The Merkle tree in log order, checking the log-wide chain on the way (a row removed from both tables,
+    or moved, breaks the link after it; a store's rows from before the log chain come first, unlinked); the
+    roots at `sizes` into `roots`. Yields (position, nid, subject, version, recorded_at) for the time check."""
+    previous, started = None, False
+    if 0 in sizes:
+        roots[0] = tree.root()
     for nid, subject, version, head, linked in links:
-        leaves.append(merkle.leaf_hash(head))
+        tree.add(merkle.leaf_hash(head))
+        if tree.size in sizes:
+            roots[tree.size] = tree.root()
         if linked is None:
             if started:
                 report.problems.append(Problem("log", subject, version, f"event {nid} has no log link after linked ones",
                                                f"事件 {nid} 在已链接的事件之后却没有日志链接"))
-            continue
-        if linked != log_hash(previous, nid, head):
-            report.problems.append(Problem("log", subject, version, f"the log chain breaks before event {nid}: an "
-                                           "event before it was removed from both tables, or the log was reordered",
-                                           f"日志链在事件 {nid} 之前断开：之前有事件从两张表中被删除，或日志顺序被改动"))
-        started, previous = True, linked
-    return leaves
+        else:
+            if linked != log_hash(previous, nid, head):
+                report.problems.append(Problem("log", subject, version, f"the log chain breaks before event {nid}: "
+                                               "an event before it was removed from both tables, or the log was "
+                                               "reordered", f"日志链在事件 {nid} 之前断开：之前有事件从两张表中被删除，"
+                                               "或日志顺序被改动"))
+            started, previous = True, linked
+        when = stamps.get(nid)
+        if when is not Stamps.ABSENT:  # an event gone from the events table is named by the aggregate pass
+            yield tree.size, nid, subject, version, when
 
 
 def _is_time(text: str) -> bool:
@@ -319,11 +363,9 @@ def _witnessed(claims: list, roots: dict[int, bytes], size: int, report: Report)
             report.witnessed.append(c)
 
 
-def _remembered(checkpoints: list[dict], leaves: list[bytes], origin: str, report: Report, roots=None) -> None:
+def _remembered(checkpoints: list[dict], size: int, origin: str, report: Report, roots: dict) -> None:
     """Every checkpoint the store keeps must still match the log: a row deleted from both the event
     and the chain table within the history one covers changes its root."""
-    if roots is None:
-        roots = merkle.prefix_roots(leaves, {c["tree_size"] for c in checkpoints if c["tree_size"] <= len(leaves)})
     for before, c in zip([None, *checkpoints], checkpoints):  # linked rows follow the store's older, unlinked ones
         if c["previous"] is None and before is not None and before["previous"] is not None:
             report.problems.append(Problem("checkpoints", _name(c), None, "an unlinked checkpoint among linked ones",
@@ -336,10 +378,10 @@ def _remembered(checkpoints: list[dict], leaves: list[bytes], origin: str, repor
         if c["origin"] != origin:
             report.problems.append(Problem("origin", _name(c), None, f"the store keeps a checkpoint of {c['origin']}",
                                                f"存储保存的是 {c['origin']} 的检查点"))
-        elif c["tree_size"] > len(leaves):
+        elif c["tree_size"] > size:
             report.problems.append(Problem("truncated", _name(c), None,
-                                           f"the store's own checkpoint covers {c['tree_size']} events; it holds {len(leaves)}",
-                                           f"存储自己的检查点涵盖 {c['tree_size']} 条事件；存储只有 {len(leaves)} 条"))
+                                           f"the store's own checkpoint covers {c['tree_size']} events; it holds {size}",
+                                           f"存储自己的检查点涵盖 {c['tree_size']} 条事件；存储只有 {size} 条"))
         elif roots[c["tree_size"]].hex() != c["root"]:
             report.problems.append(Problem("rewritten", _name(c), None,
                                            f"the first {c['tree_size']} events no longer have the root the store kept",
@@ -368,7 +410,7 @@ def _times(stamps, checkpoints: list[dict], report: Report) -> None:
         covering[i] = earliest
     latest_passed, i = None, 0  # the latest checkpoint that no longer covers the position
     latest, latest_nid = None, None
-    for position, (nid, subject, version, when) in enumerate(stamps, start=1):
+    for position, nid, subject, version, when in stamps:
         while i < len(bounds) and bounds[i][0] < position:
             if latest_passed is None or bounds[i][1] > latest_passed[1]:
                 latest_passed = bounds[i]
@@ -398,7 +440,7 @@ def _times(stamps, checkpoints: list[dict], report: Report) -> None:
                                            f"事件 {nid} 自称记录于 {when.isoformat()}，晚于涵盖它的{_name_zh(covering[i][2])}"))
 
 
-def _against_checkpoint(checkpoint: dict, leaves: list[bytes], origin: str, public_key, report: Report) -> None:
+def _against_checkpoint(checkpoint: dict, held: int, roots: dict, origin: str, public_key, report: Report) -> None:
     subject = _name(checkpoint)
     if public_key is not None and not checkpoints.signature_ok(checkpoint, public_key):
         report.problems.append(Problem("signature", subject, None, "the checkpoint's signature does not verify",
@@ -407,11 +449,11 @@ def _against_checkpoint(checkpoint: dict, leaves: list[bytes], origin: str, publ
         report.problems.append(Problem("origin", subject, None, f"it is of {checkpoint['origin']}, this store is {origin}",
                                        f"它属于 {checkpoint['origin']}，本存储是 {origin}"))
     size = checkpoint["tree_size"]
-    if size > len(leaves):
+    if size > held:
         report.problems.append(Problem("truncated", subject, None,
-                                       f"it covers {size} events; the store holds {len(leaves)}",
-                                       f"它涵盖 {size} 条事件；存储只有 {len(leaves)} 条"))
-    elif merkle.root(leaves[:size]).hex() != checkpoint["root"]:
+                                       f"it covers {size} events; the store holds {held}",
+                                       f"它涵盖 {size} 条事件；存储只有 {held} 条"))
+    elif roots[size].hex() != checkpoint["root"]:
         report.problems.append(Problem("rewritten", subject, None,
                                        f"the first {size} events no longer have the root it signed",
                                        f"前 {size} 条事件的根已不是它签署的根"))
