@@ -8,8 +8,9 @@ from console.common import (
     Ticker,
     business_today,
     emit_json,
-    emit_json_to,
+    emit_json_chunks,
     headers,
+    json_chunks,
     lang,
     open_ledger,
     parse_date,
@@ -59,10 +60,12 @@ def audit(ctx, as_of, rule_ids, subject, config_path, fmt, output, as_json, fail
     with Ticker(ledger.recorder.max_notification_id() or 0, "auditing") as tick:
         outcome = service.run(ledger, day, rule_ids, subject, config_path, least, state_path, tick)
     findings, summary = outcome.findings, outcome.summary
+    if fmt == "json":  # findings encoded one by one: at national scale they are tens of thousands
+        emit_json_chunks(json_chunks({"as_of": day, "findings": (f.as_dict() for f in findings), "summary": summary},
+                                     "findings"), output)
+        return done(ctx, outcome, fail_on)
     rows = [f.as_dict() for f in findings]
-    if fmt == "json":
-        emit_json_to({"as_of": day, "findings": rows, "summary": summary}, output)
-    elif fmt in ("csv", "md", "xlsx"):
+    if fmt in ("csv", "md", "xlsx"):
         flat = [{"rule": r["rule"], "severity": r["severity"], "subject": r["subject"], "on": r["on"],
                  "message_zh": r["message"]["zh"], "message_en": r["message"]["en"],
                  "evidence": " ".join(f"{e['aggregate']}@{e['version']}" for e in r["evidence"])} for r in rows]
@@ -77,6 +80,11 @@ def audit(ctx, as_of, rule_ids, subject, config_path, fmt, output, as_json, fail
             write_rows(flat, fmt, output, sheets)
     else:
         text_to(output, lambda: print_findings(rows, summary, day))
+    done(ctx, outcome, fail_on)
+
+
+def done(ctx, outcome, fail_on: str) -> None:
+    """Exit 1 when a finding is at or above --fail-on."""
     if outcome.fails(fail_on):
         ctx.exit(1)
 

@@ -9,6 +9,7 @@ import sys
 import unicodedata
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Iterator
 
 import click
 
@@ -29,6 +30,50 @@ def json_text(value, indent: bool = True) -> str:
     return orjson.dumps(value, default=_plain, option=option).decode()
 
 
+def json_chunks(value: dict, streamed: str) -> Iterator[bytes]:
+    """The bytes of json_text(value) where value[streamed] is an iterable turned into a list as it comes,
+    a thousand items at a time: an audit's findings are encoded as they are made into dicts, never all
+    held as dicts and as text at once."""
+    import orjson
+
+    def dumped(item, depth: int) -> bytes:
+        return orjson.dumps(item, default=_plain, option=orjson.OPT_INDENT_2 | orjson.OPT_NON_STR_KEYS).replace(
+            b"\n", b"\n" + b"  " * depth)  # orjson escapes newlines inside strings: every one here is layout
+
+    page = [b"{"]
+    for n, (key, item) in enumerate(value.items()):
+        page.append(b'%s\n  %s: ' % (b"," if n else b"", dumped(key, 1)))
+        if key != streamed:
+            page.append(dumped(item, 1))
+            continue
+        page.append(b"[")
+        first = True
+        for element in item:
+            page.append((b"\n    " if first else b",\n    ") + dumped(element, 2))
+            first = False
+            if len(page) >= 1000:
+                yield b"".join(page)
+                page = []
+        page.append(b"]" if first else b"\n  ]")
+    page.append(b"\n}" if value else b"}")
+    yield b"".join(page)
+
+
+def emit_json_chunks(chunks: Iterator[bytes], output: str | None) -> None:
+    """What json_chunks gives, to stdout or the --output file."""
+    if output:
+        from events import files
+
+        files.write(output, (c for part in (chunks, [b"\n"]) for c in part), store=_store())
+        click.echo(f"已写入 {output}" if lang() == "zh" else f"wrote {output}")
+        return
+    stream = click.get_binary_stream("stdout")
+    for chunk in chunks:
+        stream.write(chunk)
+    stream.write(b"\n")
+    stream.flush()
+
+
 def _plain(value):
     if isinstance(value, Decimal):
         return str(value)
@@ -41,20 +86,25 @@ def emit_json(value) -> None:
 
 def width(text: str) -> int:
     """Display width: CJK characters take two columns."""
+    if text.isascii():
+        return len(text)
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
 def table(headers: list[str], rows: list[list]) -> None:
-    cells = [[cell_text(c) for c in row] for row in rows]
-    widths = [max([width(h)] + [width(r[i]) for r in cells]) for i, h in enumerate(headers)]
+    """Columns padded to their widest cell; each cell measured once, lines written a page at a time
+    (an audit's tens of thousands of findings, a county's 台账)."""
+    cells = [[(text, width(text)) for text in map(cell_text, row)] for row in rows]
+    heads = [(h, width(h)) for h in headers]
+    widths = [max([heads[i][1]] + [r[i][1] for r in cells]) for i in range(len(headers))]
 
     def line(values):
-        return "  ".join(v + " " * (w - width(v)) for v, w in zip(values, widths)).rstrip()
+        return "  ".join(v + " " * (w - n) for (v, n), w in zip(values, widths)).rstrip()
 
-    click.echo(line(headers))
-    click.echo(line(["-" * w for w in widths]))
-    for row in cells:
-        click.echo(line(row))
+    click.echo(line(heads))
+    click.echo(line([("-" * w, w) for w in widths]))
+    for start in range(0, len(cells), 1000):
+        click.echo("\n".join(line(row) for row in cells[start:start + 1000]))
 
 
 def lang() -> str:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Iterable
 
 from events.errors import BadInput
 
@@ -65,11 +66,11 @@ def check(path: str | os.PathLike, *, store=False, reads=()) -> Path:
     return target
 
 
-def write(path: str | os.PathLike, data: bytes | str, *, store=False, reads=(), mode: int | None = None,
-          replace: bool = True) -> Path:
-    """Write `data` to `path` after `check`: a temporary file beside it (created with `mode`, O_EXCL,
-    O_NOFOLLOW), fsynced, then os.replace (or, with replace=False, os.link, which refuses an existing
-    name). Never follows a symlink at `path`."""
+def write(path: str | os.PathLike, data: bytes | str | Iterable[bytes], *, store=False, reads=(),
+          mode: int | None = None, replace: bool = True) -> Path:
+    """Write `data` (or its chunks, as they come) to `path` after `check`: a temporary file beside it
+    (created with `mode`, O_EXCL, O_NOFOLLOW), fsynced, then os.replace (or, with replace=False, os.link,
+    which refuses an existing name). Never follows a symlink at `path`."""
     target = check(path, store=store, reads=reads)
     if isinstance(data, str):
         data = data.encode("utf-8")
@@ -92,7 +93,8 @@ def write(path: str | os.PathLike, data: bytes | str, *, store=False, reads=(), 
         raise OutputError(f"{target}: could not create a temporary file beside it", f"{target}：无法在旁边创建临时文件")
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+            for chunk in [data] if isinstance(data, bytes) else data:
+                handle.write(chunk)
             handle.flush()
             os.fsync(handle.fileno())
         if replace:
