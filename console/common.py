@@ -67,11 +67,9 @@ def emit_json_chunks(chunks: Iterator[bytes], output: str | None) -> None:
         files.write(output, (c for part in (chunks, [b"\n"]) for c in part), store=_store())
         click.echo(f"已写入 {output}" if lang() == "zh" else f"wrote {output}")
         return
-    stream = click.get_binary_stream("stdout")
-    for chunk in chunks:
-        stream.write(chunk)
-    stream.write(b"\n")
-    stream.flush()
+    for chunk in chunks:  # as text: stdout may be a text stream only (a pipe wrapper, a test's capture)
+        click.echo(chunk.decode(), nl=False)
+    click.echo()
 
 
 def _plain(value):
