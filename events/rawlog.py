@@ -132,6 +132,11 @@ class RawLog:
         with self.cursor() as c, self._server_side(c) if stream and not self.sqlite else nullcontext() as named:
             raw = named or getattr(c, "sqlite_cursor", c)  # eventsourcing's SQLite wrapper has no fetchmany
             raw.execute(sql.replace("?", self.mark), params)
+            if self.sqlite:  # plain tuples, ids already text: nothing to convert
+                raw.row_factory = None
+                while page := raw.fetchmany(PAGE):
+                    yield from page
+                return
             while page := raw.fetchmany(PAGE):
                 for row in page:
                     row = tuple(row.values()) if isinstance(row, dict) else tuple(row)
