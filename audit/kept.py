@@ -31,7 +31,6 @@ from events import logreader
 from events.errors import BadInput
 from events.ids import aggregate_id
 from events.verify import check_appended
-from geometry import stored
 from policies.catalogue import Config, load_config
 from policies.dossiers import DOSSIERS, ParcelSummary, Registration
 from policies.registry import Finding
@@ -58,6 +57,8 @@ CREATE INDEX footprint_box ON footprint (minx, maxx);
 
 def box_of(text: str):
     """The lon/lat bounding box of a recorded boundary, or None when it does not read."""
+    from geometry import stored
+
     b = stored.read_or_none(text)
     return b.shape.bounds if b is not None else None
 

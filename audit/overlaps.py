@@ -7,7 +7,6 @@ see the same figures whatever order the parcels were read in.
 
 from __future__ import annotations
 
-from geometry import compare, stored
 from policies.rules.spatial import LIVE_STATES
 
 
@@ -27,6 +26,9 @@ class Overlaps:
         self._by_code: dict | None = None
 
     def pairs(self) -> list[tuple]:
+        # shapely and pyproj: only for stores with boundaries
+        from geometry import compare, stored
+
         items = []
         for code, (_v, _on, text) in self.footprints.items():
             b = stored.read_or_none(text)

@@ -17,7 +17,6 @@ from events.clock import BUSINESS_TZ
 from events.ids import aggregate_id
 from policies.catalogue import RULES
 from policies.refusals import Refused
-from reports.maps import parcel_overlay
 from reports.pagekit import e, h, shell, t, w
 from reports.people import data_text, describe, event_name, field_name, move_text, who
 from workflow.boundaries import of_parcel
@@ -159,6 +158,9 @@ def case_file(ledger, code: str, lang: str = "en", *, as_of: date | None = None,
             f'<p class="meta">{t(COLUMNS, "as of", lang)} {e(as_of or now.date())} · {w("generated", lang)} '
             f'{now:%Y-%m-%d %H:%M} (UTC+8) · {w("source", lang)} <code>{e(ledger.store.printable)}</code></p>']
     if map_svg is None and parcel is not None and of_parcel(parcel):
+        # shapely and pyproj only when a map is drawn
+        from reports.maps import parcel_overlay
+
         map_svg = parcel_overlay(parcel, lang=lang)  # registered, design, as-built and measured, over each other
     if map_svg:
         body.append(f'<h2>{w("map", lang)}</h2><figure id="map">{map_svg}</figure>')

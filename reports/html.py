@@ -22,7 +22,6 @@ from audit import engine as auditing
 from events.clock import BUSINESS_TZ
 from policies.catalogue import RULES
 from policies.refusals import Refused
-from reports.maps import county_map
 from reports.pagekit import e, h, shell, t, w
 from reports.people import describe, human
 from reports.progress import (
@@ -355,6 +354,9 @@ def dashboard(ledger, as_of: date, lang: str = "en", folder: str = "parcels", no
     batches = ledger.records("batch", as_of=as_of)
     size, root = ledger.raw.current_root()
     if map_svg is None and map_mode != "none" and len(survey.codes) <= MAP_LIMIT:
+        # shapely and pyproj only when a map is drawn
+        from reports.maps import county_map
+
         map_svg = county_map(ledger.records("parcel", as_of=as_of).values(), findings,
                              centres_only=map_mode == "centres", lang=lang)
     counts = Counter(f.subject for f in findings)

@@ -10,9 +10,6 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-import shapely
-
-from geometry import stored
 from workflow.boundaries import KINDS as BOUNDARIES
 from workflow.vocabulary import (
     ATTRIBUTES,
@@ -90,6 +87,10 @@ def human(value, lang: str, field: str | None = None) -> str:
 
 def boundary_text(text: str, lang: str) -> str:
     """A boundary as its size, not its coordinates (those are in the case file's map and `show --json`)."""
+    import shapely
+
+    from geometry import stored
+
     boundary = stored.read_or_none(text)
     if boundary is None:
         return "边界（无法读取）" if lang == "zh" else "boundary (unreadable)"

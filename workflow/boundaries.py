@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from geometry import stored
 from geometry.errors import GeometryError
 from workflow.fields import BadValue
 
@@ -35,6 +34,8 @@ class BadBoundary(BadValue):
 
 def boundary(value: Any) -> str:
     """GeoJSON (object or text) or WKT (`SRID=45xx;` names a Gauss-Krüger zone): the text as it will be kept."""
+    from geometry import stored
+
     try:
         return stored.check(value).source
     except GeometryError as error:
@@ -60,6 +61,8 @@ def read_file(name: str, path: str) -> str:
 
 def described(text) -> dict | None:
     """What `show` prints of a recorded boundary: GeoJSON (CGCS2000 lon/lat), ellipsoidal area, centre, zone."""
+    from geometry import stored
+
     b = stored.read_or_none(text)
     if b is None:
         return None if not text else {"unreadable": True}

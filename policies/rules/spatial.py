@@ -3,6 +3,8 @@
 Boundaries are read from the text each event kept and measured here, never taken from typed
 figures: areas on the CGCS2000 ellipsoid, overlaps, IoU and distances on the parcel's 3°
 Gauss-Krüger plane (`geometry.compare`). A boundary that no longer reads is skipped, not a crash.
+The geometry libraries are imported by the rules that read a boundary: stores without boundaries,
+and every command that only names the rules, do without shapely, pyproj and numpy (≈ 60 MB).
 """
 
 from __future__ import annotations
@@ -10,9 +12,6 @@ from __future__ import annotations
 from decimal import Decimal
 from functools import lru_cache
 
-import shapely
-
-from geometry import compare, stored, zones
 from policies.registry import rule
 from policies.rules.evidence import P
 
@@ -75,6 +74,8 @@ def _pairs(d):
 @lru_cache(maxsize=64)
 def compared(design: str, other: str):
     """The comparison of two recorded boundaries (R26 and R27 ask for the same pairs); None if one does not read."""
+    from geometry import compare, stored
+
     a, b = stored.read_or_none(design), stored.read_or_none(other)
     if a is None or b is None:
         return None
@@ -97,6 +98,10 @@ def built_as_large_as_designed(d, ctx, emit):
 def reach_outside(design, other) -> float:
     """How far (m) the other boundary reaches outside the design, on the design's GK plane: the largest
     distance from the design of any point of the part outside it (edges densified to 1 m)."""
+    import shapely
+
+    from geometry import zones
+
     zone = design.zone
     a, b = zones.to_gk([design.shape, other.shape], zone)
     extra = shapely.difference(b, a)
@@ -114,6 +119,8 @@ def built_inside_the_design(d, ctx, emit):
     for kind, design, other, c in _pairs(d):
         if c.extra_m2 <= s["max_extra_m2"]:
             continue
+        from geometry import compare, stored
+
         a, b = stored.measure(design.text), stored.measure(other.text)
         reach = reach_outside(a, b)
         if reach > s["max_reach_m"]:
@@ -129,6 +136,8 @@ def declared_area_is_the_grounds(d, ctx, emit):
     """The registered 图斑面积 against the ellipsoidal area of the registered boundary."""
     if d.footprint is None or not d.attrs.get("area_ha"):
         return
+    from geometry import stored
+
     b = stored.read_or_none(d.footprint.text)
     if b is None:
         return

@@ -258,6 +258,18 @@ def test_help_and_history_start_without_what_they_do_not_need(fresh_url, ledger)
     assert loaded_modules("--store", fresh_url, "history", "TL-1") & heavy == set()
 
 
+def test_a_store_without_boundaries_is_audited_and_reported_without_the_geometry_libraries(fresh_url, ledger, tmp_path):
+    """shapely, pyproj and numpy (≈ 60 MB, 0.35 s) load when a boundary is read or a map drawn, not before."""
+    geometry = {"shapely", "pyproj", "numpy"}
+    life = scenario.works_life("TL-1", date(2023, 3, 1), Decimal(3), Decimal(50))
+    ledger.execute([cmd(x) for x in scenario.programme() + life])
+    assert loaded_modules("--store", fresh_url, "audit", "--format", "json") & geometry == set()
+    page = tmp_path / "d.html"
+    assert loaded_modules("--store", fresh_url, "report", "html", str(page), "--map", "none") & geometry == set()
+    assert page.exists()
+    assert loaded_modules("--store", fresh_url, "report", "html", str(page)) & geometry == geometry  # a map: drawn
+
+
 def test_a_comma_in_an_area_is_refused_not_read_as_ten_thousand_times_more(runner, fresh_url):
     before = store_bytes(fresh_url)
     args = [*REGISTER[:-1], "area_ha=6,1234"] if REGISTER[-1].startswith("area_ha=") else None
