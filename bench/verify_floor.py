@@ -1,0 +1,68 @@
+"""Benchmark: `minerehab verify` as a user runs it, against its floor (read every row + SHA-256), in one run.
+
+Usage: python bench/verify_floor.py STORE [--repeat 3] [--code CHECKOUT]
+STORE is a SQLite file or a postgresql:// URL. verify is a whole process minus its start-up
+(`verify --help`), in CPU seconds as bench/audit_formats.py measures the audit; the floor reads
+every stored state and hashes it once with SHA-256, in this process. On a signed store the
+signatures are checked too; the per-event cost of that is stated against bench/signing.py.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import sqlite3
+import sys
+import time
+from contextlib import closing
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from audit_formats import ROOT, measured  # noqa: E402
+
+
+def floor(store: str) -> float:
+    """CPU seconds to SELECT every state and SHA-256 it."""
+    started = time.process_time()
+    if "://" in store:
+        from events.store import TABLE_PG, resolve
+
+        where = resolve(store)
+        with closing(where.connect()) as conn, conn.transaction():
+            with conn.cursor(name="floor") as c:
+                c.itersize = 2000
+                c.execute(f"SELECT state FROM {where.table(TABLE_PG)}")
+                for (state,) in c:
+                    hashlib.sha256(state).digest()
+    else:
+        with closing(sqlite3.connect(store)) as conn:
+            for (state,) in conn.execute("SELECT state FROM stored_events"):
+                hashlib.sha256(state).digest()
+    return time.process_time() - started
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("store")
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--code", type=Path, default=ROOT, help="The checkout to run (to compare two versions).")
+    args = parser.parse_args()
+    floors, startups, runs = [], [], []
+    for _ in range(args.repeat):
+        floors.append(floor(args.store))
+        startups.append(measured(["verify", "--help"], args.store, args.code)[0])
+        seconds, peak, stderr = measured(["verify"], args.store, args.code)
+        if "Traceback" in stderr:
+            sys.exit(f"verify failed: {stderr[-500:]}")
+        runs.append((seconds, peak))
+    base, start = min(floors), min(startups)
+    seconds = min(s for s, _ in runs) - start
+    print(f"code {args.code}; store {args.store}; floor (read + SHA-256) best {base:.2f} s CPU; start-up {start:.2f} s")
+    print(f"  verify  {seconds:7.2f} s CPU   {seconds / base:.2f}x the floor   peak "
+          f"{max(p for _, p in runs) / 2**20:.0f} MB")
+
+
+if __name__ == "__main__":
+    main()
