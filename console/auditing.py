@@ -64,22 +64,20 @@ def audit(ctx, as_of, rule_ids, subject, config_path, fmt, output, as_json, fail
         emit_json_chunks(json_chunks({"as_of": day, "findings": (f.as_dict() for f in findings), "summary": summary},
                                      "findings"), output)
         return done(ctx, outcome, fail_on)
-    rows = [f.as_dict() for f in findings]
     if fmt in ("csv", "md", "xlsx"):
-        flat = [{"rule": r["rule"], "severity": r["severity"], "subject": r["subject"], "on": r["on"],
-                 "message_zh": r["message"]["zh"], "message_en": r["message"]["en"],
-                 "evidence": " ".join(f"{e['aggregate']}@{e['version']}" for e in r["evidence"])} for r in rows]
+        flat = [{"rule": f.rule, "severity": f.severity, "subject": f.subject, "on": f.on,
+                 "message_zh": f.message_zh, "message_en": f.message_en, "evidence": f.evidence_text} for f in findings]
 
         def sheets():
             from reports.sheets import findings_sheet, workbook
 
             title = f"{say('COLUMNS', 'audit findings')} · {say('COLUMNS', 'as of')} {day}"
-            return workbook([findings_sheet(rows, lang(), title)], lang())
+            return workbook([findings_sheet([f.as_dict() for f in findings], lang(), title)], lang())
 
         if flat or output:
             write_rows(flat, fmt, output, sheets)
     else:
-        text_to(output, lambda: print_findings(rows, summary, day))
+        text_to(output, lambda: print_findings(findings, summary, day))
     done(ctx, outcome, fail_on)
 
 
@@ -89,10 +87,13 @@ def done(ctx, outcome, fail_on: str) -> None:
         ctx.exit(1)
 
 
-def print_findings(rows: list[dict], summary: dict, day) -> None:
+def print_findings(findings: list, summary: dict, day) -> None:
+    """The findings as a table in the user's language, each message written once (not in both languages)."""
+    severity = {s: say("SEVERITY", s) for s in ("high", "medium", "low")}
+    zh = lang() == "zh"
     table(headers("rule", "severity", "subject", "on", "message", "evidence"),
-          [[r["rule"], say("SEVERITY", r["severity"]), r["subject"], r["on"], r["message"][lang()],
-            " ".join(f"{e['aggregate']}@{e['version']}" for e in r["evidence"])] for r in rows])
+          [[f.rule, severity[f.severity], f.subject, f.on, f.message_zh if zh else f.message_en, f.evidence_text]
+           for f in findings])
     by = summary["by_severity"]
     click.echo(f"{count(summary['findings'], 'finding')} ("
                + ", ".join(f"{say('SEVERITY', s)} {by[s]}" for s in ("high", "medium", "low"))

@@ -43,6 +43,11 @@ class Finding:
     def message_en(self) -> str:
         return FINDINGS[self.message][1].format(*self.values)
 
+    @property
+    def evidence_text(self) -> str:
+        """The cited events as one cell: `parcel:TL23-05@7 parcel:TL23-05@9`."""
+        return " ".join(f"{kind}:{key}@{v}" for kind, key, v in self.evidence)
+
     def as_dict(self) -> dict:
         return {"rule": self.rule, "severity": self.severity, "subject": self.subject,
                 "message": {"zh": self.message_zh, "en": self.message_en},
