@@ -11,36 +11,19 @@ from __future__ import annotations
 
 import argparse
 import hashlib
-import sqlite3
 import sys
-import time
-from contextlib import closing
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from audit_formats import ROOT, measured  # noqa: E402
+from audit_formats import floor as scan  # noqa: E402
 
 
 def floor(store: str) -> float:
     """CPU seconds to SELECT every state and SHA-256 it."""
-    started = time.process_time()
-    if "://" in store:
-        from events.store import TABLE_PG, resolve
-
-        where = resolve(store)
-        with closing(where.connect()) as conn, conn.transaction():
-            with conn.cursor(name="floor") as c:
-                c.itersize = 2000
-                c.execute(f"SELECT state FROM {where.table(TABLE_PG)}")
-                for (state,) in c:
-                    hashlib.sha256(state).digest()
-    else:
-        with closing(sqlite3.connect(store)) as conn:
-            for (state,) in conn.execute("SELECT state FROM stored_events"):
-                hashlib.sha256(state).digest()
-    return time.process_time() - started
+    return scan(store, lambda state: hashlib.sha256(state).digest())
 
 
 def main() -> None:

@@ -105,15 +105,20 @@ def extends(last: Seen | None, size: int, root: bytes, proof) -> Said | None:
     return None
 
 
+def _checkpoint_note(text: str):
+    """(the signed note, its checkpoint) of a file that must be a C2SP checkpoint; BadInput naming why not."""
+    try:
+        parsed = note.parse_note(text)
+        return parsed, note.parse_checkpoint(parsed.body)
+    except NoteError as error:
+        raise BadInput(f"not a C2SP checkpoint ({error})", f"不是 C2SP 检查点（{zh_of(error)}）") from None
+
+
 def cosign(text: str, name: str, key, seen: dict[str, Seen], proof, now: int,
            log_keys: Iterable[Verifier] = ()) -> tuple[str, dict[str, Seen], bool]:
     """(the note with this witness's cosignature line, the new state, whether a line was added).
     Refused (exit 1) when the checkpoint is not an extension of the last one cosigned."""
-    try:
-        parsed = note.parse_note(text)
-        cp = note.parse_checkpoint(parsed.body)
-    except NoteError as error:
-        raise BadInput(f"not a C2SP checkpoint ({error})", f"不是 C2SP 检查点（{error.zh}）") from None
+    parsed, cp = _checkpoint_note(text)
     log_keys = list(log_keys)
     if log_keys:
         try:
@@ -195,11 +200,7 @@ def cosignatures(text: str, log_keys: Iterable[Verifier], witnesses: Iterable[Ve
     """The cosignatures of the given witnesses on a checkpoint note, each checked, and the log's own
     signature first: nothing in the file is trusted. A note the log did not sign, a witness given who did
     not cosign it, or a line that does not verify is BadInput (exit 2) naming it."""
-    try:
-        parsed = note.parse_note(text)
-        cp = note.parse_checkpoint(parsed.body)
-    except NoteError as error:
-        raise BadInput(f"not a C2SP checkpoint ({error})", f"不是 C2SP 检查点（{error}）") from None
+    parsed, cp = _checkpoint_note(text)
     log_keys = list(log_keys)
     if not log_keys:
         raise BadInput("give --vkey LOG.vkey: a checkpoint proves nothing without the log's key",

@@ -329,6 +329,11 @@ def test_the_whole_round_on_each_backend(tmp_path, monkeypatch, fresh_url):
     assert run("check-proof", "p", "--vkey", "k.vkey").startswith("valid: parcel:TL-2023-01 version 5")
     run("case", "export", "TL-2023-01", "--checkpoint", "cp", "--output", "c.zip")
     assert "24 events" in run("case", "verify", "c.zip", "--vkey", "k.vkey", "--witness", "w.vkey")
+    run("witness", "record", "cp", "--vkey", "k.vkey", "--witness", "w.vkey", "--actor", "张三", "--role", "nrb")
+    assert [r["witness"] for r in json.loads(run("witness", "list", "--json"))] == ["w"]
+    assert "1 recorded cosignature rechecked (w@38)" in run("verify")
+    result = CliRunner().invoke(cli, ["--lang", "zh", "verify"])
+    assert result.exit_code == 0 and "已复核 1 个已记录的见证联署（w@38）" in result.output
 
 
 HOSTILE = {"garbage": b"garbage", "not-utf8": b"\xff\xfe\x00", "empty": b"", "json-list": b"[1, 2]",

@@ -12,27 +12,13 @@ import pytest
 from click.testing import CliRunner
 
 from cli import cli
-from tests.e2e.test_evidence_cli import HOSTILE, REPO, patrol, run
+from tests.e2e import test_evidence_cli
+from tests.e2e.test_evidence_cli import HOSTILE, patrol, run
 from tests.e2e.test_zh import english_words
 from tests.integration.test_witnessing import rewrite
 from tests.stores import fingerprint
 
-
-@pytest.fixture
-def county(tmp_path, monkeypatch):
-    """An unsigned store holding the demo parcel (38 events), the log's key and two witnesses' (as in
-    test_evidence_cli)."""
-    monkeypatch.chdir(tmp_path)
-    for name in ("MINEREHAB_KEY", "MINEREHAB_SIGNER", "MINEREHAB_KEY_PASSPHRASE"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("MINEREHAB_STORE", str(tmp_path / "county.db"))
-    run("init", "--unsigned")
-    run("apply", REPO / "examples/demo-parcel.jsonl")
-    run("keygen", "--out", "county.key", "--name", "tuoli.example/minerehab")
-    run("keygen", "--out", "audit.key", "--name", "审计局")
-    run("keygen", "--out", "jiwei.key", "--name", "jiwei.example")
-    return tmp_path
-
+county = test_evidence_cli.county  # the same store, keys and witnesses as the evidence tests
 
 RECORD = ("witness", "record", "cp", "--vkey", "county.key.vkey", "--actor", "张三", "--role", "nrb")
 
@@ -171,22 +157,6 @@ def test_in_a_signed_store_the_record_is_signed_like_any_command(signed_county):
     report = json.loads(run("verify", "--json"))
     assert report["ok"] and report["signatures_checked"] == 1 and report["witnessed"] == [{"witness": "审计局",
                                                                                            "size": 1}]
-
-
-def test_the_round_on_each_backend(tmp_path, monkeypatch, fresh_url):
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("MINEREHAB_STORE", fresh_url)
-    run("init", "--unsigned")
-    run("apply", REPO / "examples/demo-parcel.jsonl")
-    run("keygen", "--out", "k", "--algorithm", "sm2")
-    run("keygen", "--out", "w")
-    run("checkpoint", "--key", "k", "--out", "cp")
-    run("cosign", "cp", "--key", "w")
-    run("witness", "record", "cp", "--vkey", "k.vkey", "--witness", "w.vkey", "--actor", "张三", "--role", "nrb")
-    assert [r["witness"] for r in json.loads(run("witness", "list", "--json"))] == ["w"]
-    assert "1 recorded cosignature rechecked (w@38)" in run("verify")
-    result = CliRunner().invoke(cli, ["--lang", "zh", "verify"])
-    assert result.exit_code == 0 and "已复核 1 个已记录的见证联署（w@38）" in result.output
 
 
 def test_the_kept_audit_and_the_log_read_witnessing_like_any_record(county):
