@@ -93,6 +93,11 @@ def shown(name: str, value) -> str:
         return "、".join(shown(name, v) for v in value)
     if name == "state":
         return say("STATES", value)
+    if isinstance(value, str):
+        from reports.people import BOUNDARIES, boundary_text
+
+        if name in BOUNDARIES:
+            return boundary_text(value, "zh")
     if isinstance(value, str) and value in vocabulary.VALUES:
         return vocabulary.label(vocabulary.VALUES, value, "zh")
     if name in ("unit", "roles") and isinstance(value, str) and value in vocabulary.ROLES:

@@ -354,3 +354,12 @@ def test_only_the_seeded_spatial_problems_are_found(loaded):
     found = sorted((f["rule"], f["subject"]) for f in json.loads(result.output)["findings"])
     assert found == [("R25", "TL24-10"), ("R25", "TL25-03"), ("R26", "TL23-10"), ("R27", "TL23-06"),
                      ("R27", "TL23-06")]
+
+
+def test_history_shows_a_boundary_by_its_size_in_either_language(loaded):
+    """A history line says how large a boundary is; its coordinates are in `--json` and the case file's map."""
+    english = loaded.invoke(cli, ["history", "TL23-06"]).output
+    assert "boundary=boundary (12 vertices, ellipsoidal area 7.6500 ha)" in english and "POLYGON" not in english
+    chinese = loaded.invoke(cli, ["--lang", "zh", "history", "TL23-06"]).output
+    assert "竣工范围=边界（20 个顶点，椭球面积" in chinese and "POLYGON" not in chinese
+    assert "POLYGON" in loaded.invoke(cli, ["history", "TL23-06", "--json"]).output  # the text as recorded
