@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import uuid
 from decimal import Decimal
 from pathlib import Path
 
@@ -66,14 +67,15 @@ def layer_rows(areas, names, towns, seed):
 def test_export_then_import_gives_geometry_and_attributes_back(store, tmp_path, areas, names, towns, fmt, seed):
     """GBK names included: a shapefile is written in GBK by default and read back by its .cpg."""
     runner = CliRunner()
-    source = tmp_path / f"in-{seed}.{fmt}"
+    run = uuid.uuid4().hex[:8]  # tmp_path outlives the examples: each gets stores and files of its own
+    source = tmp_path / f"in-{run}.{fmt}"
     layers.write(source, fmt, layer_rows(areas, names, towns, seed))
-    store(f"a{seed}{fmt}")
+    store(f"a{run}")
     invoke(runner, "import", "parcels", str(source), "--on", "2023-02-20", "--actor", "张玉峰", "--county", COUNTY)
     first = parcels_of(runner)
-    out = tmp_path / f"out-{seed}.{fmt}"
+    out = tmp_path / f"out-{run}.{fmt}"
     invoke(runner, "export", "parcels", "--format", fmt, "--output", str(out))
-    store(f"b{seed}{fmt}")
+    store(f"b{run}")
     invoke(runner, "import", "parcels", str(out), "--on", "2023-02-20", "--actor", "张玉峰", "--county", COUNTY)
     second = parcels_of(runner)
     assert set(first) == set(second) == {code(i) for i in range(1, len(areas) + 1)}
