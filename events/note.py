@@ -263,12 +263,9 @@ def _verify_one(v: Verifier, body: bytes, payload: bytes) -> bool:
     return v.public.verify(body, payload)
 
 
-def verify_note(note: Note | str, verifier_keys: Iterable[Verifier | str]) -> list[str]:
-    """Names whose signatures verify. Lines from unknown (name, key id) are ignored; a known
-    key whose signature fails, or a note that no known key signed, raises NoteError."""
-    if not isinstance(note, Note):
-        note = parse_note(note)
-    table = _verifiers(verifier_keys)
+def signers(note: Note, table: dict[tuple[str, bytes], Verifier], failed) -> list[str]:
+    """The names, once each in line order, of the keys in `table` (by name and key id) whose signatures on the
+    note verify; lines of other keys are skipped; a known key's line that fails raises `failed(signature)`."""
     body = note.body.encode("utf-8")
     names: list[str] = []
     for sig in note.signatures:
@@ -276,10 +273,20 @@ def verify_note(note: Note | str, verifier_keys: Iterable[Verifier | str]) -> li
         if v is None:
             continue
         if not _verify_one(v, body, sig.payload):
-            raise NoteError(f"the signature of {sig.name} ({sig.key_id.hex()}) does not verify",
-                            f"{sig.name}（{sig.key_id.hex()}）的签名核验不通过")
+            raise failed(sig)
         if sig.name not in names:
             names.append(sig.name)
+    return names
+
+
+def verify_note(note: Note | str, verifier_keys: Iterable[Verifier | str]) -> list[str]:
+    """Names whose signatures verify. Lines from unknown (name, key id) are ignored; a known
+    key whose signature fails, or a note that no known key signed, raises NoteError."""
+    if not isinstance(note, Note):
+        note = parse_note(note)
+    names = signers(note, _verifiers(verifier_keys), lambda sig: NoteError(
+        f"the signature of {sig.name} ({sig.key_id.hex()}) does not verify",
+        f"{sig.name}（{sig.key_id.hex()}）的签名核验不通过"))
     if not names:
         raise NoteError("no signature by a known key", "没有已知密钥的签名")
     return names

@@ -147,17 +147,8 @@ def check_quorum(parsed: Note, witnesses: Iterable[Verifier], quorum: int) -> li
     for v in witnesses:
         w = as_witness(v)
         table[(w.name, w.key_id)] = w
-    body = parsed.body.encode("utf-8")
-    names: list[str] = []
-    for sig in parsed.signatures:
-        w = table.get((sig.name, sig.key_id))
-        if w is None:
-            continue
-        if not note._verify_one(w, body, sig.payload):
-            raise NoteError(f"the cosignature of witness {sig.name} does not verify",
-                            f"见证方 {sig.name} 的联署核验不通过")
-        if sig.name not in names:
-            names.append(sig.name)
+    names = note.signers(parsed, table, lambda sig: NoteError(f"the cosignature of witness {sig.name} does not verify",
+                                                              f"见证方 {sig.name} 的联署核验不通过"))
     if len(names) < quorum:
         raise NoteError(f"{len(names)} of the witnesses given cosigned ({', '.join(names) or 'none'}); "
                         f"{quorum} are required",

@@ -16,9 +16,16 @@ from urllib.parse import quote
 from events.clock import BUSINESS_TZ
 from events.ids import aggregate_id
 from policies.catalogue import RULES
-from policies.refusals import Refused
 from reports.pagekit import e, h, shell, t, w
-from reports.people import data_text, describe, event_name, field_name, move_text, who
+from reports.people import (
+    citations,
+    data_text,
+    describe,
+    event_name,
+    field_name,
+    move_text,
+    who,
+)
 from workflow.boundaries import of_parcel
 from workflow.vocabulary import COLUMNS, REPORT, SEVERITY, STATES, label
 
@@ -138,18 +145,7 @@ def case_file(ledger, code: str, lang: str = "en", *, as_of: date | None = None,
 
         findings, _ = engine.run(ledger, as_of or business_today(), subject=code)
     chain = {v: (n, digest) for v, n, digest in ledger.raw.chain_of(aggregate_id("parcel", code).hex)}
-    own = {ev.originator_version: ev for ev in events}
-    others: dict = {}
-
-    def cite(kind, key, version):
-        if kind == "parcel" and key == code:
-            return own.get(version)
-        if (kind, key) not in others:
-            try:
-                others[(kind, key)] = {ev.originator_version: ev for ev in ledger.history(kind, key)}
-            except Refused:  # cited but never recorded: shown by name only
-                others[(kind, key)] = {}
-        return others[(kind, key)].get(version)
+    cite = citations(ledger, {("parcel", code): {ev.originator_version: ev for ev in events}})
 
     name = parcel.attributes.get("name", "") if parcel else ""
     title = f"{label(REPORT, 'case file', lang)} {code} {name}".strip()

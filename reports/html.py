@@ -21,9 +21,8 @@ from decimal import Decimal
 from audit import engine as auditing
 from events.clock import BUSINESS_TZ
 from policies.catalogue import RULES
-from policies.refusals import Refused
 from reports.pagekit import e, h, shell, t, w
-from reports.people import describe, human
+from reports.people import citations, describe, human
 from reports.progress import (
     ACCEPTED_STATES,
     GROUP_OF,
@@ -367,15 +366,7 @@ def dashboard(ledger, as_of: date, lang: str = "en", folder: str = "parcels", no
         if id(f) in shown:
             linked.add(f.subject)
             linked.update(key for kind, key, _ in f.evidence if kind == "parcel")
-    histories: dict = {}
-
-    def cite(kind, key, version):
-        if (kind, key) not in histories:
-            try:
-                histories[(kind, key)] = {ev.originator_version: ev for ev in ledger.history(kind, key)}
-            except Refused:  # cited but never recorded: shown by name only
-                histories[(kind, key)] = {}
-        return histories[(kind, key)].get(version)
+    cite = citations(ledger)
 
     existing = linked & survey.codes
     title = report.get("name") or w("dashboard", lang)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
+from policies.refusals import Refused
 from workflow.boundaries import KINDS as BOUNDARIES
 from workflow.vocabulary import (
     ATTRIBUTES,
@@ -83,6 +84,22 @@ def human(value, lang: str, field: str | None = None) -> str:
         if field == "state" and value in STATES:
             return label(STATES, value, lang)
     return str(value)
+
+
+def citations(ledger, known: dict | None = None):
+    """cite(kind, key, version): the event a finding cites, or None; each cited history is read once
+    (`known`: histories already read, by (kind, key)). A subject cited but never recorded reads as empty."""
+    histories = dict(known or {})
+
+    def cite(kind, key, version):
+        if (kind, key) not in histories:
+            try:
+                histories[(kind, key)] = {ev.originator_version: ev for ev in ledger.history(kind, key)}
+            except Refused:  # shown by name only
+                histories[(kind, key)] = {}
+        return histories[(kind, key)].get(version)
+
+    return cite
 
 
 def boundary_text(text: str, lang: str) -> str:
