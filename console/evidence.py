@@ -157,27 +157,25 @@ def verify(ctx, checkpoint_path, vkey_paths, pubkey_path, witness_paths, quorum,
         for problem in report.problems:
             click.echo(said(problem))
         witnesses = list(dict.fromkeys(f"{c.witness}@{c.size}" for c in report.witnessed))
-        if lang() == "zh":
-            verdict = "完好" if report.ok else f"已被篡改：{len(report.problems)} 处问题"
-            click.echo(f"{verdict}：{report.aggregates} 个对象的 {report.events} 条事件；树大小 {report.tree_size}，"
-                       f"根 {report.root.hex()}"
-                       + ("；已核对检查点的根，但未核对其签名（请给出 --vkey 或 --pubkey）" if unchecked
-                          else "；已核对检查点" if signed else "")
-                       + (f"（联署方：{'、'.join(cosigners)}）" if cosigners else "")
-                       + (f"；已复核 {len(report.witnessed)} 个已记录的见证联署（{'、'.join(witnesses)}）"
-                          if report.witnessed else "")
-                       + (f"；已核对 {signatures} 个签名" if ledger.signed else "；未签名存储：无人对记录负责"))
-        else:
-            verdict = "ok" if report.ok else f"TAMPERED: {len(report.problems)} problem{'' if len(report.problems) == 1 else 's'}"
-            click.echo(f"{verdict}: {report.events} events in {report.aggregates} aggregates; tree size {report.tree_size}, "
-                       f"root {report.root.hex()}"
-                       + ("; checkpoint's root checked but NOT its signature (give --vkey or --pubkey)" if unchecked
-                          else "; checkpoint checked" if signed else "")
-                       + (f" (cosigned by {', '.join(cosigners)})" if cosigners else "")
-                       + (f"; {len(report.witnessed)} recorded cosignature{'' if len(report.witnessed) == 1 else 's'} "
-                          f"rechecked ({', '.join(witnesses)})" if report.witnessed else "")
-                       + (f"; {signatures} signatures checked" if ledger.signed
-                          else "; UNSIGNED store: nobody is accountable"))
+        n, root = len(report.problems), report.root.hex()
+        parts = [pick(f"{'ok' if report.ok else f'TAMPERED: {n} problem' + ('' if n == 1 else 's')}: {report.events} "
+                      f"events in {report.aggregates} aggregates; tree size {report.tree_size}, root {root}",
+                      f"{'完好' if report.ok else f'已被篡改：{n} 处问题'}：{report.aggregates} 个对象的 {report.events} "
+                      f"条事件；树大小 {report.tree_size}，根 {root}")]
+        if unchecked:
+            parts.append(pick("; checkpoint's root checked but NOT its signature (give --vkey or --pubkey)",
+                              "；已核对检查点的根，但未核对其签名（请给出 --vkey 或 --pubkey）"))
+        elif signed:
+            parts.append(pick("; checkpoint checked", "；已核对检查点"))
+        if cosigners:
+            parts.append(pick(f" (cosigned by {', '.join(cosigners)})", f"（联署方：{'、'.join(cosigners)}）"))
+        if report.witnessed:
+            k = len(report.witnessed)
+            parts.append(pick(f"; {k} recorded cosignature{'' if k == 1 else 's'} rechecked ({', '.join(witnesses)})",
+                              f"；已复核 {k} 个已记录的见证联署（{'、'.join(witnesses)}）"))
+        parts.append(pick(f"; {signatures} signatures checked", f"；已核对 {signatures} 个签名") if ledger.signed
+                     else pick("; UNSIGNED store: nobody is accountable", "；未签名存储：无人对记录负责"))
+        click.echo("".join(parts))
     if not report.ok or (unchecked and not unsigned_ok):
         ctx.exit(1)
 
