@@ -7,7 +7,7 @@ import sys
 
 import click
 
-from console.common import Ticker, emit_json, fail, lang, open_ledger
+from console.common import Ticker, emit_json, fail, open_ledger
 from console.words import pick, said
 
 
@@ -54,12 +54,10 @@ def checkpoint(ctx, key_path, out, fmt):
     keep = (lambda t: files.write(out, t, store=ctx.obj["store"], reads=[key_path])) if out else None
     signed = tlog.sign_log(ledger.raw, signer, name, keep)
     if out:
-        if lang() == "zh":
-            click.echo(f"已写入 {out}：{signed.checkpoint.origin} 的 {signed.size} 条事件，由 {name} 签名"
-                       f"（{signer.public.algorithm}）")
-        else:
-            click.echo(f"wrote {out}: {signed.size} events of {signed.checkpoint.origin}, signed by {name} "
-                       f"({signer.public.algorithm})")
+        click.echo(pick(f"wrote {out}: {signed.size} events of {signed.checkpoint.origin}, signed by {name} "
+                        f"({signer.public.algorithm})",
+                        f"已写入 {out}：{signed.checkpoint.origin} 的 {signed.size} 条事件，由 {name} 签名"
+                        f"（{signer.public.algorithm}）"))
     else:
         click.echo(signed.text, nl=False)
 
@@ -329,12 +327,10 @@ def cosign(ctx, checkpoint_path, key_path, state_path, proof_path, vkey_paths):
         files.write(checkpoint_path, text, store=ctx.obj["store"], reads=[key_path, proof_path])
     files.write(state_path, witness.state_text(new_seen), store=ctx.obj["store"], reads=[key_path, proof_path],
                 mode=0o600)
-    if lang() == "zh":
-        click.echo(f"{'已联署' if added else '此前已联署'} {checkpoint_path}（见证方 {name}）：{signed.checkpoint.origin}，"
-                   f"{signed.size} 条事件；状态文件 {state_path}")
-    else:
-        click.echo(f"{'cosigned' if added else 'already cosigned'} {checkpoint_path} as {name}: "
-                   f"{signed.checkpoint.origin}, {signed.size} events; state {state_path}")
+    click.echo(pick(f"{'cosigned' if added else 'already cosigned'} {checkpoint_path} as {name}: "
+                    f"{signed.checkpoint.origin}, {signed.size} events; state {state_path}",
+                    f"{'已联署' if added else '此前已联署'} {checkpoint_path}（见证方 {name}）：{signed.checkpoint.origin}，"
+                    f"{signed.size} 条事件；状态文件 {state_path}"))
 
 
 def _consistency_file(path, old_size, new_size):
