@@ -10,7 +10,6 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from policies.refusals import Refused
 from workflow.boundaries import KINDS as BOUNDARIES
 from workflow.vocabulary import (
     ATTRIBUTES,
@@ -89,6 +88,9 @@ def human(value, lang: str, field: str | None = None) -> str:
 def citations(ledger, known: dict | None = None):
     """cite(kind, key, version): the event a finding cites, or None; each cited history is read once
     (`known`: histories already read, by (kind, key)). A subject cited but never recorded reads as empty."""
+    # imported here, not at the top: `history` reads this module and starts without the policies
+    from policies.refusals import Refused
+
     histories = dict(known or {})
 
     def cite(kind, key, version):
