@@ -53,29 +53,51 @@ def read(text: str) -> shapes.Boundary:
     return check(text)
 
 
-@lru_cache(maxsize=4096)
-def measure(text: str) -> shapes.Boundary:
-    """A recorded WKT boundary re-measured without the door's checks again (they passed when it was recorded):
-    the shape and its ellipsoidal area, a few times faster than `read`; GeoJSON goes through `read`."""
+def _recorded(text: str):
+    """(oriented lon/lat shape, ellipsoidal area m², EPSG code) of a recorded WKT text read without the door's checks;
+    None when the text needs the full reader (GeoJSON, too long, or something the quick path cannot vouch for)."""
     srid, body = split_srid(text)
     if body.lstrip()[:1] == "{" or len(body) > shapes.MAX_TEXT:
-        return read(text)
+        return None
     try:
         shape = shapely.from_wkt(body)
     except shapely.errors.ShapelyError:
-        return read(text)       # for the reason, worded
+        return None     # the full reader words the reason
     if shape is None or shape.geom_type not in ("Polygon", "MultiPolygon") or shape.is_empty:
-        return read(text)
+        return None
     code = shapes.crs_code(srid) if srid is not None else zones.GEOGRAPHIC
     if code != zones.GEOGRAPHIC:
         shape = zones.from_projected(shape, code)
     shape = shapely.orient_polygons(shapely.force_2d(shape), exterior_cw=False)
     area = abs(shapes._signed_area(shape))
     if not (area > 0 and math.isfinite(area)):
+        return None
+    return shape, area, code
+
+
+@lru_cache(maxsize=4096)
+def measure(text: str) -> shapes.Boundary:
+    """A recorded WKT boundary re-measured without the door's checks again (they passed when it was recorded):
+    the shape and its ellipsoidal area, a few times faster than `read`; GeoJSON goes through `read`."""
+    quick = _recorded(text)
+    if quick is None:
         return read(text)
+    shape, area, code = quick
     c = shape.centroid
     return shapes.Boundary(source=text, shape=shape, area_m2=area, area_ha=shapes.hectares(area),
                            centroid=(c.x, c.y), zone=zones.zone_of(c.x), crs=code)
+
+
+def area_m2(text) -> float | None:
+    """The ellipsoidal area (m²) of a recorded boundary, None if there is none or it no longer reads: what R28 asks
+    of every registered boundary once, so neither the centre, the zone nor a cache entry is made for it."""
+    if not isinstance(text, str) or not text:
+        return None
+    try:
+        quick = _recorded(text)
+        return quick[1] if quick is not None else read(text).area_m2
+    except (GeometryError, ValueError, TypeError, ArithmeticError):
+        return None
 
 
 def read_or_none(text) -> shapes.Boundary | None:

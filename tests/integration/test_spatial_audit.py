@@ -61,6 +61,14 @@ def test_r28_declared_area_against_the_boundary(ledger):
     assert found[0].evidence == (("parcel", "B", 1),)
 
 
+def test_r28_a_boundary_too_small_to_table_is_a_finding_not_a_crash(ledger):
+    """A registered boundary of 0.25 m² tables as 0.0000 ha: R28 compares against its m², it does not divide by 0."""
+    load(ledger, [register("T", square(*CENTRE, 0.5), Decimal("5.0000"))])
+    found = audit(ledger, ["R28"])
+    assert [(f.subject, f.rule) for f in found] == [("T", "R28")]
+    assert "0.0000 ha" in found[0].message_en
+
+
 def works(code, poly, design, as_built=None, measured=None):
     """A works life whose design, as-built and measured boundaries are these."""
     area = stored.read(wkt(poly)).area_ha
