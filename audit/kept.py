@@ -25,7 +25,7 @@ from datetime import date
 from pathlib import Path
 from typing import Iterable, NamedTuple
 
-from audit.engine import PERSON_TOPIC, Audit, Index, kind_of
+from audit.engine import PERSON_TOPIC, Audit, Index, by_sort_key, kind_of
 from audit.overlaps import Overlaps, footprint_of
 from events import logreader
 from events.errors import BadInput
@@ -37,7 +37,7 @@ from policies.registry import Finding
 from policies.rules.programme import accepted_area_of
 from workflow.corrections import CORRECT, patched_states
 
-FORMAT = 6
+FORMAT = 7
 SCHEMA = """
 CREATE TABLE meta (name TEXT PRIMARY KEY, value BLOB);
 CREATE TABLE subject (oid TEXT PRIMARY KEY, kind TEXT NOT NULL, key TEXT NOT NULL, town TEXT, dossier BLOB NOT NULL);
@@ -193,7 +193,7 @@ class Kept:
 
     def findings(self) -> list[Finding]:
         found = [Finding(*pickle.loads(body)) for (body,) in self.db.execute("SELECT body FROM finding")]
-        return sorted(found, key=lambda f: f.sort_key)
+        return by_sort_key(found)
 
     def summary(self) -> dict:
         """The audit's summary counted in the state file, without reading the findings themselves."""

@@ -5,6 +5,10 @@ from __future__ import annotations
 import pickle
 from datetime import date
 
+from hypothesis import given
+from hypothesis import strategies as st
+
+from audit.engine import by_sort_key
 from policies import dossiers
 from policies.dossiers import (
     Acceptance,
@@ -16,6 +20,7 @@ from policies.dossiers import (
     Step,
     TaskForceDossier,
 )
+from policies.registry import Finding
 
 DESIGN = {"design_date": "2023-02-01", "boundary_area_ha": "6.1", "quantities": {"soil_m3": "1200"},
           "earth_balance": {"surplus": "300"}, "authors": ["王工"]}
@@ -90,3 +95,17 @@ def test_task_force_terms_end_on_removal():
     tf.observe("remove_member", 3, date(2023, 3, 1), {"person": "张"}, None)
     assert [(t.person, t.since, t.until) for t in tf.terms] == [
         ("张", date(2023, 1, 1), date(2023, 3, 1)), ("李", date(2023, 1, 2), None)]
+
+
+_evidence = st.lists(st.tuples(st.sampled_from(["parcel", "batch"]), st.sampled_from(["P1", "P2", "B1"]),
+                               st.integers(1, 4)), max_size=3).map(tuple)
+_findings = st.lists(st.builds(Finding, st.sampled_from(["R01", "R09", "R14"]), st.just("high"),
+                               st.sampled_from(["P1", "P2", "B1"]), st.just("R01.1"), st.just(()), _evidence,
+                               st.none() | st.dates(date(2023, 1, 1), date(2023, 1, 9))), max_size=40)
+
+
+@given(_findings)
+def test_findings_sorted_part_by_part_are_in_sort_key_order(found):
+    """The audit sorts its findings one part at a time (no key tuple per finding): the same order as sort_key."""
+    expected = sorted(found, key=lambda f: f.sort_key)
+    assert by_sort_key(list(found)) == expected
