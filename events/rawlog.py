@@ -203,19 +203,15 @@ class RawLog:
         def exact():
             return named_problems(self.events_by_aggregate(), self.chain_links(), Names(self))
 
-        return chained(self.events_with_links(), self.chain_size, exact)
+        return chained(self.events_by_aggregate(), self.chain_heads(), self.chain_size, exact)
 
-    def events_with_links(self) -> Iterator[tuple]:
-        """events_by_aggregate with each event's chain hash (None when it has no chain entry), in one scan."""
-        if self.sqlite:
-            return self._fast(f"SELECT e.originator_id, e.originator_version, e.rowid, e.topic, e.state, c.hash "
-                              f"FROM {self.events_table} e LEFT JOIN {self.chain_table} c ON c.originator_id = "
-                              "e.originator_id AND c.originator_version = e.originator_version "
-                              "ORDER BY e.originator_id, e.originator_version")
-        return self._fast(f"SELECT e.originator_id, e.originator_version, e.notification_id, e.topic, e.state, c.hash "
-                          f"FROM {self.events_table} e LEFT JOIN {self.chain_table} c ON c.originator_id = "
-                          "replace(e.originator_id::text, '-', '') AND c.originator_version = e.originator_version "
-                          "ORDER BY e.originator_id, e.originator_version")
+    def chain_heads(self) -> Iterator[tuple]:
+        """(originator_id, version, hash) of each aggregate's last chain entry, in chain_links' order."""
+        if self.sqlite:  # the bare column takes the row of max(): SQLite's documented behaviour
+            return self._fast(f"SELECT originator_id, max(originator_version), hash FROM {self.chain_table} "
+                              "GROUP BY originator_id ORDER BY originator_id")
+        return self._fast(f"SELECT DISTINCT ON (originator_id) originator_id, originator_version, hash "
+                          f"FROM {self.chain_table} ORDER BY originator_id, originator_version DESC")
 
     def chain_size(self) -> int:
         """How many chain entries there are."""

@@ -162,18 +162,18 @@ def test_verify_while_four_writers_append_raises_no_false_alarm(backend, tmp_pat
     try:
         while ledger.recorder.max_notification_id() == start:  # until the writers are writing
             time.sleep(0.05)
-        while len(sizes) < 30:
+        while any(proc.poll() is None for proc in procs) and len(sizes) < 60:  # as long as they write
             with ledger.raw.snapshot():
                 report = verify(ledger.raw)
             assert report.ok, (len(sizes), report.problems[:5])
             sizes.append(report.tree_size)
-            time.sleep(0.1)
+            time.sleep(0.05)
     finally:
         ledger.close()
         for proc in procs:
             proc.communicate(timeout=300)
         drop(url)
-    assert len(set(sizes)) > 10  # the log grew between most runs: they did overlap the writers
+    assert len(set(sizes)) >= 3  # the log grew between runs: they did overlap the writers
 
 
 # --- crashes -------------------------------------------------------------------------
@@ -317,13 +317,13 @@ def test_scans_read_side_by_side_in_one_snapshot_over_many_pages(backend, tmp_pa
         with ledger.raw.snapshot():
             report = verify(ledger.raw)
             rows = list(ledger.raw.verified_events())
-            joined = list(ledger.raw.events_with_links())
+            heads = list(ledger.raw.chain_heads())
         assert report.ok and report.events == len(rows) == ledger.recorder.max_notification_id() > 20
-        assert [r[:5] for r in joined] == rows and all(r[5] for r in joined)
-        edited = [(*r[:4], b"{}", r[5]) if i == len(rows) // 2 else r for i, r in enumerate(joined)]
+        assert len(heads) == len({r[0] for r in rows}) and [h[0] for h in heads] == sorted({r[0] for r in rows})
+        edited = [(*r[:4], b"{}") if i == len(rows) // 2 else r for i, r in enumerate(rows)]
         with ledger.raw.snapshot(), pytest.raises(Tampered) as caught:  # an edit in the middle pages is still found
-            list(chained(iter(edited), ledger.raw.chain_size,
-                         lambda: named_problems(iter([r[:5] for r in edited]), ledger.raw.chain_links(), {})))
+            list(chained(iter(edited), ledger.raw.chain_heads(), ledger.raw.chain_size,
+                         lambda: named_problems(iter(edited), ledger.raw.chain_links(), {})))
         assert "edited" in str(caught.value)
     finally:
         ledger.close()

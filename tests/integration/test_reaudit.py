@@ -194,14 +194,14 @@ def test_an_event_recorded_as_the_full_audit_starts_is_read_once(ledger, tmp_pat
     """The state remembers the newest event the audit read, not the newest there was when it was asked."""
     state = tmp_path / "state.db"
     ledger.execute([cmd(x) for x in scenario.programme() + synthetic.chunk(["A"], random.Random(2), "B", INSPECTED_UNTIL)])
-    scan = ledger.raw.events_with_links
+    scan = ledger.raw.events_by_aggregate
 
     def recorded_just_before_the_scan():
         ledger.execute([cmd(scenario.command("make_payment", "A", date(2025, 5, 20), ("张志坚", "finance"), {
             "amount": "7", "payee": "x", "account": "other", "stage": "final"}))])
         return scan()
 
-    monkeypatch.setattr(ledger.raw, "events_with_links", recorded_just_before_the_scan)
+    monkeypatch.setattr(ledger.raw, "events_by_aggregate", recorded_just_before_the_scan)
     kept, summary, new = reaudit.run(ledger, date(2025, 6, 1), state)
     monkeypatch.undo()
     # the audit reads one snapshot, taken before the payment committed: the next one reads it, once

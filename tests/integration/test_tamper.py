@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import sqlite3
 from contextlib import closing
@@ -399,6 +400,7 @@ def test_the_audit_of_an_edited_log_is_exit_1_naming_the_edit_never_a_clean_bill
         assert result.exit_code == 1, result.output
         lines = result.output.strip().splitlines()
         assert len(lines) == 1 and word in lines[0] and where in lines[0] and "Traceback" not in result.output
+    assert gc.isenabled()  # the audit folds with the cycle collector off, and turns it back on when it stops
 
 
 def test_a_kept_audit_checks_the_events_it_reads_since(runner, tampered, tmp_path):
