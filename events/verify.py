@@ -222,8 +222,7 @@ def named_problems(rows, links, names: dict) -> list[Problem]:
     previous, at = GENESIS, None
     for oid, version, _nid, topic, state in rows:
         while link is not None and (link[0] < oid or (link[0] == oid and link[1] < version)):
-            if (link[0], link[1] - 1) != at:
-                problems.append(Problem("deleted", names.get(link[0], link[0]), link[1], "the event is gone", "事件已不在"))
+            problems.append(Problem("deleted", names.get(link[0], link[0]), link[1], "the event is gone", "事件已不在"))
             previous, at, link = bytes(link[2]), (link[0], link[1]), next(links, None)
         if link is None or link[1] != version or link[0] != oid:
             problems.append(Problem("inserted", names.get(oid, oid), version, "an event with no chain entry",

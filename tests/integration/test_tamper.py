@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 from cli import cli
 from events import checkpoint as checkpoints
 from events import merkle
+from events.errors import Tampered
 from events.verify import verify
 from samples import scenario
 from tests.stores import drop, new_url
@@ -164,7 +165,7 @@ def test_every_row_mutation_is_detected_and_located(backend, tmp_path_factory, d
     rows = sql(PARCEL_ROWS, PARCEL)
     rowid, oid, version = data.draw(st.sampled_from(rows))
     name = "parcel:TL-0" if oid == rows[0][1] else "parcel:TL-1"
-    mutation = data.draw(st.sampled_from(["edit", "delete", "insert", "swap", "move"]))
+    mutation = data.draw(st.sampled_from(["edit", "delete", "insert", "swap", "move", "drop"]))
     if mutation == "edit":
         [(state,)] = sql("SELECT state FROM {events} WHERE {id}=?", (rowid,))
         state = bytearray(state)
@@ -185,10 +186,23 @@ def test_every_row_mutation_is_detected_and_located(backend, tmp_path_factory, d
         sql("UPDATE {events} SET state=? WHERE {id}=?", (b, rowid))
         sql("UPDATE {events} SET state=? WHERE {id}=?", (a, other[0]))
         expected = {("reordered", name, version), ("reordered", name, other[2])}
-    else:  # move the event to the end of the log
+    elif mutation == "move":  # move the event to the end of the log
         sql("UPDATE {events} SET {id}=(SELECT max({id})+1 FROM {events}) WHERE {id}=?", (rowid,))
         expected = {("moved", name, version)}
+    else:  # every event of the parcel gone, its chain left behind
+        sql("DELETE FROM {events} WHERE originator_id=?", (oid,))
+        expected = {("deleted", name, v) for _, o, v in rows if o == oid}
     report = check(url)
+    ledger = Ledger(url)
+    try:  # the audit reads by aggregate: any change to what an aggregate holds stops it (a move is verify's to name)
+        with ledger.raw.snapshot():
+            if mutation == "move":
+                list(ledger.raw.verified_events())
+            else:
+                with pytest.raises(Tampered):
+                    list(ledger.raw.verified_events())
+    finally:
+        ledger.close()
     drop(url)
     assert not report.ok
     assert located(report) == expected
