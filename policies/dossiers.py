@@ -445,7 +445,7 @@ class ParcelDossier(ParcelSummary):
 
     def observe(self, event: str, v: int, on: date, data: dict, dest: str | None) -> None:
         if dest:
-            self.state = name(dest)  # one string per state name, not one per parcel (6 MB at 100,000 parcels)
+            self.state = dest
         fold = PARCEL_FOLDS.get(event)
         if fold is not None:
             fold(self, v, on, data, dest)
@@ -455,6 +455,7 @@ class ParcelDossier(ParcelSummary):
         for slot in ParcelSummary.__slots__:
             setattr(kept, slot, getattr(self, slot))
         kept.attrs = KeptAttrs(self.attrs)
+        kept.state = name(self.state)  # one string per state name, not one per parcel (6 MB at 100,000 parcels)
         if self.state in GONE:
             kept.footprint = None  # a written-off parcel overlaps nobody in R25: its boundary need not be kept
         a = self.acceptance
