@@ -63,10 +63,12 @@ def test_r28_declared_area_against_the_boundary(ledger):
 
 def test_r28_a_boundary_too_small_to_table_is_a_finding_not_a_crash(ledger):
     """A registered boundary of 0.25 m² tables as 0.0000 ha: R28 compares against its m², it does not divide by 0."""
-    load(ledger, [register("T", square(*CENTRE, 0.5), Decimal("5.0000"))])
+    x, y = 120.0, 40.0   # and a sliver of two ULPs by one (≈ 1e-18 m²) registered as 10,000 ha: ≈ 1e27 % off
+    sliver = shapely.Polygon([(x, y), (math.nextafter(math.nextafter(x, 200), 200), y), (x, math.nextafter(y, 100))])
+    load(ledger, [register("T", square(*CENTRE, 0.5), Decimal("5.0000")), register("U", sliver, Decimal("10000.0000"))])
     found = audit(ledger, ["R28"])
-    assert [(f.subject, f.rule) for f in found] == [("T", "R28")]
-    assert "0.0000 ha" in found[0].message_en
+    assert [(f.subject, f.rule) for f in found] == [("T", "R28"), ("U", "R28")]
+    assert "0.0000 ha" in found[0].message_en and "0.0000 ha" in found[1].message_en
 
 
 def works(code, poly, design, as_built=None, measured=None):

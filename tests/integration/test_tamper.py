@@ -208,6 +208,18 @@ def test_every_row_mutation_is_detected_and_located(backend, tmp_path_factory, d
     assert located(report) == expected
 
 
+def test_a_topic_edited_into_a_blob_with_its_state_is_named_not_a_crash(tampered):
+    """SQLite lets a DBA store any type in any column: verify names the edit (its quick loop hands the aggregate
+    to the one that names problems instead of encoding a topic that is no longer text)."""
+    if tampered.startswith("postgresql"):
+        pytest.skip("PostgreSQL's columns keep their types")
+    sql = DB(tampered)
+    rowid, oid, version = sql(PARCEL_ROWS, PARCEL)[3]
+    sql("UPDATE {events} SET topic=CAST(topic AS BLOB), state=X'7b7d' WHERE {id}=?", (rowid,))
+    report = check(tampered)
+    assert not report.ok and ("edited", "parcel:TL-0", version) in located(report)
+
+
 def test_a_byte_flipped_in_the_sqlite_file_itself_is_located(tmp_path):
     """SQLite only: the file is the store, so a byte changed on disk is an edit."""
     path = build(str(tmp_path / "store.db"))
