@@ -7,9 +7,11 @@ writing keeps numbers exact (Decimals as their digits) so a layer survives a rou
 from __future__ import annotations
 
 import codecs
+import logging
 import math
 import re
 import struct
+import warnings
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -297,7 +299,19 @@ def _check_counts(base: Path):
                             f"{dbf.name} 声明 {count} 条记录，超过文件实际容量")
 
 
+# pyshp speaks to the console about files it reads leniently (a header whose declared size is off, rings
+# wound the wrong way): the import says what is wrong with a file in one line of its own, in either language.
+logging.getLogger("shapefile").addHandler(logging.NullHandler())
+logging.getLogger("shapefile").propagate = False
+
+
 def _read_shp(path: Path, crs, county_code, extent) -> list[Row]:
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", module="shapefile")
+        return _read_shp_rows(path, crs, county_code, extent)
+
+
+def _read_shp_rows(path: Path, crs, county_code, extent) -> list[Row]:
     base = path.with_suffix("")
     code = _shp_crs(base, crs)
     encoding = _shp_encoding(base)

@@ -190,3 +190,32 @@ def test_a_hostile_boundary_is_one_line_exit_2_and_changes_nothing(store, value)
     assert result.exit_code == 2 and result.exception is None or isinstance(result.exception, SystemExit)
     assert len(result.output.strip().splitlines()) == 1 and len(result.output) < 600
     assert store_bytes(url) == before
+
+
+def test_a_shapefile_pyshp_reads_leniently_gets_our_one_line_only(tmp_path):
+    """A header whose declared size is off and rings wound the wrong way: pyshp warns on the console; the user
+    sees the import's own line and nothing of the library's (a real process, as a county official runs it)."""
+    import os
+    import subprocess
+    import sys
+
+    import shapefile
+
+    with shapefile.Writer(str(tmp_path / "t"), shapeType=shapefile.POLYGON) as w:
+        w.field("TBBH", "C")
+        w.poly([[(83.6, 45.9), (83.61, 45.9), (83.61, 45.91), (83.6, 45.9)]])   # counter-clockwise: a "hole"
+        w.record("x")
+    with open(tmp_path / "t.shp", "ab") as f:
+        f.write(b"junkjunk")
+    root = Path(__file__).resolve().parents[2]
+    env = {**os.environ, "MINEREHAB_STORE": f"sqlite:///{tmp_path / 's.db'}", "PYTHONPATH": str(root)}
+
+    def run(*args):
+        return subprocess.run([sys.executable, "-c", "import cli; cli.main()", *args], env=env, cwd=tmp_path,
+                              capture_output=True, text=True, timeout=120)
+
+    assert run("init", "--unsigned").returncode == 0
+    result = run("import", "parcels", "t.shp", "--on", "2024-01-01", "--actor", "张玉峰", "--crs", "EPSG:4490")
+    assert result.returncode == 2 and result.stdout == ""
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("minerehab: t.shp: ") and "TBBH 'x'" in lines[0], result.stderr
