@@ -85,7 +85,7 @@ class RawLog:
         self._pinned = None
 
     @contextmanager
-    def snapshot(self):
+    def snapshot(self, imported: str | None = None):
         """Every read inside sees the store as of one instant, while writers go on.
 
         Events and chain rows are read by separate queries; in separate transactions a writer
@@ -97,6 +97,10 @@ class RawLog:
         with self.cursor() as c:
             if not self.sqlite:
                 c.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+                if imported is not None:  # another process's snapshot, exactly (export_snapshot)
+                    if not re.fullmatch(r"[0-9A-Fa-f-]{1,64}", imported):
+                        raise ValueError(f"not a snapshot id: {imported!r}")
+                    c.execute(f"SET TRANSACTION SNAPSHOT '{imported}'")  # SET takes no parameters
             self._pinned = c
             try:
                 yield self
@@ -328,10 +332,24 @@ class RawLog:
 
     # --- copying between stores ---------------------------------------------------
 
-    def events_in_log_order(self) -> Iterator[tuple]:
+    def events_in_log_order(self, after: int = 0, upto: int | None = None) -> Iterator[tuple]:
+        """(notification_id, originator_id, version, topic, state) in log order; with `after`/`upto`, that stretch."""
         nid = "rowid" if self.sqlite else "notification_id"
+        within = f"WHERE {nid} > ?" + (f" AND {nid} <= ?" if upto is not None else "")
         return self._fast(f"SELECT {nid}, originator_id, originator_version, topic, state FROM {self.events_table} "
-                          f"ORDER BY {nid}")
+                          f"{within} ORDER BY {nid}", (after,) if upto is None else (after, upto))
+
+    def last_id(self) -> int:
+        """The newest notification id in this snapshot (0 for an empty log)."""
+        nid = "rowid" if self.sqlite else "notification_id"
+        return next(iter(self._rows(f"SELECT COALESCE(MAX({nid}), 0) FROM {self.events_table}")))[0]
+
+    def export_snapshot(self) -> str | None:
+        """A token another process passes to `snapshot(imported=…)` to read exactly this snapshot (PostgreSQL's
+        pg_export_snapshot; None on SQLite, whose readers bound themselves by `last_id` instead)."""
+        if self.sqlite or self._pinned is None:
+            return None
+        return next(iter(self._rows("SELECT pg_export_snapshot()")))[0]
 
     def chain_rows(self, with_links: bool = False) -> Iterator[tuple]:
         link = ", log_hash" if with_links else ""

@@ -8,6 +8,12 @@ so an insider who edits an event (and recomputes the hash chain) is named withou
 from __future__ import annotations
 
 import json
+import os
+import pickle
+import subprocess
+import sys
+import threading
+from dataclasses import dataclass, field
 
 from eventsourcing.persistence import StoredEvent
 
@@ -16,22 +22,131 @@ from events.ids import KINDS
 from events.logreader import typed
 from events.verify import Problem
 from policies.identity import command_bytes, judge
+from workflow.person import Person
 from workflow.record import apply
+
+PERSON_TOPIC = Person.TOPIC + "."
 
 
 def _kind(topic: str) -> str:
     return KINDS.get(topic[topic.index(":") + 1:topic.rindex(".")], "?")
 
 
-def check(ledger, tick=None) -> tuple[int, list[Problem]]:
-    """(events whose signature was checked, problems): each problem names the event and why."""
+PARALLEL_FROM = 50_000
+"""Events from which the log is checked by several processes: below it a worker's start-up (its imports, ≈ 0.5 s)
+costs more than it saves. Each event's check needs only the registry as it stood, which each worker replays."""
+
+
+@dataclass
+class Part:
+    """What one stretch of the log says: signatures checked, problems in log order, the batch events it saw
+    signed, and the events that claim a signed batch command as their cause (judged once every part is in)."""
+
+    checked: int = 0
+    problems: list = field(default_factory=list)
+    signed_batches: dict = field(default_factory=dict)
+    caused: list = field(default_factory=list)
+
+
+def check(ledger, tick=None, jobs: int | None = None) -> tuple[int, list[Problem]]:
+    """(events whose signature was checked, problems): each problem names the event and why. Read inside the
+    caller's snapshot; a large log is split into `jobs` stretches (default: one per core) checked side by side
+    by worker processes that read the same snapshot."""
     if not ledger.signed:
         return 0, []
-    registry: dict[str, object] = {}
+    last = ledger.raw.last_id()
+    if jobs is None:
+        jobs = min(os.cpu_count() or 1, 8) if last >= PARALLEL_FROM else 1
+    if jobs <= 1 or last < 2 * jobs:
+        return _finish([_check_part(ledger, 0, last, tick)])
+    bounds = [last * i // jobs for i in range(jobs + 1)]
+    token = ledger.raw.export_snapshot()
+    workers = [_Worker(ledger.store, lo, hi, token, tick) for lo, hi in zip(bounds, bounds[1:])]
+    return _finish([w.result() for w in workers])
+
+
+class _Worker:
+    """One stretch checked by a fresh Python process (`python -c`, so no caller's main module is re-run and no
+    connection of this process is shared): the job goes in on stdin, progress comes out on stderr a thousand
+    events at a time, the `Part` as a pickle on stdout."""
+
+    lock = threading.Lock()
+
+    def __init__(self, store, after: int, upto: int, token: str | None, tick=None):
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)}
+        self.process = subprocess.Popen([sys.executable, "-c", "from workflow.attestation import _work; _work()"],
+                                        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+        self.process.stdin.write(pickle.dumps((store, after, upto, token)))
+        self.process.stdin.close()
+        self.output, self.errors = b"", []
+        self.readers = [threading.Thread(target=self._read_output, daemon=True),
+                        threading.Thread(target=self._read_progress, args=(tick,), daemon=True)]
+        for reader in self.readers:
+            reader.start()
+
+    def _read_output(self) -> None:
+        self.output = self.process.stdout.read()
+
+    def _read_progress(self, tick) -> None:
+        for line in self.process.stderr:
+            if line.strip().isdigit():
+                if tick:
+                    with self.lock:
+                        tick(int(line))
+            else:
+                self.errors.append(line.decode(errors="replace").rstrip())
+
+    def result(self) -> Part:
+        for reader in self.readers:
+            reader.join()
+        if self.process.wait() != 0:
+            raise RuntimeError("a signature-checking worker failed: " + (self.errors[-1] if self.errors else
+                                                                           f"exit {self.process.returncode}"))
+        return pickle.loads(self.output)
+
+
+def _work() -> None:
+    """The worker's side of `_Worker`: the same snapshot (PostgreSQL's exported one; on SQLite, nothing after
+    `upto`), one stretch, the Part pickled to stdout."""
+    from workflow.ledger import Ledger
+
+    store, after, upto, token = pickle.loads(sys.stdin.buffer.read())
+    ledger = Ledger(store)
+    try:
+        with ledger.raw.snapshot(imported=token):
+            part = _check_part(ledger, after, upto, lambda n: print(n, file=sys.stderr, flush=True))
+    finally:
+        ledger.close()
+    sys.stdout.buffer.write(pickle.dumps(part))
+
+
+def _finish(parts: list[Part]) -> tuple[int, list[Problem]]:
+    problems = [p for part in parts for p in part.problems]
+    signed_batches = {k: v for part in parts for k, v in part.signed_batches.items()}
+    for via, who, where, version, nid, trigger in (c for part in parts for c in part.caused):
+        if signed_batches.get(via) != who:
+            problems.append(Problem("signature", where, version,
+                                    f"event {nid} ({trigger}) claims to follow {via}, which did not sign it",
+                                    f"事件 {nid}（{trigger}）自称随 {via} 而来，但 {via} 没有签署它"))
+    return sum(part.checked for part in parts), problems
+
+
+def _check_part(ledger, after: int, upto: int, tick=None) -> Part:
+    """The events after `after` up to `upto`, in log order, against the registry as it stood at each: the
+    registry's events before the stretch are replayed first."""
+    part, registry = Part(), {}
     names = ledger.raw.keys()
-    signed_batches: dict[str, dict] = {}  # "batch:KEY@V" -> (actor, role, on) of signed batch events
-    problems, checked, caused, genesis = [], 0, [], ledger.raw.info("genesis")
-    for nid, oid, version, topic, state in ledger.raw.events_in_log_order():
+    genesis = ledger.raw.info("genesis")
+    if after:
+        people = sorted((nid, oid, version, topic, state) for oid, version, nid, topic, state
+                        in ledger.raw.events_of(PERSON_TOPIC) if nid <= after)
+        for _nid, oid, version, topic, state in people:
+            oid = str(oid).replace("-", "")
+            key = json.loads(bytes(state)).get("key") or names.get(oid, "?:?").split(":", 1)[1]
+            stored = StoredEvent(oid, version, topic, bytes(state))
+            registry[key] = apply(registry.get(key), ledger.mapper.to_domain_event(stored))
+    seen = 0
+    for nid, oid, version, topic, state in ledger.raw.events_in_log_order(after, upto):
         oid = str(oid).replace("-", "")
         event = typed(json.loads(bytes(state)))
         kind = _kind(topic)
@@ -39,31 +154,30 @@ def check(ledger, tick=None) -> tuple[int, list[Problem]]:
         trigger = event.get("trigger") or event.get("fact")
         block = event.get("signature")
         where = f"{kind}:{key}"
-        if tick:
-            tick(1)
+        seen += 1
+        if tick and seen % 1000 == 0:
+            tick(1000)
         if block is None:
             if not (kind == "person" and version == 1 and key == genesis):  # the first administrator, named at init
-                problems.append(Problem("signature", where, version, f"event {nid} ({trigger}) is not signed",
-                                        f"事件 {nid}（{trigger}）没有签名"))
+                part.problems.append(Problem("signature", where, version, f"event {nid} ({trigger}) is not signed",
+                                             f"事件 {nid}（{trigger}）没有签名"))
         elif "via" in block:  # checked once the whole log is read: one transaction may store it before its cause
-            caused.append((block["via"], (event["actor"], event["role"], event["on"]), where, version, nid, trigger))
+            part.caused.append((block["via"], (event["actor"], event["role"], event["on"]), where, version, nid,
+                                trigger))
         else:
-            checked += 1
+            part.checked += 1
             problem = _signature_problem(registry, ledger.origin, kind, key, version, trigger, event, block)
             if problem:
-                problems.append(Problem("signature", where, version, f"event {nid} ({trigger}): {problem[0]}",
-                                        f"事件 {nid}（{trigger}）：{problem[1]}"))
+                part.problems.append(Problem("signature", where, version, f"event {nid} ({trigger}): {problem[0]}",
+                                             f"事件 {nid}（{trigger}）：{problem[1]}"))
             elif kind == "batch":
-                signed_batches[f"batch:{key}@{version}"] = (event["actor"], event["role"], event["on"])
+                part.signed_batches[f"batch:{key}@{version}"] = (event["actor"], event["role"], event["on"])
         if kind == "person":
             stored = StoredEvent(oid, version, topic, bytes(state))
             registry[key] = apply(registry.get(key), ledger.mapper.to_domain_event(stored))
-    for via, who, where, version, nid, trigger in caused:
-        if signed_batches.get(via) != who:
-            problems.append(Problem("signature", where, version,
-                                    f"event {nid} ({trigger}) claims to follow {via}, which did not sign it",
-                                    f"事件 {nid}（{trigger}）自称随 {via} 而来，但 {via} 没有签署它"))
-    return checked, problems
+    if tick and seen % 1000:
+        tick(seen % 1000)
+    return part
 
 
 def _signature_problem(registry, store, kind, key, version, trigger, event, block) -> tuple[str, str] | None:

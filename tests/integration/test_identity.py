@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import copy
+import random
 from datetime import date, timedelta
 
 import pytest
@@ -313,3 +314,32 @@ def test_r24_flags_events_whose_signer_was_revoked_by_then_and_names_a_trial_sto
     [store] = service.run(trial, date(2025, 1, 1), rules="R24").findings
     assert (store.subject, store.severity, store.message) == ("store", "high", "R24.2")
     trial.close()
+
+
+@pytest.mark.parametrize("seed,jobs", [(1, 2), (2, 3), (3, 2)])
+def test_the_log_checked_in_stretches_by_several_processes_says_what_one_pass_says(signed_store, seed, jobs):
+    """Each worker replays the registry up to its stretch and reads the caller's snapshot: the signatures checked
+    and every problem, in order, are those of one pass, whatever the stretches (edits and a late revocation)."""
+    from tests.integration.test_tamper import DB
+
+    url, ledger, made = signed_store
+    for i, who in enumerate(["张玉峰", "张玉峰", "赵专家", "张玉峰"]):
+        command = register(f"TL-{i}") if who == "张玉峰" else build(
+            "log_supervision", "parcel", "TL-0", who, "expert", date(2023, 5, 1), {"findings": "无"})
+        command.signer = made[who]
+        ledger.execute([command])
+    revoke = build("revoke_person", "person", "赵专家", "张玉峰", "nrb", date(2023, 4, 1), {}, "资格已于4月取消")
+    revoke.signer = made["张玉峰"]
+    ledger.execute([revoke])
+    sql = DB(url)
+    rows = sql("SELECT {id}, state FROM {events} ORDER BY {id}")
+    for rowid, state in random.Random(seed).sample(rows, seed):  # edited in place: their signatures fail
+        sql("UPDATE {events} SET state=? WHERE {id}=?", (bytes(state).replace(b'"nrb"', b'"xyz"', 1), rowid))
+    reopened = Ledger(url)
+    try:
+        with reopened.raw.snapshot():
+            one = attestation.check(reopened, jobs=1)
+            many = attestation.check(reopened, jobs=jobs)
+    finally:
+        reopened.close()
+    assert one[1] and many == one  # the revocation alone makes the expert's supervision a problem
