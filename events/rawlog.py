@@ -349,6 +349,8 @@ class RawLog:
         pg_export_snapshot; None on SQLite, whose readers bound themselves by `last_id` instead)."""
         if self.sqlite or self._pinned is None:
             return None
+        with self.cursor() as c:  # the exporting transaction waits, idle, while the importers work
+            c.execute("SET LOCAL idle_in_transaction_session_timeout = 0")
         return next(iter(self._rows("SELECT pg_export_snapshot()")))[0]
 
     def chain_rows(self, with_links: bool = False) -> Iterator[tuple]:

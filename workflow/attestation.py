@@ -7,6 +7,7 @@ so an insider who edits an event (and recomputes the hash chain) is named withou
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import pickle
@@ -43,6 +44,7 @@ class Part:
     signed, and the events that claim a signed batch command as their cause (judged once every part is in)."""
 
     checked: int = 0
+    digest: bytes = b""    # of the rows read (`_rows_digest`)
     problems: list = field(default_factory=list)
     signed_batches: dict = field(default_factory=dict)
     caused: list = field(default_factory=list)
@@ -50,35 +52,57 @@ class Part:
 
 def check(ledger, tick=None, jobs: int | None = None) -> tuple[int, list[Problem]]:
     """(events whose signature was checked, problems): each problem names the event and why. Read inside the
-    caller's snapshot; a large log is split into `jobs` stretches (default: one per core) checked side by side
-    by worker processes that read the same snapshot."""
+    caller's snapshot; a large log is split into `jobs` stretches (default: one per core, at most 4) checked
+    side by side by worker processes. Each worker's rows are confirmed against the caller's snapshot (a digest
+    of every row it read), and a stretch whose worker failed or read other rows (a writer editing in place
+    meanwhile, on SQLite) is checked here instead: the answer is always the caller's snapshot's."""
     if not ledger.signed:
         return 0, []
     last = ledger.raw.last_id()
     if jobs is None:
-        jobs = min(os.cpu_count() or 1, 8) if last >= PARALLEL_FROM else 1
+        jobs = min(os.cpu_count() or 1, 4) if last >= PARALLEL_FROM else 1
     if jobs <= 1 or last < 2 * jobs:
         return _finish([_check_part(ledger, 0, last, tick)])
     bounds = [last * i // jobs for i in range(jobs + 1)]
     token = ledger.raw.export_snapshot()
-    workers = [_Worker(ledger.store, lo, hi, token, tick) for lo, hi in zip(bounds, bounds[1:])]
-    return _finish([w.result() for w in workers])
+    stretches = list(zip(bounds, bounds[1:]))
+    workers = [_Worker(ledger.store, lo, hi, token, tick) for lo, hi in stretches]
+    try:
+        ours = [_rows_digest(ledger.raw.events_in_log_order(lo, hi)) for lo, hi in stretches]  # while they work
+        parts = [w.result() for w in workers]
+    finally:
+        for w in workers:
+            w.stop()
+    return _finish([part if part is not None and part.digest == digest else _check_part(ledger, lo, hi)
+                    for part, digest, (lo, hi) in zip(parts, ours, stretches)])
+
+
+def _rows_digest(rows) -> bytes:
+    """SHA-256 over each row's notification id and stored bytes, in log order: the rows a stretch was read from."""
+    digest = hashlib.sha256()
+    for nid, _oid, _version, _topic, state in rows:
+        digest.update(nid.to_bytes(8, "big"))
+        digest.update(bytes(state))
+    return digest.digest()
 
 
 class _Worker:
-    """One stretch checked by a fresh Python process (`python -c`, so no caller's main module is re-run and no
-    connection of this process is shared): the job goes in on stdin, progress comes out on stderr a thousand
-    events at a time, the `Part` as a pickle on stdout."""
+    """One stretch checked by a fresh Python process (`python -P -c`: no caller's main module re-run, nothing of
+    the working directory imported, no connection of this process shared): the job goes in on stdin, progress
+    comes out on stderr a thousand events at a time, the `Part` as a pickle on stdout."""
 
     lock = threading.Lock()
 
     def __init__(self, store, after: int, upto: int, token: str | None, tick=None):
         env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)}
-        self.process = subprocess.Popen([sys.executable, "-c", "from workflow.attestation import _work; _work()"],
+        self.process = subprocess.Popen([sys.executable, "-P", "-c", "from workflow.attestation import _work; _work()"],
                                         stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
-        self.process.stdin.write(pickle.dumps((store, after, upto, token)))
-        self.process.stdin.close()
-        self.output, self.errors = b"", []
+        try:
+            self.process.stdin.write(pickle.dumps((store, after, upto, token)))
+            self.process.stdin.close()
+        except OSError:  # it died before reading its job: `result` says so
+            pass
+        self.output = b""
         self.readers = [threading.Thread(target=self._read_output, daemon=True),
                         threading.Thread(target=self._read_progress, args=(tick,), daemon=True)]
         for reader in self.readers:
@@ -89,25 +113,31 @@ class _Worker:
 
     def _read_progress(self, tick) -> None:
         for line in self.process.stderr:
-            if line.strip().isdigit():
-                if tick:
-                    with self.lock:
-                        tick(int(line))
-            else:
-                self.errors.append(line.decode(errors="replace").rstrip())
+            if line.strip().isdigit() and tick:
+                with self.lock:
+                    tick(int(line))
 
-    def result(self) -> Part:
+    def result(self) -> Part | None:
+        """The worker's Part, or None if it failed (its stretch is then checked by the caller)."""
         for reader in self.readers:
             reader.join()
         if self.process.wait() != 0:
-            raise RuntimeError("a signature-checking worker failed: " + (self.errors[-1] if self.errors else
-                                                                           f"exit {self.process.returncode}"))
-        return pickle.loads(self.output)
+            return None
+        try:
+            return pickle.loads(self.output)
+        except Exception:  # a worker that wrote something else is a failed worker
+            return None
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()
 
 
 def _work() -> None:
-    """The worker's side of `_Worker`: the same snapshot (PostgreSQL's exported one; on SQLite, nothing after
-    `upto`), one stretch, the Part pickled to stdout."""
+    """The worker's side of `_Worker`: the caller's snapshot where the database can share it (PostgreSQL's
+    exported one; on SQLite its own, bounded by `upto` and confirmed by the caller's digest), one stretch,
+    the Part pickled to stdout."""
     from workflow.ledger import Ledger
 
     store, after, upto, token = pickle.loads(sys.stdin.buffer.read())
@@ -138,15 +168,17 @@ def _check_part(ledger, after: int, upto: int, tick=None) -> Part:
     names = ledger.raw.keys()
     genesis = ledger.raw.info("genesis")
     if after:
-        people = sorted((nid, oid, version, topic, state) for oid, version, nid, topic, state
-                        in ledger.raw.events_of(PERSON_TOPIC) if nid <= after)
+        people = sorted((nid, oid, version, topic, state) for oid, version, nid, topic, state  # as the pass judges
+                        in ledger.raw.events_of(PERSON_TOPIC) if nid <= after and _kind(topic) == "person")
         for _nid, oid, version, topic, state in people:
             oid = str(oid).replace("-", "")
             key = json.loads(bytes(state)).get("key") or names.get(oid, "?:?").split(":", 1)[1]
             stored = StoredEvent(oid, version, topic, bytes(state))
             registry[key] = apply(registry.get(key), ledger.mapper.to_domain_event(stored))
-    seen = 0
+    seen, digest = 0, hashlib.sha256()
     for nid, oid, version, topic, state in ledger.raw.events_in_log_order(after, upto):
+        digest.update(nid.to_bytes(8, "big"))
+        digest.update(bytes(state))
         oid = str(oid).replace("-", "")
         event = typed(json.loads(bytes(state)))
         kind = _kind(topic)
@@ -177,6 +209,7 @@ def _check_part(ledger, after: int, upto: int, tick=None) -> Part:
             registry[key] = apply(registry.get(key), ledger.mapper.to_domain_event(stored))
     if tick and seen % 1000:
         tick(seen % 1000)
+    part.digest = digest.digest()
     return part
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import copy
 import random
+import sys
 from datetime import date, timedelta
 
 import pytest
@@ -343,3 +344,54 @@ def test_the_log_checked_in_stretches_by_several_processes_says_what_one_pass_sa
     finally:
         reopened.close()
     assert one[1] and many == one  # the revocation alone makes the expert's supervision a problem
+
+
+def _stretch_store(signed_store):
+    url, ledger, made = signed_store
+    for i in range(6):
+        command = register(f"TL-{i}")
+        command.signer = made["张玉峰"]
+        ledger.execute([command])
+    return url
+
+
+def test_a_row_edited_while_workers_read_is_judged_as_the_snapshot_has_it(signed_store):
+    """On SQLite a worker reads its own snapshot: a row edited in place after the caller's began differs, the
+    caller's digest of the stretch says so, and it checks that stretch itself."""
+    from tests.integration.test_tamper import DB
+
+    url = _stretch_store(signed_store)
+    sql = DB(url)
+    reopened = Ledger(url)
+    try:
+        with reopened.raw.snapshot():
+            one = attestation.check(reopened, jobs=1)
+            [(rowid, state)] = sql("SELECT {id}, state FROM {events} ORDER BY {id} DESC LIMIT 1")
+            sql("UPDATE {events} SET state=? WHERE {id}=?", (bytes(state).replace(b'"nrb"', b'"xyz"', 1), rowid))
+            assert attestation.check(reopened, jobs=2) == one == (one[0], [])
+    finally:
+        reopened.close()
+
+
+def test_a_worker_that_fails_leaves_its_stretch_to_the_caller(signed_store, monkeypatch):
+    url = _stretch_store(signed_store)
+    reopened = Ledger(url)
+    try:
+        with reopened.raw.snapshot():
+            one = attestation.check(reopened, jobs=1)
+            monkeypatch.setattr(sys, "executable", "/bin/false")  # every worker exits 1 at once
+            assert attestation.check(reopened, jobs=3) == one
+    finally:
+        reopened.close()
+
+
+def test_the_exporting_transaction_waits_for_its_importers(signed_store):
+    """PostgreSQL ends a transaction idle for 5 s (eventsourcing's setting), and with it the snapshot the
+    workers import: the exporting one lifts that limit for itself."""
+    url, ledger, _made = signed_store
+    if not url.startswith("postgresql"):
+        pytest.skip("SQLite has no snapshot to export")
+    with ledger.raw.snapshot():
+        assert ledger.raw.export_snapshot()
+        [(timeout,)] = list(ledger.raw._rows("SHOW idle_in_transaction_session_timeout"))
+    assert timeout == "0"
