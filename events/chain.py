@@ -38,9 +38,14 @@ def content_digest(topic: str, state: bytes) -> bytes:
 
 
 def chain_hash(previous: bytes, originator_id: str, version: int, topic: str, state: bytes) -> bytes:
-    encoded = topic.encode()
-    return sha256(previous + originator_id.encode() + struct.pack(">Q", version)
-                  + struct.pack(">I", len(encoded)) + encoded + bytes(state)).digest()
+    return sha256(previous + originator_id.encode() + struct.pack(">Q", version) + topic_bytes(topic)
+                  + bytes(state)).digest()
+
+
+def topic_bytes(topic: str) -> bytes:
+    """The topic as the chain hashes it, length first; a topic a DBA stored as a BLOB hashes as its bytes."""
+    encoded = topic.encode() if isinstance(topic, str) else bytes(topic)
+    return struct.pack(">I", len(encoded)) + encoded
 
 
 def as_bytes(value) -> bytes:

@@ -497,3 +497,19 @@ def test_checkpoints_taken_in_one_second_at_one_size_keep_their_order(tampered):
     ledger.close()
     assert [c["signature"] for c in remembered] == [c["signature"] for c in kept]
     assert check(tampered).ok
+
+
+def test_a_topic_stored_as_a_blob_of_the_same_bytes_neither_crashes_the_audit_nor_verify(tampered):
+    """SQLite keeps what a DBA casts: the same bytes as a BLOB are the same history to the chains."""
+    if tampered.startswith("postgresql"):
+        pytest.skip("PostgreSQL's columns keep their types")
+    sql = DB(tampered)
+    rowid, _oid, _version = sql(PARCEL_ROWS, PARCEL)[3]
+    sql("UPDATE {events} SET topic=CAST(topic AS BLOB) WHERE {id}=?", (rowid,))
+    assert check(tampered).ok
+    ledger = Ledger(tampered)
+    try:
+        with ledger.raw.snapshot():
+            assert len(list(ledger.raw.verified_events())) == 2 + 2 * 14
+    finally:
+        ledger.close()
