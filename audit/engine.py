@@ -34,10 +34,10 @@ from policies.identity import signer_problem, validity, who_signs
 from policies.registry import RULES, Finding, Rule
 from policies.rules.programme import accepted_area_of, plain_year_of
 from policies.texts import FINDINGS
+from workflow import person
 from workflow.corrections import CORRECT, patched_states
-from workflow.person import Person
 
-PERSON_TOPIC = Person.TOPIC + "."
+PERSON_TOPIC = person.EVENTS
 CONTEXT = ("register", "plan")
 """What an audit of one parcel still reads of the others: rules compare registrations and plans across parcels."""
 

@@ -23,10 +23,8 @@ from events.ids import KINDS
 from events.logreader import typed
 from events.verify import Problem
 from policies.identity import command_bytes, judge
-from workflow.person import Person
+from workflow import person
 from workflow.record import apply
-
-PERSON_TOPIC = Person.TOPIC + "."
 
 
 def _kind(topic: str) -> str:
@@ -80,10 +78,17 @@ def check(ledger, tick=None, jobs: int | None = None) -> tuple[int, list[Problem
 def _rows_digest(rows) -> bytes:
     """SHA-256 over each row's notification id and stored bytes, in log order: the rows a stretch was read from."""
     digest = hashlib.sha256()
-    for nid, _oid, _version, _topic, state in rows:
-        digest.update(nid.to_bytes(8, "big"))
-        digest.update(bytes(state))
+    for _ in _digesting(rows, digest):
+        pass
     return digest.digest()
+
+
+def _digesting(rows, digest):
+    """The rows as they come, each added to `digest` (one coding for the worker's digest and the caller's)."""
+    for row in rows:
+        digest.update(row[0].to_bytes(8, "big"))
+        digest.update(bytes(row[4]))
+        yield row
 
 
 class _Worker:
@@ -169,16 +174,14 @@ def _check_part(ledger, after: int, upto: int, tick=None) -> Part:
     genesis = ledger.raw.info("genesis")
     if after:
         people = sorted((nid, oid, version, topic, state) for oid, version, nid, topic, state  # as the pass judges
-                        in ledger.raw.events_of(PERSON_TOPIC) if nid <= after and _kind(topic) == "person")
+                        in ledger.raw.events_of(person.EVENTS) if nid <= after and _kind(topic) == "person")
         for _nid, oid, version, topic, state in people:
             oid = str(oid).replace("-", "")
             key = json.loads(bytes(state)).get("key") or names.get(oid, "?:?").split(":", 1)[1]
             stored = StoredEvent(oid, version, topic, bytes(state))
             registry[key] = apply(registry.get(key), ledger.mapper.to_domain_event(stored))
     seen, digest = 0, hashlib.sha256()
-    for nid, oid, version, topic, state in ledger.raw.events_in_log_order(after, upto):
-        digest.update(nid.to_bytes(8, "big"))
-        digest.update(bytes(state))
+    for nid, oid, version, topic, state in _digesting(ledger.raw.events_in_log_order(after, upto), digest):
         oid = str(oid).replace("-", "")
         event = typed(json.loads(bytes(state)))
         kind = _kind(topic)

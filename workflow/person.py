@@ -52,3 +52,7 @@ class Person(Record):
                 "keys": [{"fingerprint": fp, "algorithm": k["algorithm"], "valid_from": k["valid_from"],
                           "valid_until": self.revoked_on} for fp, k in self.keys.items()],
                 "revoked_on": self.revoked_on}
+
+
+EVENTS = Person.TOPIC + "."
+"""The prefix of every stored topic of a person's events (the registry, read apart from the rest)."""
