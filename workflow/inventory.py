@@ -19,7 +19,7 @@ from events.errors import BadInput, Said, zh_of
 from workflow import fields as f
 from workflow.commands import Command
 from workflow.specs import PARCEL_SPECS
-from workflow.vocabulary import ATTRIBUTES, VALUE_LABELS, header_key, near
+from workflow.vocabulary import ATTRIBUTES, VALUE_LABELS, choice_hint, header_key, near
 
 MAX_PROBLEMS = 20
 MAX_CELL = 131_072
@@ -227,8 +227,9 @@ def _records(table: Table, allowed: dict[str, f.Field], required: list[str],
                 record[key] = allowed[key].parse(value)
             except f.BadValue as error:
                 bad.add(key)
-                problems.append(Problem(f"row {number}, column {header} ({key}): {shown(value)} is not {error}",
-                                        f"第 {number} 行 {header} 列（{key}）：{shown(value)} 应为{error.zh}"))
+                hint_en, hint_zh = choice_hint(allowed[key].parse, value)
+                problems.append(Problem(f"row {number}, column {header} ({key}): {shown(value)} is not {error}{hint_en}",
+                                        f"第 {number} 行 {header} 列（{key}）：{shown(value)} 应为{error.zh}{hint_zh}"))
         for key in required:
             if key in keys and key not in record and key not in bad:
                 header = table.headers[keys.index(key)]

@@ -281,8 +281,7 @@ def parse_fields(spec: Spec, data: dict, where: str) -> dict:
             parsed[field.name] = field.parse(value)
         except f.BadValue as error:
             shown = repr(value) if len(repr(value)) <= 120 else repr(value)[:100] + "…"
-            guess = v.near(v.VALUES if set(choices) <= set(v.VALUES) else v.ROLES, value, choices) if choices else None
-            hint_en, hint_zh = (f" (did you mean {guess}?)", f"（是否想输入 {guess}？）") if guess else ("", "")
+            hint_en, hint_zh = v.choice_hint(field.parse, value)
             raise Refused(f"{where}: {spec.name} field {field.name}={shown} is not {error}{hint_en}",
                           zh=f"{where}：«trigger:{spec.name}» 的字段 {field.name}={shown} 不是"
                              f"{getattr(error, 'zh', None) or v.field_kind(field.parse, 'zh')}{hint_zh}") from None

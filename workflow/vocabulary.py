@@ -285,6 +285,17 @@ def near(table: dict, value, among=None) -> str | None:
     return next((k for k in keys if found and (found[0] == k or found[0] in table.get(k, ()))), None)
 
 
+def choice_hint(parse, value) -> tuple[str, str]:
+    """' (did you mean …?)' in each language for a value a choice field refused (its nearest choice, by id or
+    either language's name; the Chinese hint in the name the user may type), or two empty strings."""
+    choices = getattr(parse, "choices", None)
+    if not choices:
+        return "", ""
+    table = VALUES if set(choices) <= set(VALUES) else ROLES
+    guess = near(table, value, choices)
+    return (f" (did you mean {guess}?)", f"（是否想输入 {label(table, guess, 'zh')}？）") if guess else ("", "")
+
+
 def unknown(table: dict, value, what: str, what_zh: str, among=None) -> tuple[str, str]:
     """The English and Chinese line for a value that names nothing: did you mean, and what is allowed."""
     keys = list(table if among is None else among)

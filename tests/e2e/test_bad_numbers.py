@@ -95,7 +95,12 @@ CASES = [
          "row 2, column 登记日期 (on): 44977 is not a date", "第 2 行 登记日期 列（on）：44977 应为日期"),
     Case("unknown-enum-in-a-table", lambda d: ["import", "parcels", _table(d / "mode.csv", [
         [*HEADERS, "拟修复模式"], ["X-16", "a", "t", "1.5", "2023-02-20", "生态重见"]]), *WHO],
-         "row 2, column 拟修复模式 (planned_mode): '生态重见' is not one of", "'生态重见' 应为自然恢复|辅助再生|生态重建|转型利用"),
+         "row 2, column 拟修复模式 (planned_mode): '生态重见' is not one of",
+         "'生态重见' 应为自然恢复|辅助再生|生态重建|转型利用（是否想输入 生态重建？）"),
+    Case("mistyped-enum-id-in-a-table", lambda d: ["import", "parcels", _table(d / "feature.csv", [
+        [*HEADERS, "损毁类型"], ["X-17", "a", "t", "1.5", "2023-02-20", "pitt"]]), *WHO],
+         "'pitt' is not one of pit, transfer_yard, waste_dump, buildings, collapse_pit, shaft_entrance, other "
+         "(did you mean pit?)", "'pitt' 应为采坑|中转场地|废石堆|工业广场|塌陷坑|井口|其他（是否想输入 采坑？）"),
     Case("slashed-date", lambda d: ["do", "register", "X-12", "--on", "2023/2/30", *WHO, "--set", "name=a",
                                     "--set", "township=t", "--set", "area_ha=1"], "has no day 30", "没有 30 日"),
     Case("chinese-date", lambda d: ["do", "register", "X-13", "--on", "2023年13月1日", *WHO, "--set", "name=a",

@@ -55,7 +55,7 @@ BAD = [
                         "--set", "townshp=x"], "has no field 'townshp' (did you mean township?)",
      "没有字段 'townshp'（是否想输入 township？）"),
     ("unknown mode", ["do", "plan", CODE, "--role", "nrb", *PLAN, "--set", "mode=生态重见"],
-     "field mode='生态重见' is not one of", "不是自然恢复|辅助再生|生态重建|转型利用（是否想输入 ecological_reconstruction？）"),
+     "field mode='生态重见' is not one of", "不是自然恢复|辅助再生|生态重建|转型利用（是否想输入 生态重建？）"),
     ("move not allowed", ["do", "approve_design", CODE, "--on", "2024-03-02", "--actor", "a", "--role", "nrb"],
      "approve_design is not allowed from identified; allowed moves: plan", "在已登记状态下不能批复方案；可执行的状态变更：列入计划"),
     ("role may not", ["do", "plan", CODE, "--role", "finance", *PLAN, "--set", "mode=conversion"],
