@@ -31,6 +31,8 @@ from events.clock import BUSINESS_TZ
 
 
 def show_record(ctx, kind, key, as_of, known_at, version, as_json) -> None:
+    from console.words import shown
+
     ledger = open_ledger(ctx)
     parse_date(as_of, "--as-of"), parse_timestamp(known_at)  # a bad date is named before an unknown record
     if ledger.find(kind, key) is None:
@@ -55,9 +57,9 @@ def show_record(ctx, kind, key, as_of, known_at, version, as_json) -> None:
             continue
         if lang() == "zh":
             show_zh(name, value)
-        elif name == "steps":
+        elif name in ("steps", "facts") and isinstance(value, dict):
             for trigger, data in value.items():
-                click.echo(f"{'step ' + trigger:<26} {cell_text(data)}")
+                click.echo(f"{('step ' if name == 'steps' else 'fact ') + trigger:<26} {shown(trigger, data)}")
         elif name == "corrections":  # each corrected field marked: what it said, by which correction
             label = "已更正" if lang() == "zh" else "corrected"
             label += " " * (27 - width(label))
@@ -65,7 +67,7 @@ def show_record(ctx, kind, key, as_of, known_at, version, as_json) -> None:
                 click.echo(f"{label}v{m['version']} {m['event']} {m['field']}: {cell_text(m['was'])} → "
                            f"{cell_text(m['now'])} (v{m['by']} {m['on']}: {safe(m['reason'] or '')})")
         else:
-            click.echo(f"{name:<26} {cell_text(value)}")
+            click.echo(f"{name:<26} {shown(name, value)}")
 
 
 def show_zh(name, value) -> None:

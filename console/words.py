@@ -54,7 +54,7 @@ FIELDS = {
     "unit": "单位", "roles": "角色", "keys": "密钥", "revoked_on": "撤销日期", "valid_from": "生效", "valid_until": "失效",
     "algorithm": "算法", "fingerprint": "指纹", "name": "名称", "period": "期限", "target_ha": "目标面积",
     "years": "分年度目标", "planned_investment": "计划投资", "county_code": "县级行政区代码",
-    "witnessing": "见证", "cosignatures": "见证联署",
+    "witnessing": "见证", "cosignatures": "见证联署", "boundaries": "边界",
 }
 """The names `show` prints in Chinese for what a record says (the JSON keeps the ids)."""
 MONEY = {"amount", "planned_investment", "budget", "approved_budget", "contract_amount", "allocated", "paid",
@@ -80,26 +80,47 @@ def unit(name: str) -> str:
 
 
 def shown(name: str, value) -> str:
-    """One value of a record as `show` prints it in Chinese: enumerated ids by name, yes/no, units, pairs."""
+    """One value of a record as `show` prints it, in the user's language: name=value pairs rather than JSON,
+    yes/no, units, a boundary by its size; in Chinese, enumerated ids and keys by their Chinese names."""
     from console.common import cell_text, safe, say
     from workflow import vocabulary
 
+    zh = lang() == "zh"
     if isinstance(value, bool):
-        return "是" if value else "否"
+        return ("是" if value else "否") if zh else ("yes" if value else "no")
+    if name == "boundaries" and isinstance(value, dict):
+        return "  ".join(f"{safe(key_name(k) if zh else k)}={placed(v)}" for k, v in value.items() if v)
     if isinstance(value, dict):
-        return "  ".join(f"{safe(key_name(k))}={shown(k, v)}"
+        return "  ".join(f"{safe(key_name(k) if zh else k)}="
+                         + (f"（{shown(k, v).replace('  ', '，')}）" if zh else f"({shown(k, v).replace('  ', ', ')})")
+                         if isinstance(v, dict) else f"{safe(key_name(k) if zh else k)}={shown(k, v)}"
                          for k, v in value.items() if v not in (None, "", [], {}))
     if isinstance(value, list):
-        return "、".join(shown(name, v) for v in value)
-    if name == "state":
-        return say("STATES", value)
+        return ("、" if zh else ", ").join(shown(name, v) for v in value)
+    if name == "state":  # in English the id, as scripts read it
+        return say("STATES", value) if zh else cell_text(value)
     if isinstance(value, str):
         from reports.people import BOUNDARIES, boundary_text
 
         if name in BOUNDARIES:
-            return boundary_text(value, "zh")
-    if isinstance(value, str) and value in vocabulary.VALUES:
+            return boundary_text(value, "zh" if zh else "en")
+    if zh and isinstance(value, str) and value in vocabulary.VALUES:
         return vocabulary.label(vocabulary.VALUES, value, "zh")
-    if name in ("unit", "roles") and isinstance(value, str) and value in vocabulary.ROLES:
+    if zh and name in ("unit", "roles") and isinstance(value, str) and value in vocabulary.ROLES:
         return say("ROLES", value)
-    return cell_text(value) + (unit(name) if not isinstance(value, (dict, list)) else "")
+    return cell_text(value) + unit(name)
+
+
+def placed(boundary: dict) -> str:
+    """A described boundary (workflow.boundaries.described) where it lies, for the text view; its GeoJSON is in
+    `show --json` and the case file's map."""
+    from console.common import cell_text
+
+    if boundary.get("unreadable") or "area_ha" not in boundary:
+        return pick("unreadable", "无法读取")
+    lon, lat = boundary["centre"]
+    area = cell_text(boundary["area_ha"])
+    return pick(f"{area} ha (ellipsoidal), centre {lon}, {lat}, Gauss-Krüger 3° zone {boundary['gk_zone']}, "
+                f"given in {boundary['given_in']}",
+                f"椭球面积 {area} 公顷，中心 {lon}, {lat}，高斯-克吕格 3° 第 {boundary['gk_zone']} 带，"
+                f"原坐标系 {boundary['given_in']}")

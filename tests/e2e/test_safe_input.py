@@ -139,6 +139,20 @@ def test_show_history_and_list_in_chinese(runner):
     assert "有隐患=是" in run(runner, "zh", ["history", CODE]).output
 
 
+def test_show_of_a_parcel_with_a_boundary_reads_in_either_language(runner):
+    """A boundary by its size and place, not its coordinates; Chinese words only in Chinese, and no JSON in English."""
+    square = "POLYGON((83.6 45.9, 83.6014 45.9, 83.6014 45.901, 83.6 45.901, 83.6 45.9))"
+    assert run(runner, "en", ["do", "register", "TL24-09", "--on", "2024-03-01", "--actor", "张玉峰", "--role", "nrb",
+                              "--set", "name=西沟", "--set", "township=庙尔沟镇", "--set", "area_ha=1.2076",
+                              "--set", f"boundary={square}"]).exit_code == 0
+    chinese = run(runner, "zh", ["show", "TL24-09"]).output
+    assert english_words(chinese.replace("EPSG:4490", "")) == [], chinese
+    assert "图斑边界=椭球面积 1.2076 公顷，中心 83.6007, 45.9005，高斯-克吕格 3° 第 28 带" in chinese
+    english = run(runner, "en", ["show", "TL24-09"]).output
+    assert "{" not in english and "83.6014" not in english, english
+    assert "area_ha=1.2076 ha" in english and "boundary=1.2076 ha (ellipsoidal), centre 83.6007, 45.9005" in english
+
+
 def test_history_since_and_log_between_audits(runner):
     run(runner, "en", ["do", "log_patrol", CODE, "--on", "2024-03-05", "--actor", "李", "--role", "township",
                        "--set", "findings=ok"])
