@@ -103,7 +103,10 @@ class Minerehab(click.Group):
             click.echo(bare.ctx.get_help())
             sys.exit(0)
         except click.ClickException as error:
-            click.echo(f"minerehab: {usage_error(error, chosen_lang())}", err=True)
+            # what the user typed may hold a newline: the error line shows it escaped, and stays one line
+            from console.common import safe
+
+            click.echo(f"minerehab: {safe(usage_error(error, chosen_lang()))}", err=True)
             sys.exit(error.exit_code if error.exit_code != 1 else EXIT_REFUSED)
         except Exception as error:
             from events.errors import MinerehabError
@@ -113,7 +116,9 @@ class Minerehab(click.Group):
             from workflow.vocabulary import register_labels
 
             register_labels()
-            click.echo(f"minerehab: {error.rendered(chosen_lang())}", err=True)
+            from console.common import safe
+
+            click.echo(f"minerehab: {safe(error.rendered(chosen_lang()))}", err=True)
             sys.exit(error.exit_code)
         sys.exit(code or 0)
 

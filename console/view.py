@@ -122,15 +122,6 @@ def print_history(ctx, kind, key, as_json, version: int | None = None, since=Non
         print_row(r)
 
 
-def data_text(name: str, value) -> str:
-    """A recorded value as a history line shows it; a boundary by its size (its text is in `--json`)."""
-    from reports.people import BOUNDARIES, boundary_text
-
-    if name in BOUNDARIES and isinstance(value, str):
-        return boundary_text(value, lang())
-    return cell_text(value)
-
-
 def print_row(r: dict) -> None:
     """One event: version, date, what, the move, who, when recorded; its data, reason, signature, documents."""
     move = f"{say('STATES', r['from'])} → {say('STATES', r['to'])}" if r["to"] else f"({say('COLUMNS', 'fact')})"
@@ -140,12 +131,9 @@ def print_row(r: dict) -> None:
     click.echo(f"v{r['version']:<3} {r['on']}  {safe(event)}{migrated}  {safe(move)}  "
                f"{safe(r['actor'])} ({safe(say('ROLES', r['role']))})  {say('COLUMNS', 'recorded')} {recorded}")
     if r["data"]:
-        if lang() == "zh":
-            from console.words import shown
+        from console.words import shown
 
-            click.echo("     " + shown("data", r["data"]))
-        else:
-            click.echo("     " + "  ".join(f"{safe(k)}={data_text(k, v)}" for k, v in r["data"].items()))
+        click.echo("     " + shown("data", r["data"]))
     if r["reason"]:
         click.echo(f"     {'原因：' if lang() == 'zh' else 'reason: '}{safe(r['reason'])}")
     signature = r.get("signature")

@@ -91,12 +91,10 @@ def shown(name: str, value) -> str:
     if name == "boundaries" and isinstance(value, dict):
         return "  ".join(f"{safe(key_name(k) if zh else k)}={placed(v)}" for k, v in value.items() if v)
     if isinstance(value, dict):
-        return "  ".join(f"{safe(key_name(k) if zh else k)}="
-                         + (f"（{shown(k, v).replace('  ', '，')}）" if zh else f"({shown(k, v).replace('  ', ', ')})")
-                         if isinstance(v, dict) else f"{safe(key_name(k) if zh else k)}={shown(k, v)}"
+        return "  ".join(f"{safe(key_name(k) if zh else k)}={nested(k, v) if isinstance(v, dict) else shown(k, v)}"
                          for k, v in value.items() if v not in (None, "", [], {}))
     if isinstance(value, list):
-        return ("、" if zh else ", ").join(shown(name, v) for v in value)
+        return ("、" if zh else ", ").join(nested(name, v) if isinstance(v, dict) else shown(name, v) for v in value)
     if name == "state":  # in English the id, as scripts read it
         return say("STATES", value) if zh else cell_text(value)
     if isinstance(value, str):
@@ -109,6 +107,12 @@ def shown(name: str, value) -> str:
     if zh and name in ("unit", "roles") and isinstance(value, str) and value in vocabulary.ROLES:
         return say("ROLES", value)
     return cell_text(value) + unit(name)
+
+
+def nested(name: str, value: dict) -> str:
+    """A value inside a value, in brackets, its pairs joined by commas: quantities=(earthwork_m3=1200, …)."""
+    inner = shown(name, value)
+    return f"（{inner.replace('  ', '，')}）" if lang() == "zh" else f"({inner.replace('  ', ', ')})"
 
 
 def placed(boundary: dict) -> str:
