@@ -103,10 +103,7 @@ class Minerehab(click.Group):
             click.echo(bare.ctx.get_help())
             sys.exit(0)
         except click.ClickException as error:
-            # what the user typed may hold a newline: the error line shows it escaped, and stays one line
-            from console.common import safe
-
-            click.echo(f"minerehab: {safe(usage_error(error, chosen_lang()))}", err=True)
+            said(usage_error(error, chosen_lang()))
             sys.exit(error.exit_code if error.exit_code != 1 else EXIT_REFUSED)
         except Exception as error:
             from events.errors import MinerehabError
@@ -116,11 +113,16 @@ class Minerehab(click.Group):
             from workflow.vocabulary import register_labels
 
             register_labels()
-            from console.common import safe
-
-            click.echo(f"minerehab: {safe(error.rendered(chosen_lang()))}", err=True)
+            said(error.rendered(chosen_lang()))
             sys.exit(error.exit_code)
         sys.exit(code or 0)
+
+
+def said(line: str) -> None:
+    """The one line of an error: what the user typed may hold a newline or an escape, shown escaped."""
+    from console.common import safe
+
+    click.echo(f"minerehab: {safe(line)}", err=True)
 
 
 def first_lang(args: list[str]) -> str | None:

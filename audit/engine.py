@@ -34,10 +34,9 @@ from policies.identity import signer_problem, validity, who_signs
 from policies.registry import RULES, Finding, Rule
 from policies.rules.programme import accepted_area_of, plain_year_of
 from policies.texts import FINDINGS
-from workflow import person
 from workflow.corrections import CORRECT, patched_states
+from workflow.person import EVENTS as PERSON_EVENTS
 
-PERSON_TOPIC = person.EVENTS
 CONTEXT = ("register", "plan")
 """What an audit of one parcel still reads of the others: rules compare registrations and plans across parcels."""
 
@@ -198,7 +197,7 @@ class Audit:
         self.signed = log.info("signing") == "required"
         self.genesis = log.info("genesis")
         if self.signed:
-            for oid, version, nid, topic, raw in log.events_of(PERSON_TOPIC):
+            for oid, version, nid, topic, raw in log.events_of(PERSON_EVENTS):
                 state = logreader.loads(raw)
                 person = self.people.get(oid) or self.people.setdefault(oid, DOSSIERS["person"](state.get("key")))
                 person.observe(state.get("trigger") or state["fact"], version, day(state["on"]["_data_"]),

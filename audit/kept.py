@@ -25,7 +25,7 @@ from datetime import date
 from pathlib import Path
 from typing import Iterable, NamedTuple
 
-from audit.engine import PERSON_TOPIC, Audit, Index, by_sort_key, kind_of
+from audit.engine import Audit, Index, by_sort_key, kind_of
 from audit.overlaps import Overlaps, footprint_of
 from events import logreader
 from events.errors import BadInput
@@ -36,6 +36,7 @@ from policies.dossiers import DOSSIERS, ParcelSummary, Registration
 from policies.registry import Finding
 from policies.rules.programme import accepted_area_of
 from workflow.corrections import CORRECT, patched_states
+from workflow.person import EVENTS as PERSON_EVENTS
 
 FORMAT = 7
 SCHEMA = """
@@ -356,7 +357,7 @@ def update(ledger, kept: Kept, as_of: date, config: Config | None = None, rules:
                     and meta["fingerprint"] == fingerprint(config, rules) and meta["last_id"] <= last_id
                     and (as_of == meta["as_of"] or (as_of > meta["as_of"] and not meta["deferred"])))
         rows = list(ledger.raw.events_after(meta["last_id"])) if reusable else []
-        if not reusable or any(topic.startswith(PERSON_TOPIC) or _recorrects_registry(raw) for _, _, _, topic, raw in rows):
+        if not reusable or any(topic.startswith(PERSON_EVENTS) or _recorrects_registry(raw) for _, _, _, topic, raw in rows):
             # a change to the registry can change any event's attribution (R24): read everything again
             kept.reset()
             writer = StateWriter(kept)

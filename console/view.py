@@ -61,8 +61,7 @@ def show_record(ctx, kind, key, as_of, known_at, version, as_json) -> None:
             for trigger, data in value.items():
                 click.echo(f"{('step ' if name == 'steps' else 'fact ') + trigger:<26} {shown(trigger, data)}")
         elif name == "corrections":  # each corrected field marked: what it said, by which correction
-            label = "已更正" if lang() == "zh" else "corrected"
-            label += " " * (27 - width(label))
+            label = "corrected" + " " * (27 - len("corrected"))  # (Chinese goes through show_zh)
             for m in value:
                 click.echo(f"{label}v{m['version']} {m['event']} {m['field']}: {cell_text(m['was'])} → "
                            f"{cell_text(m['now'])} (v{m['by']} {m['on']}: {safe(m['reason'] or '')})")

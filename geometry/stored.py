@@ -88,6 +88,10 @@ def measure(text: str) -> shapes.Boundary:
                            centroid=(c.x, c.y), zone=zones.zone_of(c.x), crs=code)
 
 
+UNREADABLE = (GeometryError, ValueError, TypeError, ArithmeticError)
+"""What reading a recorded boundary back may raise: on replay it is skipped, never a crash."""
+
+
 def area_m2(text) -> float | None:
     """The ellipsoidal area (m²) of a recorded boundary, None if there is none or it no longer reads: what R28 asks
     of every registered boundary once, so neither the centre, the zone nor a cache entry is made for it."""
@@ -96,7 +100,7 @@ def area_m2(text) -> float | None:
     try:
         quick = _recorded(text)
         return quick[1] if quick is not None else read(text).area_m2
-    except (GeometryError, ValueError, TypeError, ArithmeticError):
+    except UNREADABLE:
         return None
 
 
@@ -106,5 +110,5 @@ def read_or_none(text) -> shapes.Boundary | None:
         return None
     try:
         return measure(text)
-    except (GeometryError, ValueError, TypeError, ArithmeticError):
+    except UNREADABLE:
         return None

@@ -172,20 +172,24 @@ def _check_part(ledger, after: int, upto: int, tick=None) -> Part:
     part, registry = Part(), {}
     names = ledger.raw.keys()
     genesis = ledger.raw.info("genesis")
+
+    def learn(oid, version, topic, state, key) -> None:
+        """A person's event applied to the registry, as the log stood after it."""
+        stored = StoredEvent(oid, version, topic, bytes(state))
+        registry[key] = apply(registry.get(key), ledger.mapper.to_domain_event(stored))
+
     if after:
         people = sorted((nid, oid, version, topic, state) for oid, version, nid, topic, state  # as the pass judges
                         in ledger.raw.events_of(person.EVENTS) if nid <= after and _kind(topic) == "person")
         for _nid, oid, version, topic, state in people:
             oid = str(oid).replace("-", "")
-            key = json.loads(bytes(state)).get("key") or names.get(oid, "?:?").split(":", 1)[1]
-            stored = StoredEvent(oid, version, topic, bytes(state))
-            registry[key] = apply(registry.get(key), ledger.mapper.to_domain_event(stored))
+            learn(oid, version, topic, state, _key(json.loads(bytes(state)), oid, names))
     seen, digest = 0, hashlib.sha256()
     for nid, oid, version, topic, state in _digesting(ledger.raw.events_in_log_order(after, upto), digest):
         oid = str(oid).replace("-", "")
         event = typed(json.loads(bytes(state)))
         kind = _kind(topic)
-        key = event.get("key") or names.get(oid, "?:?").split(":", 1)[1]
+        key = _key(event, oid, names)
         trigger = event.get("trigger") or event.get("fact")
         block = event.get("signature")
         where = f"{kind}:{key}"
@@ -208,12 +212,16 @@ def _check_part(ledger, after: int, upto: int, tick=None) -> Part:
             elif kind == "batch":
                 part.signed_batches[f"batch:{key}@{version}"] = (event["actor"], event["role"], event["on"])
         if kind == "person":
-            stored = StoredEvent(oid, version, topic, bytes(state))
-            registry[key] = apply(registry.get(key), ledger.mapper.to_domain_event(stored))
+            learn(oid, version, topic, state, key)
     if tick and seen % 1000:
         tick(seen % 1000)
     part.digest = digest.digest()
     return part
+
+
+def _key(event: dict, oid: str, names: dict) -> str:
+    """The record's key: the event's own, else the one its aggregate was registered under."""
+    return event.get("key") or names.get(oid, "?:?").split(":", 1)[1]
 
 
 def _signature_problem(registry, store, kind, key, version, trigger, event, block) -> tuple[str, str] | None:
