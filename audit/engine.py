@@ -192,12 +192,13 @@ class Audit:
         self.events = self.migrated = 0
         self.signed, self.genesis, self.people, self.windows = False, None, {}, {}
 
-    def know_people(self, log) -> None:
-        """A signed store's registry, read before the pass so each event's signer is judged as it is read (R24)."""
+    def know_people(self, log, upto: int | None = None) -> None:
+        """A signed store's registry, read before the pass so each event's signer is judged as it is read (R24);
+        `upto`: as the log stood at that notification id (a share read in another snapshot)."""
         self.signed = log.info("signing") == "required"
         self.genesis = log.info("genesis")
         if self.signed:
-            for oid, version, nid, topic, raw in log.events_of(PERSON_EVENTS):
+            for oid, version, nid, topic, raw in log.events_of(PERSON_EVENTS, upto):
                 state = logreader.loads(raw)
                 person = self.people.get(oid) or self.people.setdefault(oid, DOSSIERS["person"](state.get("key")))
                 person.observe(state.get("trigger") or state["fact"], version, day(state["on"]["_data_"]),
@@ -376,12 +377,3 @@ def counted(findings: list[Finding]) -> dict:
     return {"findings": len(findings), "by_severity": {s: by_severity.get(s, 0) for s in ("high", "medium", "low")},
             "by_rule": dict(sorted(Counter(f.rule for f in findings).items())), "subjects": len({f.subject for f in findings})}
 
-
-def run(ledger, as_of: date, config: Config | None = None, rules: Iterable[str] | None = None,
-        subject: str | None = None, tick=None) -> tuple[list[Finding], dict]:
-    audit = Audit(as_of, config, rules, subject)
-    with ledger.raw.snapshot():
-        audit.know_people(ledger.raw)
-        audit.read(ledger.raw.verified_events(), tick)  # an edited log is Tampered, never a clean bill
-    findings = audit.findings()
-    return findings, audit.summary(findings)

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from audit import engine, kept
+from audit import engine, kept, shares
 from events.errors import BadInput
 from policies.catalogue import load_config
 from policies.registry import RULES, Finding, at_least
@@ -61,8 +61,9 @@ def unsigned_store(as_of: date, config) -> Finding:
 
 
 def run(ledger, as_of: date, rules: str | None = None, subject: str | None = None, config_path=None,
-        least: str = "low", state_path=None, tick=None) -> Outcome:
-    """A full audit, or a re-audit through the kept state in `state_path` (the same findings, faster)."""
+        least: str = "low", state_path=None, tick=None, jobs: int | None = None) -> Outcome:
+    """A full audit (`jobs` processes side by side, `audit.shares`), or a re-audit through the kept state in
+    `state_path` (the same findings, faster; one process)."""
     config = load_config(config_path)
     chosen = chosen_rules(rules)
     if subject:
@@ -73,7 +74,7 @@ def run(ledger, as_of: date, rules: str | None = None, subject: str | None = Non
             findings = [f for f in findings if f.subject == subject]
             summary = {**summary, **engine.counted(findings)}
     else:
-        findings, summary = engine.run(ledger, as_of, config, chosen, subject, tick=tick)
+        findings, summary = shares.run(ledger, as_of, config, chosen, subject, tick, jobs)
     if not ledger.signed and (chosen is None or "R24" in chosen) and not subject:
         findings = [unsigned_store(as_of, config), *findings]
         summary = {**summary, **engine.counted(findings)}

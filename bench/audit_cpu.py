@@ -22,7 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from workflow.ledger import Ledger  # noqa: E402
 
 try:
-    from audit import engine as auditing  # noqa: E402
+    from audit import shares as auditing  # noqa: E402
 except ImportError:  # the layout before the audit had a package of its own
     from workflow import audit as auditing  # noqa: E402
 

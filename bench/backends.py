@@ -23,7 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from apply import best, commands  # noqa: E402
 
-from audit import engine as audit  # noqa: E402
+from audit import shares as audit  # noqa: E402
 from events.ids import aggregate_id  # noqa: E402
 from events.store import resolve  # noqa: E402
 from workflow.commands import read_jsonl  # noqa: E402

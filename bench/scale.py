@@ -26,8 +26,8 @@ sys.path.insert(0, str(ROOT / "bench"))
 from apply import best  # noqa: E402
 from generate import build  # noqa: E402
 
-from audit import engine as audit
 from audit import kept as reaudit
+from audit import shares as audit
 from samples import scenario  # noqa: E402
 from workflow.commands import from_json  # noqa: E402
 from workflow.ledger import Ledger  # noqa: E402
@@ -104,8 +104,8 @@ def main() -> None:
     again = reaudits(ledger, store + ".audit-state", as_of, args.parcels)
     events = ledger.recorder.max_notification_id()
     ledger.close()
-    idle = child_peak_mb("from datetime import date; from workflow.ledger import Ledger; from audit import engine as audit")
-    peak = child_peak_mb(f"from datetime import date; from workflow.ledger import Ledger; from audit import engine as audit; "
+    idle = child_peak_mb("from datetime import date; from workflow.ledger import Ledger; from audit import shares as audit")
+    peak = child_peak_mb(f"from datetime import date; from workflow.ledger import Ledger; from audit import shares as audit; "
                          f"audit.run(Ledger({store!r}), date(2026, 1, 1))")
     imports = process([sys.executable, "-c", "import eventsourcing, transitions, click"])
     whole = process([str(MINEREHAB), "--store", store, "history", code])

@@ -26,7 +26,7 @@ AS_OF = date(2026, 1, 1)
 
 
 def child(store: str, variant: str, repeat: int) -> dict:
-    from audit import engine as auditing
+    from audit import shares as auditing
     from policies.catalogue import RULES, load_config
     from workflow.ledger import Ledger
 

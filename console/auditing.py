@@ -38,8 +38,11 @@ from console.words import count
 @click.option("--state", "state_path", type=click.Path(dir_okay=False), metavar="FILE",
               help="Keep the audit's state in FILE; the next audit with it reads only events recorded since "
                    "(with --subject: that subject's findings from it, at once).")
+@click.option("--jobs", type=click.IntRange(min=1),
+              help="Processes that read the log side by side (default: one per core, at most 4, for a large log; "
+                   "1 for one process).")
 @click.pass_context
-def audit(ctx, as_of, rule_ids, subject, config_path, fmt, output, as_json, fail_on, least, state_path):
+def audit(ctx, as_of, rule_ids, subject, config_path, fmt, output, as_json, fail_on, least, state_path, jobs):
     """Check every compliance rule (`minerehab rules`) over the whole store in one pass (纪检监察).
 
     \b
@@ -58,7 +61,7 @@ def audit(ctx, as_of, rule_ids, subject, config_path, fmt, output, as_json, fail
         files.check(output, store=ctx.obj["store"], reads=[config_path, state_path])
     ledger = open_ledger(ctx)
     with Ticker(ledger.recorder.max_notification_id() or 0, "auditing") as tick:
-        outcome = service.run(ledger, day, rule_ids, subject, config_path, least, state_path, tick)
+        outcome = service.run(ledger, day, rule_ids, subject, config_path, least, state_path, tick, jobs)
     findings, summary = outcome.findings, outcome.summary
     if fmt == "json":  # findings encoded one by one: at national scale they are tens of thousands
         emit_json_chunks(json_chunks({"as_of": day, "findings": (f.as_dict() for f in findings), "summary": summary},

@@ -271,6 +271,7 @@ OPTIONS: dict[str, str] = {
     "audit:fail_on": "有该严重程度及以上的问题时退出码为 1。",
     "audit:least": "只显示该严重程度及以上的问题。",
     "audit:state_path": "将审计状态保存在文件中；下次用它审计时只读之后录入的事件（与 --subject 同用：立即给出该对象的问题）。",
+    "audit:jobs": "并行读取日志的进程数（默认：日志较大时每个处理器核心一个，最多 4 个；1 表示单进程）。",
     "rules:fmt": "md：完整参考文档（生命周期、角色、命令和字段、规则），即 docs/reference.md。",
     "keygen:out": "私钥文件；文件.pub 和 文件.vkey 写在旁边。",
     "keygen:algorithm": "sm2：国密算法（SM2 配 SM3）。",

@@ -10,6 +10,7 @@ import json
 import re
 import uuid
 from contextlib import contextmanager, nullcontext
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Iterator
 
@@ -57,6 +58,23 @@ def in_link_order(rows: list[dict]) -> list[dict]:
         ordered.append(follower)
         waiting.remove(follower)
     return ordered
+
+
+@dataclass(frozen=True)
+class Span:
+    """The aggregates whose ids (32 hex digits) lie in [lo, hi) (hi None: to the end), as the log stood at
+    notification id `upto`: one share of a read split between processes. Bounding every query by `upto`
+    keeps what a writer appends meanwhile out of a share whose process took its snapshot later."""
+
+    lo: str
+    hi: str | None
+    upto: int
+
+
+def spans(upto: int, parts: int) -> list[Span]:
+    """The id space cut into `parts` equal ranges: aggregate ids are uuids, spread evenly over it."""
+    cuts = [f"{(i << 128) // parts:032x}" for i in range(parts)]
+    return [Span(lo, hi, upto) for lo, hi in zip(cuts, [*cuts[1:], None])]
 
 
 class Names:
@@ -152,11 +170,23 @@ class RawLog:
 
         return c.connection.cursor(name=f"minerehab_scan_{uuid.uuid4().hex[:12]}", row_factory=tuple_row)
 
-    def events_by_aggregate(self) -> Iterator[tuple]:
-        """(originator_id, version, notification_id, topic, state) ordered by aggregate and version."""
+    def events_by_aggregate(self, span: Span | None = None) -> Iterator[tuple]:
+        """(originator_id, version, notification_id, topic, state) ordered by aggregate and version; with a
+        span, that share of them."""
         nid = "rowid" if self.sqlite else "notification_id"
+        where, params = self._within(span, nid, events=True)
         return self._fast(f"SELECT originator_id, originator_version, {nid}, topic, state FROM {self.events_table} "
-                          "ORDER BY originator_id, originator_version")
+                          f"{where} ORDER BY originator_id, originator_version", params)
+
+    def _within(self, span: Span | None, nid: str, events: bool = False) -> tuple[str, tuple]:
+        """A WHERE clause keeping a span's rows (the events table's ids are uuids on PostgreSQL, text elsewhere)."""
+        if span is None:
+            return "", ()
+        as_id = uuid.UUID if events and not self.sqlite else str
+        clause, params = f"WHERE originator_id >= ? AND {nid} <= ?", (as_id(span.lo), span.upto)
+        if span.hi is not None:
+            clause, params = clause + " AND originator_id < ?", (*params, as_id(span.hi))
+        return clause, params
 
     def events_after(self, notification_id: int) -> Iterator[tuple]:
         """(originator_id, version, notification_id, topic, state) recorded after a notification id, in log order."""
@@ -171,11 +201,14 @@ class RawLog:
         return list(self._fast(f"SELECT originator_id, originator_version, {nid}, topic, state FROM {self.events_table} "
                                "WHERE originator_id = ? ORDER BY originator_version", (ident,)))
 
-    def events_of(self, topic_prefix: str) -> Iterator[tuple]:
-        """Like events_by_aggregate, for the aggregates whose topics start with `topic_prefix` only."""
+    def events_of(self, topic_prefix: str, upto: int | None = None) -> Iterator[tuple]:
+        """Like events_by_aggregate, for the aggregates whose topics start with `topic_prefix` only (up to a
+        notification id)."""
         nid = "rowid" if self.sqlite else "notification_id"
+        bound, params = (f" AND {nid} <= ?", (upto,)) if upto is not None else ("", ())
         return self._fast(f"SELECT originator_id, originator_version, {nid}, topic, state FROM {self.events_table} "
-                          "WHERE topic LIKE ? ORDER BY originator_id, originator_version", (topic_prefix + "%",))
+                          f"WHERE topic LIKE ?{bound} ORDER BY originator_id, originator_version",
+                          (topic_prefix + "%", *params))
 
     def _fast(self, sql: str, params: tuple = ()) -> Iterator[tuple]:
         """The audit's hot path: SQLite rows as they come (ids are already text); other backends through _rows."""
@@ -194,32 +227,35 @@ class RawLog:
         yield from self._rows(f"SELECT originator_id, originator_version, notification_id, content, hash "
                               f"FROM {self.chain_table} ORDER BY originator_id, originator_version", stream=True)
 
-    def chain_links(self) -> Iterator[tuple]:
+    def chain_links(self, span: Span | None = None) -> Iterator[tuple]:
         """(originator_id, version, hash) ordered by aggregate and version: what `verify.chained` checks against."""
-        return self._fast(f"SELECT originator_id, originator_version, hash FROM {self.chain_table} "
-                          "ORDER BY originator_id, originator_version")
+        where, params = self._within(span, "notification_id")
+        return self._fast(f"SELECT originator_id, originator_version, hash FROM {self.chain_table} {where} "
+                          "ORDER BY originator_id, originator_version", params)
 
-    def verified_events(self) -> Iterator[tuple]:
+    def verified_events(self, span: Span | None = None) -> Iterator[tuple]:
         """events_by_aggregate, each row checked against its chain on the way (verify.chained); Tampered at the end.
         Read inside `snapshot()` so that a writer committing meanwhile is not taken for tampering."""
         from events.verify import chained, named_problems
 
         def exact():
-            return named_problems(self.events_by_aggregate(), self.chain_links(), Names(self))
+            return named_problems(self.events_by_aggregate(span), self.chain_links(span), Names(self))
 
-        return chained(self.events_by_aggregate(), self.chain_heads(), self.chain_size, exact)
+        return chained(self.events_by_aggregate(span), self.chain_heads(span), lambda: self.chain_size(span), exact)
 
-    def chain_heads(self) -> Iterator[tuple]:
+    def chain_heads(self, span: Span | None = None) -> Iterator[tuple]:
         """(originator_id, version, hash) of each aggregate's last chain entry, in chain_links' order."""
+        where, params = self._within(span, "notification_id")
         if self.sqlite:  # the bare column takes the row of max(): SQLite's documented behaviour
-            return self._fast(f"SELECT originator_id, max(originator_version), hash FROM {self.chain_table} "
-                              "GROUP BY originator_id ORDER BY originator_id")
+            return self._fast(f"SELECT originator_id, max(originator_version), hash FROM {self.chain_table} {where} "
+                              "GROUP BY originator_id ORDER BY originator_id", params)
         return self._fast(f"SELECT DISTINCT ON (originator_id) originator_id, originator_version, hash "
-                          f"FROM {self.chain_table} ORDER BY originator_id, originator_version DESC")
+                          f"FROM {self.chain_table} {where} ORDER BY originator_id, originator_version DESC", params)
 
-    def chain_size(self) -> int:
-        """How many chain entries there are."""
-        return next(iter(self._rows(f"SELECT COUNT(*) FROM {self.chain_table}")))[0]
+    def chain_size(self, span: Span | None = None) -> int:
+        """How many chain entries there are (in a span)."""
+        where, params = self._within(span, "notification_id")
+        return next(iter(self._rows(f"SELECT COUNT(*) FROM {self.chain_table} {where}", params)))[0]
 
     def link(self, originator_id: str, version: int) -> bytes | None:
         """One event's chain hash, or None."""

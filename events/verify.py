@@ -291,10 +291,12 @@ def tampered(problems: list[Problem]) -> Tampered:
     more = "; …" if len(problems) > 3 else ""
     shown = "; ".join(str(p) for p in problems[:3]) + more
     shown_zh = "；".join(p.text("zh") for p in problems[:3]) + more.replace("; ", "；")
-    return Tampered(f"TAMPERED: the stored history differs from its hash chains ({len(problems)} problems: {shown}); "
-                    "nothing was audited; `minerehab verify` names every one",
-                    f"已被篡改：存储的历史与其哈希链不符（{len(problems)} 处：{shown_zh}）；未做审计；"
-                    "`minerehab verify` 逐一列出")
+    error = Tampered(f"TAMPERED: the stored history differs from its hash chains ({len(problems)} problems: {shown}); "
+                     "nothing was audited; `minerehab verify` names every one",
+                     f"已被篡改：存储的历史与其哈希链不符（{len(problems)} 处：{shown_zh}）；未做审计；"
+                     "`minerehab verify` 逐一列出")
+    error.problems = problems  # a share of a split read reports them, to be said once with the others'
+    return error
 
 
 class Stamps:

@@ -140,10 +140,10 @@ def case_file(ledger, code: str, lang: str = "en", *, as_of: date | None = None,
     events = [ev for ev in ledger.history("parcel", code) if as_of is None or ev.on <= as_of]
     parcel = ledger.view("parcel", code, as_of=as_of)
     if findings is None:
-        from audit import engine
+        from audit import shares
         from events.clock import business_today
 
-        findings, _ = engine.run(ledger, as_of or business_today(), subject=code)
+        findings, _ = shares.run(ledger, as_of or business_today(), subject=code)
     chain = {v: (n, digest) for v, n, digest in ledger.raw.chain_of(aggregate_id("parcel", code).hex)}
     cite = citations(ledger, {("parcel", code): {ev.originator_version: ev for ev in events}})
 

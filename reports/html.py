@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 
-from audit import engine as auditing
+from audit import shares as auditing
 from events.clock import BUSINESS_TZ
 from policies.catalogue import RULES
 from reports.pagekit import e, h, shell, t, w

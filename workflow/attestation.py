@@ -9,11 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import pickle
-import subprocess
-import sys
-import threading
 from dataclasses import dataclass, field
 
 from eventsourcing.persistence import StoredEvent
@@ -22,6 +17,7 @@ from events.clock import BUSINESS_TZ
 from events.ids import KINDS
 from events.logreader import typed
 from events.verify import Problem
+from events.workers import Worker, cores
 from policies.identity import command_bytes, judge
 from workflow import person
 from workflow.record import apply
@@ -58,20 +54,20 @@ def check(ledger, tick=None, jobs: int | None = None) -> tuple[int, list[Problem
         return 0, []
     last = ledger.raw.last_id()
     if jobs is None:
-        jobs = min(os.cpu_count() or 1, 4) if last >= PARALLEL_FROM else 1
+        jobs = cores() if last >= PARALLEL_FROM else 1
     if jobs <= 1 or last < 2 * jobs:
         return _finish([_check_part(ledger, 0, last, tick)])
     bounds = [last * i // jobs for i in range(jobs + 1)]
     token = ledger.raw.export_snapshot()
     stretches = list(zip(bounds, bounds[1:]))
-    workers = [_Worker(ledger.store, lo, hi, token, tick) for lo, hi in stretches]
+    workers = [Worker("workflow.attestation:stretch", (ledger.store, lo, hi, token), tick) for lo, hi in stretches]
     try:
         ours = [_rows_digest(ledger.raw.events_in_log_order(lo, hi)) for lo, hi in stretches]  # while they work
-        parts = [w.result() for w in workers]
+        parts = [(w.results() or [None])[0] for w in workers]
     finally:
         for w in workers:
             w.stop()
-    return _finish([part if part is not None and part.digest == digest else _check_part(ledger, lo, hi)
+    return _finish([part if isinstance(part, Part) and part.digest == digest else _check_part(ledger, lo, hi)
                     for part, digest, (lo, hi) in zip(parts, ours, stretches)])
 
 
@@ -91,68 +87,18 @@ def _digesting(rows, digest):
         yield row
 
 
-class _Worker:
-    """One stretch checked by a fresh Python process (`python -P -c`: no caller's main module re-run, nothing of
-    the working directory imported, no connection of this process shared): the job goes in on stdin, progress
-    comes out on stderr a thousand events at a time, the `Part` as a pickle on stdout."""
-
-    lock = threading.Lock()
-
-    def __init__(self, store, after: int, upto: int, token: str | None, tick=None):
-        env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)}
-        self.process = subprocess.Popen([sys.executable, "-P", "-c", "from workflow.attestation import _work; _work()"],
-                                        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
-        try:
-            self.process.stdin.write(pickle.dumps((store, after, upto, token)))
-            self.process.stdin.close()
-        except OSError:  # it died before reading its job: `result` says so
-            pass
-        self.output = b""
-        self.readers = [threading.Thread(target=self._read_output, daemon=True),
-                        threading.Thread(target=self._read_progress, args=(tick,), daemon=True)]
-        for reader in self.readers:
-            reader.start()
-
-    def _read_output(self) -> None:
-        self.output = self.process.stdout.read()
-
-    def _read_progress(self, tick) -> None:
-        for line in self.process.stderr:
-            if line.strip().isdigit() and tick:
-                with self.lock:
-                    tick(int(line))
-
-    def result(self) -> Part | None:
-        """The worker's Part, or None if it failed (its stretch is then checked by the caller)."""
-        for reader in self.readers:
-            reader.join()
-        if self.process.wait() != 0:
-            return None
-        try:
-            return pickle.loads(self.output)
-        except Exception:  # a worker that wrote something else is a failed worker
-            return None
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.kill()
-            self.process.wait()
-
-
-def _work() -> None:
-    """The worker's side of `_Worker`: the caller's snapshot where the database can share it (PostgreSQL's
-    exported one; on SQLite its own, bounded by `upto` and confirmed by the caller's digest), one stretch,
-    the Part pickled to stdout."""
+def stretch(store, after: int, upto: int, token: str | None, send, tick) -> None:
+    """A worker's job (`events.workers.Worker`): the caller's snapshot where the database can share it
+    (PostgreSQL's exported one; on SQLite its own, bounded by `upto` and confirmed by the caller's digest),
+    one stretch, its Part sent back."""
     from workflow.ledger import Ledger
 
-    store, after, upto, token = pickle.loads(sys.stdin.buffer.read())
     ledger = Ledger(store)
     try:
         with ledger.raw.snapshot(imported=token):
-            part = _check_part(ledger, after, upto, lambda n: print(n, file=sys.stderr, flush=True))
+            send(_check_part(ledger, after, upto, tick))
     finally:
         ledger.close()
-    sys.stdout.buffer.write(pickle.dumps(part))
 
 
 def _finish(parts: list[Part]) -> tuple[int, list[Problem]]:

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import pytest
 
-from audit import engine as auditing
+from audit import shares as auditing
 from audit.engine import Audit
 from policies.catalogue import RULES, ConfigError, load_config
 from policies.dossiers import DOSSIERS

@@ -14,8 +14,8 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from audit import engine
 from audit import kept as reaudit
+from audit import shares
 from policies.refusals import Refused
 from samples import scenario
 from tests.stores import drop, new_url
@@ -52,7 +52,7 @@ def comparable(summary: dict) -> dict:
 
 def findings(ledger: Ledger, as_of: date = AS_OF, besides: int | None = None) -> list[dict]:
     """The findings, but R29 and those about the correction event `besides` itself (e.g. R18: entered late)."""
-    found, _ = engine.run(ledger, as_of)
+    found, _ = shares.run(ledger, as_of)
     return [f.as_dict() for f in found if f.rule != "R29" and ("parcel", CODE, besides) not in f.evidence]
 
 
@@ -95,16 +95,16 @@ def test_a_correction_replays_as_if_the_value_had_been_recorded_first(figure, va
 def test_r29_names_an_area_corrected_after_acceptance_not_one_corrected_before(ledger):
     record(ledger, LIFE[:3])
     ledger.execute([cmd(correction(LIFE[0], 1, "area_ha", Decimal("6.2"), date(2023, 3, 20)))])
-    assert not [f for f in engine.run(ledger, AS_OF)[0] if f.rule == "R29"]  # nothing relied on it yet
+    assert not [f for f in shares.run(ledger, AS_OF)[0] if f.rule == "R29"]  # nothing relied on it yet
     ledger.execute([cmd(x) for x in LIFE[3:]])
     accept = next(e for e in ledger.history("parcel", CODE) if getattr(e, "trigger", None) == "accept")
     ledger.execute([cmd(correction(LIFE[0], 1, "area_ha", Decimal("6.3"), date(2024, 5, 6)))])
-    r29 = [f for f in engine.run(ledger, AS_OF)[0] if f.rule == "R29"]
+    r29 = [f for f in shares.run(ledger, AS_OF)[0] if f.rule == "R29"]
     assert len(r29) == 1 and r29[0].on == date(2024, 5, 6)
     assert "area_ha" in r29[0].message_en and "approval" in r29[0].message_en  # the first decision on it
     assert r29[0].evidence[0] == ("parcel", CODE, 1)
     assert accept.originator_version < ledger.find("parcel", CODE).version
-    assert not [f for f in engine.run(ledger, date(2024, 5, 5))[0] if f.rule == "R29"]  # not yet corrected then
+    assert not [f for f in shares.run(ledger, date(2024, 5, 5))[0] if f.rule == "R29"]  # not yet corrected then
 
 
 def test_a_re_audit_reads_a_correction_as_a_full_audit_does(ledger, tmp_path):
@@ -114,7 +114,7 @@ def test_a_re_audit_reads_a_correction_as_a_full_audit_does(ledger, tmp_path):
     payment = next(i for i, line in enumerate(LIFE) if line["do"] == "make_payment")
     ledger.execute([cmd(correction(LIFE[payment], payment + 1, "amount", Decimal("99"), date(2025, 5, 1)))])
     kept, summary, new = reaudit.run(ledger, AS_OF, state)
-    full, full_summary = engine.run(ledger, AS_OF)
+    full, full_summary = shares.run(ledger, AS_OF)
     assert new == 1
     assert [f.as_dict() for f in kept] == [f.as_dict() for f in full] and summary == full_summary
     assert any(f.rule == "R29" for f in full) and any(f.rule == "R09" for f in full)  # paid above progress now

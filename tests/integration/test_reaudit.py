@@ -16,8 +16,8 @@ from hypothesis.stateful import (
     rule,
 )
 
-from audit import engine as audit
 from audit import kept as reaudit
+from audit import shares as audit
 from policies.dossiers import ParcelSummary
 from samples import scenario, synthetic
 from tests.stores import OnStore, drop, new_url, on_both_backends
@@ -196,10 +196,10 @@ def test_an_event_recorded_as_the_full_audit_starts_is_read_once(ledger, tmp_pat
     ledger.execute([cmd(x) for x in scenario.programme() + synthetic.chunk(["A"], random.Random(2), "B", INSPECTED_UNTIL)])
     scan = ledger.raw.events_by_aggregate
 
-    def recorded_just_before_the_scan():
+    def recorded_just_before_the_scan(span=None):
         ledger.execute([cmd(scenario.command("make_payment", "A", date(2025, 5, 20), ("张志坚", "finance"), {
             "amount": "7", "payee": "x", "account": "other", "stage": "final"}))])
-        return scan()
+        return scan(span)
 
     monkeypatch.setattr(ledger.raw, "events_by_aggregate", recorded_just_before_the_scan)
     kept, summary, new = reaudit.run(ledger, date(2025, 6, 1), state)

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from eventsourcing.utils import get_topic, resolve_topic
 
-from audit import engine
+from audit import shares
 from events.verify import verify
 from workflow.batch import WriteOffBatch
 from workflow.ledger import Ledger
@@ -65,7 +65,7 @@ def test_release_store_replays_verifies_and_audits(tmp_path):
         report = verify(ledger.raw)
         assert report.ok, report.problems
         assert report.events == 485
-        findings, summary = engine.run(ledger, date(2025, 12, 31))
+        findings, summary = shares.run(ledger, date(2025, 12, 31))
         assert summary["events_read"] == 485
         assert {f.rule for f in findings} >= {"R01", "R03", "R06", "R09", "R23"}
     finally:

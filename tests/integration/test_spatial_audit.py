@@ -12,8 +12,8 @@ import shapely
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from audit import engine as auditing
 from audit import kept as reaudit
+from audit import shares as auditing
 from geometry import compare, sample, stored, zones
 from samples import scenario
 from tests.support import cmd

@@ -136,7 +136,7 @@ def test_a_recorded_cosignature_edited_in_the_store_is_named(ledger, store_url):
 
 
 def test_the_audit_and_the_history_read_witnessing_like_any_record(ledger):
-    from audit.engine import run
+    from audit.shares import run
 
     ledger.execute([cmd(register("TL-1"))])
     ledger.execute(record_commands(ledger, cosign(checkpoint(ledger), "审计局"), "审计局"))

@@ -1,0 +1,135 @@
+"""Work on a share of the log done by a fresh Python process, beside the caller.
+
+A long read (the audit's fold, the signature check) is split into independent shares; each
+share is a job for `python -P -c` (no caller's main module re-run, nothing of the working
+directory imported, no connection of this process shared). The job goes in as a pickle on
+stdin; what it sends comes out as pickles on stdout, read as they come; its progress comes
+out on stderr. A worker that fails says so by `results()` returning None: the caller does
+that share itself, so a failed worker never changes an answer.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import pickle
+import subprocess
+import sys
+import threading
+
+STEP = 1000
+"""Events a worker reports at a time (a progress line each)."""
+
+
+def cores(limit: int = 4) -> int:
+    """How many workers a split read uses by default: one per core this process may run on, at most `limit`."""
+    try:
+        available = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        available = os.cpu_count() or 1
+    return max(1, min(available, limit))
+
+
+class Worker:
+    """One job, `function` ("module:name") called as function(*args, send=…, tick=…) in a fresh process: every
+    object it passes to `send` reaches the caller in order (`results`); `tick(n)` advances the caller's progress."""
+
+    lock = threading.Lock()
+    """Held while a caller's tick runs: the readers of several workers and the caller itself tick one bar."""
+
+    def __init__(self, function: str, args: tuple, tick=None):
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)}
+        self.process = subprocess.Popen([sys.executable, "-P", "-c", "from events.workers import _work; _work()"],
+                                        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+        try:
+            self.process.stdin.write(pickle.dumps((function, args)))
+            self.process.stdin.close()
+        except OSError:  # it died before reading its job: `results` says so
+            pass
+        self.sent: list = []
+        self.broken, self.said = False, b""  # said: the end of what it wrote on stderr besides progress (why it failed)
+        self.readers = [threading.Thread(target=self._read_output, daemon=True),
+                        threading.Thread(target=self._read_progress, args=(tick,), daemon=True)]
+        for reader in self.readers:
+            reader.start()
+
+    def _read_output(self) -> None:
+        """Unpickle what the worker sends as it comes, so the caller holds objects, not their bytes as well."""
+        stream = self.process.stdout
+        try:
+            while True:
+                self.sent.append(pickle.load(stream))
+        except EOFError:
+            pass
+        except Exception:  # a worker that wrote something else is a failed worker
+            self.broken = True
+            stream.read()
+
+    def _read_progress(self, tick) -> None:
+        for line in self.process.stderr:
+            if not line.strip().isdigit():
+                self.said = (self.said + line)[-4000:]
+            elif tick:
+                with self.lock:
+                    tick(int(line))
+
+    def results(self) -> list | None:
+        """What the worker sent, in order, or None if it failed (its share is then the caller's to do)."""
+        for reader in self.readers:
+            reader.join()
+        if self.process.wait() != 0 or self.broken or not self.sent or self.sent[-1] is not _DONE:
+            return None
+        return self.sent[:-1]
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()
+
+
+def locked(tick):
+    """The caller's own tick, taken under the workers' lock (None stays None)."""
+    if tick is None:
+        return None
+
+    def ticked(n: int = 1) -> None:
+        with Worker.lock:
+            tick(n)
+
+    return ticked
+
+
+class _Done:
+    """The last thing a worker sends: what it sent before is complete (a worker cut off midway sends no _DONE)."""
+
+    def __reduce__(self):
+        return "_DONE"
+
+
+_DONE = _Done()
+
+
+def _work() -> None:
+    """The worker's side of `Worker`: the job from stdin, each object sent pickled to stdout at once."""
+    function, args = pickle.loads(sys.stdin.buffer.read())
+    module, name = function.split(":")
+    out = sys.stdout.buffer
+
+    def send(obj) -> None:
+        pickle.dump(obj, out, protocol=pickle.HIGHEST_PROTOCOL)
+
+    pending = 0
+
+    def tick(n: int = 1) -> None:
+        """Progress, a line at most every STEP events (a line an event would cost more than the event)."""
+        nonlocal pending
+        pending += n
+        if pending >= STEP:
+            print(pending, file=sys.stderr, flush=True)
+            pending = 0
+
+    getattr(importlib.import_module(module), name)(*args, send=send, tick=tick)
+    if pending:
+        print(pending, file=sys.stderr, flush=True)
+    send(_DONE)
+    out.flush()

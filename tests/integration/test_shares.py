@@ -1,0 +1,170 @@
+"""The audit folded in shares by worker processes says exactly what one pass says."""
+
+from __future__ import annotations
+
+import copy
+import sys
+from datetime import date, timedelta
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from audit import shares
+from events.errors import Tampered
+from events.rawlog import spans
+from tests.integration.test_audit import EXTRAS, START, base, fact, line, parcel_plan
+from tests.integration.test_tamper import DB, build
+from tests.stores import drop, new_url
+from tests.support import Clock
+from workflow.ledger import Ledger
+
+AS_OF = date(2024, 3, 1)
+
+
+@given(st.integers(0, 2**128 - 1), st.integers(1, 9))
+def test_the_shares_cover_every_id_once_in_order(number, parts):
+    oid = f"{number:032x}"
+    cut = spans(10, parts)
+    assert [s.upto for s in cut] == [10] * parts and cut[0].lo == "0" * 32 and cut[-1].hi is None
+    assert all(a.hi == b.lo for a, b in zip(cut, cut[1:]))
+    assert sum(s.lo <= oid and (s.hi is None or oid < s.hi) for s in cut) == 1
+
+
+def store_of(url: str, plans) -> Ledger:
+    """A store of the union test's random parcels (faults drawn by hypothesis)."""
+    from tests.integration.test_audit import Store
+
+    Ledger(url, create=True).close()
+    ledger = Ledger(url, clock=Clock())
+    store = Store(ledger)
+    for n, (length, extras, township, depth, verification) in enumerate(plans):
+        code = f"TL-{n}"
+        lines = copy.deepcopy(base(code))[:length]
+        register = line(lines, "register", code)["data"]
+        register.update(township=township, pit_depth_m=depth)
+        if verification:
+            register["verification_id"] = verification
+        for which, day in extras:
+            do, actor, data = EXTRAS[which]
+            lines.append(fact(do, START + timedelta(days=day), data, actor, code))
+        store.load(lines)
+    return ledger
+
+
+@given(st.lists(parcel_plan, min_size=1, max_size=6), st.integers(2, 4), st.sampled_from([date(2023, 6, 20), AS_OF]))
+@settings(max_examples=5, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
+                                                                HealthCheck.too_slow])
+def test_an_audit_in_shares_finds_what_one_pass_finds_in_its_order(backend, tmp_path_factory, plans, jobs, as_of):
+    url = new_url(backend, tmp_path_factory.mktemp("shares"))
+    ledger = store_of(url, plans)
+    try:
+        ticks = []
+        one = shares.run(ledger, as_of, jobs=1)
+        many = shares.run(ledger, as_of, jobs=jobs, tick=ticks.append)
+        assert many == one  # every finding, in order, and the summary's counts
+        assert sum(ticks) == ledger.raw.last_id()  # every share's progress reaches the caller's bar
+    finally:
+        ledger.close()
+        drop(url)
+
+
+def _aggregates(url: str) -> list[str]:
+    return sorted({oid for (oid,) in DB(url)("SELECT originator_id FROM {events}")})
+
+
+@pytest.mark.parametrize("mutation", ["edit", "delete", "drop"])
+def test_an_edited_log_is_tampered_in_shares_naming_what_one_pass_names(tampered, mutation):
+    """Rows changed in two shares (this process's and a worker's): the audit is void, and every problem of
+    both is named, in one pass's order."""
+    sql = DB(tampered)
+    first, second = spans(1, 2)
+    ids = _aggregates(tampered)
+    chosen = [next(o for o in ids if o < second.lo), next(o for o in ids if o >= second.lo)]
+    for oid in chosen:
+        [(rowid, state)] = sql("SELECT {id}, state FROM {events} WHERE originator_id = ? AND originator_version = 1",
+                               (oid,))
+        if mutation == "edit":
+            sql("UPDATE {events} SET state=? WHERE {id}=?", (bytes(state).replace(b'"on"', b'"on" ', 1), rowid))
+        elif mutation == "delete":
+            sql("DELETE FROM {events} WHERE {id}=?", (rowid,))
+        else:
+            sql("DELETE FROM {events} WHERE originator_id=?", (oid,))
+    ledger = Ledger(tampered)
+    try:
+        with pytest.raises(Tampered) as one:
+            shares.run(ledger, AS_OF, jobs=1)
+        with pytest.raises(Tampered) as many:
+            shares.run(ledger, AS_OF, jobs=2)
+    finally:
+        ledger.close()
+    assert len({p.subject for p in one.value.problems}) == 2
+    assert many.value.problems == one.value.problems and str(many.value) == str(one.value)
+
+
+def test_a_worker_that_fails_leaves_its_share_to_the_caller(tampered, monkeypatch):
+    ledger = Ledger(tampered)
+    try:
+        one = shares.run(ledger, AS_OF, jobs=1)
+        monkeypatch.setattr(sys, "executable", "/bin/false")  # every worker exits 1 at once
+        assert shares.run(ledger, AS_OF, jobs=3) == one
+    finally:
+        ledger.close()
+
+
+def test_what_a_writer_appends_after_the_audit_began_is_read_by_no_share(tampered, monkeypatch):
+    """A worker takes its snapshot after the caller's (on SQLite it cannot take the caller's): every share is
+    bounded by the caller's last notification id, so parcels registered meanwhile are in no share."""
+    ledger = Ledger(tampered)
+    try:
+        before = shares.run(ledger, AS_OF, jobs=1)
+        last = ledger.raw.last_id()
+    finally:
+        ledger.close()
+    build_more(tampered)
+    ledger = Ledger(tampered)
+    try:
+        assert shares.run(ledger, AS_OF, jobs=1) != before
+        monkeypatch.setattr(type(ledger.raw), "last_id", lambda self: last)  # as if they came after it began
+        assert shares.run(ledger, AS_OF, jobs=2) == before
+    finally:
+        ledger.close()
+
+
+def build_more(url: str) -> None:
+    from samples import scenario
+    from tests.support import cmd
+
+    ledger = Ledger(url, clock=Clock())
+    try:
+        ledger.execute([cmd(x) for x in scenario.works_life("TL-9", date(2023, 3, 1), 7, 100)])
+    finally:
+        ledger.close()
+
+
+@pytest.fixture
+def tampered(backend, tmp_path):
+    url = build(new_url(backend, tmp_path), parcels=4)
+    yield url
+    drop(url)
+
+
+@pytest.mark.parametrize("lang,words", [("en", "Invalid value for '--jobs': 0 is not in the range x>=1"),
+                                        ("zh", "'--jobs' 的值无效：0 不在范围 x>=1 内")])
+def test_jobs_on_the_command_line(tampered, tmp_path, monkeypatch, lang, words):
+    """`--jobs N` gives the same report whatever N; 0 is one line naming the option, exit 2, nothing written."""
+    from click.testing import CliRunner
+
+    from cli import cli
+    from tests.stores import fingerprint
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("MINEREHAB_STORE", tampered)
+    runner = CliRunner()
+    outputs = {runner.invoke(cli, ["--lang", lang, "audit", "--as-of", "2024-03-01", "--format", "json", "--jobs", n]).output
+               for n in ("1", "2", "3")}
+    assert len(outputs) == 1 and '"findings"' in outputs.pop()
+    before = fingerprint(tampered)
+    bad = runner.invoke(cli, ["--lang", lang, "audit", "--jobs", "0"])
+    assert bad.exit_code == 2 and words in bad.output and "Traceback" not in bad.output
+    assert fingerprint(tampered) == before
