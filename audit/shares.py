@@ -1,22 +1,25 @@
 """The audit as a user runs it: the log folded in shares side by side, the rules across subjects once.
 
 Aggregates are independent until the rules across subjects run, so the per-aggregate phase (read,
-chain check, fold, the rules of one subject) splits by aggregate id: this process folds the first
-share and a worker process (`events.workers`) each of the others, in the caller's snapshot
-(PostgreSQL exports it; on SQLite each worker takes its own, bounded by the caller's last
-notification id, so what a writer appends meanwhile is read by nobody). A worker sends its parcels'
-summaries and findings as it closes them, so it holds little; they are merged in id order, which
-is the order a single pass reads them in, so the findings and their order are that pass's. A worker
-that fails leaves its share to this process. An edited log is Tampered, every share's problems
-named at once.
+chain check, fold, the rules of one subject) splits by aggregate id into shares of about
+SHARE_EVENTS events. This process folds shares from the first on, worker processes
+(`events.workers`) ask for shares from the last back, until they meet: nobody waits on a slow
+start or a heavy share, and this process's shares are a prefix it folds straight into the audit.
+Everything is read in the caller's snapshot (PostgreSQL exports it; on SQLite each worker takes its
+own, bounded by the caller's last notification id, so what a writer appends meanwhile is read by
+nobody). A worker sends its parcels' summaries and findings as it closes them, so it holds little;
+shares are merged in id order, the order a single pass reads them in, so the findings and their
+order are that pass's. A share whose worker failed is folded here. An edited log is Tampered,
+every share's problems named at once.
 """
 
 from __future__ import annotations
 
+import threading
 from datetime import date
 from typing import Iterable
 
-from audit.engine import Audit
+from audit.engine import Audit, acyclic
 from events.errors import Tampered
 from events.rawlog import Span, spans
 from events.verify import tampered
@@ -30,6 +33,10 @@ PARALLEL_FROM = 50_000
 """Events from which the audit is split: below it a worker's start-up (its imports, ≈ 0.5 s) costs more than
 it saves."""
 
+SHARE_EVENTS = 20_000
+"""Events in a share, about: small enough that the processes finish close together, large enough that a share's
+own queries and its worker's question cost nothing beside it."""
+
 CHUNK = 2_000
 """Parcels a worker sends at a time: what it holds of its share's summaries before they reach the caller."""
 
@@ -42,32 +49,69 @@ def run(ledger, as_of: date, config: Config | None = None, rules: Iterable[str] 
     raw = ledger.raw
     with raw.snapshot():
         audit.know_people(raw)
-        last = raw.last_id()
+        last = raw.last_id(chained=True)
         if jobs is None:
             jobs = cores() if last >= PARALLEL_FROM else 1
         if jobs <= 1 or subject is not None:
             audit.read(raw.verified_events(), tick)  # an edited log is Tampered, never a clean bill
         else:
-            _fold_shares(audit, ledger, spans(last, jobs), tick)
+            _fold_shares(audit, ledger, spans(last, max(2 * jobs, last // SHARE_EVENTS)), jobs - 1, tick)
     findings = audit.findings()
     return findings, audit.summary(findings)
 
 
-def _fold_shares(audit: Audit, ledger, shares: list[Span], tick) -> None:
-    token = ledger.raw.export_snapshot()
-    workers = [Worker("audit.shares:share", (ledger.store, token, audit.as_of, audit.config, audit.chosen, span), tick)
-               for span in shares[1:]]
-    tick = locked(tick)
+class Dispenser:
+    """Shares handed out as they are asked for: this process takes them from the front, workers from the back,
+    so this process's shares are a prefix and the workers' the rest."""
+
+    def __init__(self, count: int):
+        self.front, self.back, self.lock = 0, count - 1, threading.Lock()
+
+    def first(self) -> int | None:
+        with self.lock:
+            if self.front > self.back:
+                return None
+            self.front += 1
+            return self.front - 1
+
+    def last(self, _question=None) -> int | None:
+        with self.lock:
+            if self.front > self.back:
+                return None
+            self.back -= 1
+            return self.back + 1
+
+
+def _fold_shares(audit: Audit, ledger, shares: list[Span], workers: int, tick) -> None:
+    token, dispenser = ledger.raw.export_snapshot(), Dispenser(len(shares))
+    job = (ledger.store, token, audit.as_of, audit.config, audit.chosen, shares)
+    started = [Worker("audit.shares:share", job, tick, dispenser.last) for _ in range(workers)]
+    tick, problems = locked(tick), []
     try:
-        problems = _folded(audit, ledger.raw, shares[0], tick)
-        for worker, span in zip(workers, shares[1:]):
-            sent = worker.results()
-            problems += _folded(audit, ledger.raw, span, tick) if sent is None else _merged(audit, sent)
+        with acyclic():  # once for every share: a collection per share would walk every summary again
+            while (i := dispenser.first()) is not None:
+                problems += _folded(audit, ledger.raw, shares[i], tick)
+            sent = _by_share(w.results() for w in started)
+            for i in range(dispenser.front, len(shares)):  # the workers' shares, in id order
+                problems += _merged(audit, sent[i]) if i in sent else _folded(audit, ledger.raw, shares[i], tick)
     finally:
-        for worker in workers:
+        for worker in started:
             worker.stop()
     if problems:
         raise tampered(problems)
+
+
+def _by_share(results) -> dict[int, list]:
+    """share → what was sent for it, for the shares a worker finished (a failed worker's count for nothing)."""
+    done: dict[int, list] = {}
+    for sent in results:
+        current: list = []
+        for message in sent or ():
+            if message[0] == "done":
+                done[message[1]], current = current, []
+            else:
+                current.append(message)
+    return done
 
 
 def _folded(audit: Audit, raw, span: Span, tick) -> list:
@@ -99,21 +143,26 @@ def _merged(audit: Audit, sent: list) -> list:
     return []
 
 
-def share(store, token: str | None, as_of: date, config: Config, rules, span: Span, send, tick) -> None:
-    """A worker's job: fold one share in the caller's snapshot, sending the parcels' summaries and the findings
-    as they close, then the other subjects and the counts (or the chain problems, if any)."""
+def share(store, token: str | None, as_of: date, config: Config, rules, shares: list[Span], send, tick, ask) -> None:
+    """A worker's job: fold the shares it is given (asking for the next until there is none) in the caller's
+    snapshot, sending each share's parcels' summaries and findings as they close, then its other subjects and
+    counts (or its chain problems), then ("done", share)."""
     ledger = Ledger(store)
     try:
-        with ledger.raw.snapshot(imported=token):
-            audit = Audit(as_of, config, rules)
-            audit.know_people(ledger.raw, span.upto)
-            try:
-                audit.read(_sending(audit, ledger.raw.verified_events(span), send), tick)
-            except Tampered as error:
-                send(("tampered", error.problems))
-                return
-            _send_closed(audit, send)
-            send(("subjects", audit.subjects, audit.events, audit.migrated))
+        with ledger.raw.snapshot(imported=token), acyclic():
+            people = Audit(as_of, config, rules)
+            people.know_people(ledger.raw, shares[0].upto)
+            while (i := ask("share")) is not None:
+                audit = Audit(as_of, config, rules)
+                audit.signed, audit.genesis, audit.people = people.signed, people.genesis, people.people
+                try:
+                    audit.read(_sending(audit, ledger.raw.verified_events(shares[i]), send), tick)
+                except Tampered as error:
+                    send(("tampered", error.problems))
+                else:
+                    _send_closed(audit, send)
+                    send(("subjects", audit.subjects, audit.events, audit.migrated))
+                send(("done", i))
     finally:
         ledger.close()
 
@@ -129,4 +178,3 @@ def _sending(audit: Audit, rows, send):
 def _send_closed(audit: Audit, send) -> None:
     send(("closed", audit.parcels, audit.checks.found))
     audit.parcels, audit.checks.found = {}, []
-

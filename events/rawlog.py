@@ -375,10 +375,15 @@ class RawLog:
         return self._fast(f"SELECT {nid}, originator_id, originator_version, topic, state FROM {self.events_table} "
                           f"{within} ORDER BY {nid}", (after,) if upto is None else (after, upto))
 
-    def last_id(self) -> int:
-        """The newest notification id in this snapshot (0 for an empty log)."""
+    def last_id(self, chained: bool = False) -> int:
+        """The newest notification id in this snapshot (0 for an empty log); `chained`: of the events or their
+        chain entries, which bounds a share read in another snapshot (`Span`) so that the entries of events
+        deleted from the end of the log are still read, and named."""
         nid = "rowid" if self.sqlite else "notification_id"
-        return next(iter(self._rows(f"SELECT COALESCE(MAX({nid}), 0) FROM {self.events_table}")))[0]
+        newest = next(iter(self._rows(f"SELECT COALESCE(MAX({nid}), 0) FROM {self.events_table}")))[0]
+        if not chained:
+            return newest
+        return max(newest, next(iter(self._rows(f"SELECT COALESCE(MAX(notification_id), 0) FROM {self.chain_table}")))[0])
 
     def export_snapshot(self) -> str | None:
         """A token another process passes to `snapshot(imported=…)` to read exactly this snapshot (PostgreSQL's

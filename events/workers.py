@@ -31,21 +31,19 @@ def cores(limit: int = 4) -> int:
 
 
 class Worker:
-    """One job, `function` ("module:name") called as function(*args, send=…, tick=…) in a fresh process: every
-    object it passes to `send` reaches the caller in order (`results`); `tick(n)` advances the caller's progress."""
+    """One job, `function` ("module:name") called as function(*args, send=…, tick=…, ask=…) in a fresh process:
+    every object it passes to `send` reaches the caller in order (`results`); `tick(n)` advances the caller's
+    progress; `ask(question)` waits for the caller's `answer(question)` (what to do next, say)."""
 
     lock = threading.Lock()
     """Held while a caller's tick runs: the readers of several workers and the caller itself tick one bar."""
 
-    def __init__(self, function: str, args: tuple, tick=None):
+    def __init__(self, function: str, args: tuple, tick=None, answer=None):
         env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)}
         self.process = subprocess.Popen([sys.executable, "-P", "-c", "from events.workers import _work; _work()"],
                                         stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
-        try:
-            self.process.stdin.write(pickle.dumps((function, args)))
-            self.process.stdin.close()
-        except OSError:  # it died before reading its job: `results` says so
-            pass
+        self.answer = answer
+        self._tell((function, args), last=answer is None)
         self.sent: list = []
         self.broken, self.said = False, b""  # said: the end of what it wrote on stderr besides progress (why it failed)
         self.readers = [threading.Thread(target=self._read_output, daemon=True),
@@ -58,12 +56,29 @@ class Worker:
         stream = self.process.stdout
         try:
             while True:
-                self.sent.append(pickle.load(stream))
+                sent = pickle.load(stream)
+                if type(sent) is _Question:
+                    self._tell(self.answer(sent.question))
+                else:
+                    self.sent.append(sent)
         except EOFError:
             pass
         except Exception:  # a worker that wrote something else is a failed worker
             self.broken = True
             stream.read()
+        self._tell(None, last=True)
+
+    def _tell(self, what, last: bool = False) -> None:
+        """Write to the worker's stdin (its job, an answer); `last` closes it."""
+        stdin = self.process.stdin
+        try:
+            if what is not None or not last:
+                pickle.dump(what, stdin)
+                stdin.flush()
+            if last:
+                stdin.close()
+        except (OSError, ValueError):  # it died meanwhile, or its stdin is closed: `results` says so
+            pass
 
     def _read_progress(self, tick) -> None:
         for line in self.process.stderr:
@@ -99,6 +114,13 @@ def locked(tick):
     return ticked
 
 
+class _Question:
+    """What a worker asks the caller (`ask`), told apart from what it sends."""
+
+    def __init__(self, question):
+        self.question = question
+
+
 class _Done:
     """The last thing a worker sends: what it sent before is complete (a worker cut off midway sends no _DONE)."""
 
@@ -111,12 +133,17 @@ _DONE = _Done()
 
 def _work() -> None:
     """The worker's side of `Worker`: the job from stdin, each object sent pickled to stdout at once."""
-    function, args = pickle.loads(sys.stdin.buffer.read())
+    stdin, out = sys.stdin.buffer, sys.stdout.buffer
+    function, args = pickle.load(stdin)
     module, name = function.split(":")
-    out = sys.stdout.buffer
 
     def send(obj) -> None:
         pickle.dump(obj, out, protocol=pickle.HIGHEST_PROTOCOL)
+
+    def ask(question):
+        send(_Question(question))
+        out.flush()
+        return pickle.load(stdin)
 
     pending = 0
 
@@ -128,7 +155,7 @@ def _work() -> None:
             print(pending, file=sys.stderr, flush=True)
             pending = 0
 
-    getattr(importlib.import_module(module), name)(*args, send=send, tick=tick)
+    getattr(importlib.import_module(module), name)(*args, send=send, tick=tick, ask=ask)
     if pending:
         print(pending, file=sys.stderr, flush=True)
     send(_DONE)

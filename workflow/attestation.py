@@ -87,7 +87,7 @@ def _digesting(rows, digest):
         yield row
 
 
-def stretch(store, after: int, upto: int, token: str | None, send, tick) -> None:
+def stretch(store, after: int, upto: int, token: str | None, send, tick, ask=None) -> None:
     """A worker's job (`events.workers.Worker`): the caller's snapshot where the database can share it
     (PostgreSQL's exported one; on SQLite its own, bounded by `upto` and confirmed by the caller's digest),
     one stretch, its Part sent back."""

@@ -11,6 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from audit import shares
+from audit.shares import Dispenser
 from events.errors import Tampered
 from events.rawlog import spans
 from tests.integration.test_audit import EXTRAS, START, base, fact, line, parcel_plan
@@ -29,6 +30,33 @@ def test_the_shares_cover_every_id_once_in_order(number, parts):
     assert [s.upto for s in cut] == [10] * parts and cut[0].lo == "0" * 32 and cut[-1].hi is None
     assert all(a.hi == b.lo for a, b in zip(cut, cut[1:]))
     assert sum(s.lo <= oid and (s.hi is None or oid < s.hi) for s in cut) == 1
+
+
+@given(st.integers(1, 40), st.lists(st.booleans(), max_size=60))
+def test_the_dispenser_gives_every_share_once_the_callers_a_prefix(count, takers):
+    dispenser, caller, workers = Dispenser(count), [], []
+    for worker in takers + [False] * count:
+        got = dispenser.last() if worker else dispenser.first()
+        if got is not None:
+            (workers if worker else caller).append(got)
+    assert caller == list(range(len(caller))) and dispenser.front == len(caller)
+    assert sorted(caller + workers) == list(range(count)) and workers == sorted(workers, reverse=True)
+
+
+@pytest.fixture
+def workers_take_the_rest(monkeypatch):
+    """The caller folds the first half of the shares only, whatever the workers' start-up (a small log's shares
+    would all be folded before a worker has started): the workers' path is tested too."""
+
+    def first(self):
+        with self.lock:
+            half = self.__dict__.setdefault("half", (self.back + 1) // 2)
+            if self.front >= half or self.front > self.back:
+                return None
+            self.front += 1
+            return self.front - 1
+
+    monkeypatch.setattr(Dispenser, "first", first)
 
 
 def store_of(url: str, plans) -> Ledger:
@@ -55,7 +83,8 @@ def store_of(url: str, plans) -> Ledger:
 @given(st.lists(parcel_plan, min_size=1, max_size=6), st.integers(2, 4), st.sampled_from([date(2023, 6, 20), AS_OF]))
 @settings(max_examples=5, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
                                                                 HealthCheck.too_slow])
-def test_an_audit_in_shares_finds_what_one_pass_finds_in_its_order(backend, tmp_path_factory, plans, jobs, as_of):
+def test_an_audit_in_shares_finds_what_one_pass_finds_in_its_order(backend, tmp_path_factory, workers_take_the_rest,
+                                                                    plans, jobs, as_of):
     url = new_url(backend, tmp_path_factory.mktemp("shares"))
     ledger = store_of(url, plans)
     try:
@@ -73,15 +102,16 @@ def _aggregates(url: str) -> list[str]:
     return sorted({oid for (oid,) in DB(url)("SELECT originator_id FROM {events}")})
 
 
-@pytest.mark.parametrize("mutation", ["edit", "delete", "drop"])
-def test_an_edited_log_is_tampered_in_shares_naming_what_one_pass_names(tampered, mutation):
-    """Rows changed in two shares (this process's and a worker's): the audit is void, and every problem of
-    both is named, in one pass's order."""
-    sql = DB(tampered)
-    first, second = spans(1, 2)
-    ids = _aggregates(tampered)
-    chosen = [next(o for o in ids if o < second.lo), next(o for o in ids if o >= second.lo)]
-    for oid in chosen:
+@pytest.mark.parametrize("mutation", ["edit", "delete", "drop", "tail"])
+def test_an_edited_log_is_tampered_in_shares_naming_what_one_pass_names(backend, tmp_path, workers_take_the_rest,
+                                                                        mutation):
+    """A row of every aggregate changed, so every share has problems: the audit is void, and every problem of
+    every share is named, in one pass's order."""
+    url = build(new_url(backend, tmp_path), parcels=10)
+    sql = DB(url)
+    if mutation == "tail":  # the newest events, whoever's they are: the bound of every share must still see them
+        sql("DELETE FROM {events} WHERE {id} > (SELECT max({id}) - 40 FROM {events})")
+    for oid in _aggregates(url) if mutation != "tail" else ():
         [(rowid, state)] = sql("SELECT {id}, state FROM {events} WHERE originator_id = ? AND originator_version = 1",
                                (oid,))
         if mutation == "edit":
@@ -90,15 +120,16 @@ def test_an_edited_log_is_tampered_in_shares_naming_what_one_pass_names(tampered
             sql("DELETE FROM {events} WHERE {id}=?", (rowid,))
         else:
             sql("DELETE FROM {events} WHERE originator_id=?", (oid,))
-    ledger = Ledger(tampered)
+    ledger = Ledger(url)
     try:
         with pytest.raises(Tampered) as one:
             shares.run(ledger, AS_OF, jobs=1)
         with pytest.raises(Tampered) as many:
-            shares.run(ledger, AS_OF, jobs=2)
+            shares.run(ledger, AS_OF, jobs=3)
     finally:
         ledger.close()
-    assert len({p.subject for p in one.value.problems}) == 2
+        drop(url)
+    assert len({p.subject for p in one.value.problems}) >= (10 if mutation != "tail" else 2)
     assert many.value.problems == one.value.problems and str(many.value) == str(one.value)
 
 
@@ -112,20 +143,20 @@ def test_a_worker_that_fails_leaves_its_share_to_the_caller(tampered, monkeypatc
         ledger.close()
 
 
-def test_what_a_writer_appends_after_the_audit_began_is_read_by_no_share(tampered, monkeypatch):
+def test_what_a_writer_appends_after_the_audit_began_is_read_by_no_share(tampered, workers_take_the_rest, monkeypatch):
     """A worker takes its snapshot after the caller's (on SQLite it cannot take the caller's): every share is
     bounded by the caller's last notification id, so parcels registered meanwhile are in no share."""
     ledger = Ledger(tampered)
     try:
         before = shares.run(ledger, AS_OF, jobs=1)
-        last = ledger.raw.last_id()
+        last = ledger.raw.last_id(chained=True)
     finally:
         ledger.close()
     build_more(tampered)
     ledger = Ledger(tampered)
     try:
         assert shares.run(ledger, AS_OF, jobs=1) != before
-        monkeypatch.setattr(type(ledger.raw), "last_id", lambda self: last)  # as if they came after it began
+        monkeypatch.setattr(type(ledger.raw), "last_id", lambda self, chained=False: last)  # as if they came later
         assert shares.run(ledger, AS_OF, jobs=2) == before
     finally:
         ledger.close()
@@ -151,7 +182,7 @@ def tampered(backend, tmp_path):
 
 @pytest.mark.parametrize("lang,words", [("en", "Invalid value for '--jobs': 0 is not in the range x>=1"),
                                         ("zh", "'--jobs' 的值无效：0 不在范围 x>=1 内")])
-def test_jobs_on_the_command_line(tampered, tmp_path, monkeypatch, lang, words):
+def test_jobs_on_the_command_line(tampered, tmp_path, monkeypatch, workers_take_the_rest, lang, words):
     """`--jobs N` gives the same report whatever N; 0 is one line naming the option, exit 2, nothing written."""
     from click.testing import CliRunner
 
