@@ -5,6 +5,7 @@ Kept free of the domain's heavy imports at module level so that `--help` and `hi
 
 from __future__ import annotations
 
+import re
 import sys
 import unicodedata
 from datetime import date, datetime
@@ -82,11 +83,22 @@ def emit_json(value) -> None:
     click.echo(json_text(value))
 
 
+class _Widths(dict):
+    """A character's display width, looked up once per distinct character (an audit's table measures millions)."""
+
+    def __missing__(self, ch: str) -> int:
+        self[ch] = 2 if unicodedata.east_asian_width(ch) in "WF" else 1
+        return self[ch]
+
+
+_WIDTHS = _Widths()
+
+
 def width(text: str) -> int:
     """Display width: CJK characters take two columns."""
     if text.isascii():
         return len(text)
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+    return sum(map(_WIDTHS.__getitem__, text))
 
 
 def table(headers: list[str], rows: list[list]) -> None:
@@ -131,10 +143,15 @@ CONTROLS = {c: f"\\x{c:02x}" for c in [*range(0x20), 0x7F, *range(0x80, 0xA0)]}
 CONTROLS.update({ord("\n"): "\\n", ord("\r"): "\\r", ord("\t"): "\\t"})
 
 
+UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f]")
+"""The characters CONTROLS escapes: text without any (nearly all) is passed as it is, unscanned by translate."""
+
+
 def safe(text) -> str:
     """Stored text as it may reach a terminal: control characters (escape sequences, bells, newlines
     that would forge a line) shown escaped, never sent raw."""
-    return str(text).translate(CONTROLS)
+    text = str(text)
+    return text.translate(CONTROLS) if UNSAFE.search(text) else text
 
 
 def cell_text(value) -> str:
@@ -146,14 +163,13 @@ def cell_text(value) -> str:
 
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+NUMBER = re.compile(r"-?\d+(\.\d+)?")
 
 
 def inert(value):
     """A spreadsheet cell that cannot run as a formula: text starting with = + - @ gets a leading
     quote (a plain number such as -2.5 stays as it is)."""
-    import re
-
-    if isinstance(value, str) and value.startswith(FORMULA_START) and not re.fullmatch(r"-?\d+(\.\d+)?", value):
+    if isinstance(value, str) and value.startswith(FORMULA_START) and not NUMBER.fullmatch(value):
         return "'" + value
     return value
 
