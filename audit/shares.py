@@ -15,7 +15,6 @@ every share's problems named at once.
 
 from __future__ import annotations
 
-import threading
 from datetime import date
 from typing import Iterable
 
@@ -23,7 +22,7 @@ from audit.engine import Audit, acyclic
 from events.errors import Tampered
 from events.rawlog import Span, spans
 from events.verify import tampered
-from events.workers import Worker, cores, locked
+from events.workers import Dispenser, Worker, cores, finished, locked
 from policies.catalogue import Config
 from policies.dossiers import name
 from policies.registry import Finding
@@ -60,28 +59,6 @@ def run(ledger, as_of: date, config: Config | None = None, rules: Iterable[str] 
     return findings, audit.summary(findings)
 
 
-class Dispenser:
-    """Shares handed out as they are asked for: this process takes them from the front, workers from the back,
-    so this process's shares are a prefix and the workers' the rest."""
-
-    def __init__(self, count: int):
-        self.front, self.back, self.lock = 0, count - 1, threading.Lock()
-
-    def first(self) -> int | None:
-        with self.lock:
-            if self.front > self.back:
-                return None
-            self.front += 1
-            return self.front - 1
-
-    def last(self, _question=None) -> int | None:
-        with self.lock:
-            if self.front > self.back:
-                return None
-            self.back -= 1
-            return self.back + 1
-
-
 def _fold_shares(audit: Audit, ledger, shares: list[Span], workers: int, tick) -> None:
     token, dispenser = ledger.raw.export_snapshot(), Dispenser(len(shares))
     job = (ledger.store, token, audit.as_of, audit.config, audit.chosen, shares)
@@ -91,7 +68,7 @@ def _fold_shares(audit: Audit, ledger, shares: list[Span], workers: int, tick) -
         with acyclic():  # once for every share: a collection per share would walk every summary again
             while (i := dispenser.first()) is not None:
                 problems += _folded(audit, ledger.raw, shares[i], tick)
-            sent = _by_share(w.results() for w in started)
+            sent = finished(started)
             for i in range(dispenser.front, len(shares)):  # the workers' shares, in id order
                 problems += _merged(audit, sent[i]) if i in sent else _folded(audit, ledger.raw, shares[i], tick)
     finally:
@@ -99,19 +76,6 @@ def _fold_shares(audit: Audit, ledger, shares: list[Span], workers: int, tick) -
             worker.stop()
     if problems:
         raise tampered(problems)
-
-
-def _by_share(results) -> dict[int, list]:
-    """share → what was sent for it, for the shares a worker finished (a failed worker's count for nothing)."""
-    done: dict[int, list] = {}
-    for sent in results:
-        current: list = []
-        for message in sent or ():
-            if message[0] == "done":
-                done[message[1]], current = current, []
-            else:
-                current.append(message)
-    return done
 
 
 def _folded(audit: Audit, raw, span: Span, tick) -> list:

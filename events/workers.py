@@ -102,6 +102,43 @@ class Worker:
             self.process.wait()
 
 
+class Dispenser:
+    """Shares of a split read handed out as they are asked for: the caller takes them from the front, workers from
+    the back, until they meet. Nobody waits on a slow start or a heavy share, and the caller's shares are a prefix
+    it can fold straight into its result, the workers' the rest (merged after it, in order)."""
+
+    def __init__(self, count: int):
+        self.front, self.back, self.lock = 0, count - 1, threading.Lock()
+
+    def first(self) -> int | None:
+        with self.lock:
+            if self.front > self.back:
+                return None
+            self.front += 1
+            return self.front - 1
+
+    def last(self, _question=None) -> int | None:
+        with self.lock:
+            if self.front > self.back:
+                return None
+            self.back -= 1
+            return self.back + 1
+
+
+def finished(workers: list[Worker]) -> dict[int, list]:
+    """share → what was sent for it, of the shares a worker finished (each closed by ("done", share)); a failed
+    worker's shares count for nothing, so that the caller does them itself."""
+    done: dict[int, list] = {}
+    for worker in workers:
+        current: list = []
+        for message in worker.results() or ():
+            if message[0] == "done":
+                done[message[1]], current = current, []
+            else:
+                current.append(message)
+    return done
+
+
 def locked(tick):
     """The caller's own tick, taken under the workers' lock (None stays None)."""
     if tick is None:

@@ -11,9 +11,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from audit import shares
-from audit.shares import Dispenser
 from events.errors import Tampered
 from events.rawlog import spans
+from events.workers import Dispenser
 from tests.integration.test_audit import EXTRAS, START, base, fact, line, parcel_plan
 from tests.integration.test_tamper import DB, build
 from tests.stores import drop, new_url
