@@ -83,8 +83,11 @@ def _note_keys(signed, vkey_paths, pubkey_path):
 @click.option("--unsigned-ok", "unsigned_ok", is_flag=True,
               help="Accept a --checkpoint whose signature is not checked (no --pubkey): exit 0 if all else is sound.")
 @click.option("--json", "as_json", is_flag=True)
+@click.option("--jobs", type=click.IntRange(min=1),
+              help="Processes that check the log side by side (default: one per core, at most 4, for a large log; "
+                   "1 for one process).")
 @click.pass_context
-def verify(ctx, checkpoint_path, vkey_paths, pubkey_path, witness_paths, quorum, documents, unsigned_ok, as_json):
+def verify(ctx, checkpoint_path, vkey_paths, pubkey_path, witness_paths, quorum, documents, unsigned_ok, as_json, jobs):
     """Recompute every hash chain, check every signature against the registry (and a checkpoint); exit 1 on tampering.
 
     \b
@@ -134,10 +137,11 @@ def verify(ctx, checkpoint_path, vkey_paths, pubkey_path, witness_paths, quorum,
     ledger = open_ledger(ctx)
     with ledger.raw.snapshot():  # events, chain and signatures as of one instant, while writers go on
         with Ticker(ledger.recorder.max_notification_id() or 0, "verifying") as tick:
-            report = check(ledger.raw, record, public, tick=tick, witnessed=witnessing.claims(ledger.raw))
+            report = check(ledger.raw, record, public, tick=tick, witnessed=witnessing.claims(ledger.raw), owner=ledger,
+                           jobs=jobs)
         report.problems += note_problems
         with Ticker(report.tree_size, "checking signatures") as tick:
-            signatures, problems = attestation.check(ledger, tick=tick)
+            signatures, problems = attestation.check(ledger, tick=tick, jobs=jobs)
     report.problems += problems
     if documents:
         report.problems += verify_documents(ledger, ledger.raw.keys(), Path(documents))

@@ -222,10 +222,12 @@ class RawLog:
             while page := raw.fetchmany(FAST_PAGE):
                 yield from page
 
-    def chain_by_aggregate(self) -> Iterator[tuple]:
-        """(originator_id, version, notification_id, content, hash) ordered by aggregate and version."""
+    def chain_by_aggregate(self, span: Span | None = None) -> Iterator[tuple]:
+        """(originator_id, version, notification_id, content, hash) ordered by aggregate and version (of a span)."""
+        where, params = self._within(span, "notification_id")
         yield from self._rows(f"SELECT originator_id, originator_version, notification_id, content, hash "
-                              f"FROM {self.chain_table} ORDER BY originator_id, originator_version", stream=True)
+                              f"FROM {self.chain_table} {where} ORDER BY originator_id, originator_version", params,
+                              stream=True)
 
     def chain_links(self, span: Span | None = None) -> Iterator[tuple]:
         """(originator_id, version, hash) ordered by aggregate and version: what `verify.chained` checks against."""

@@ -7,9 +7,9 @@ it also catches a rewritten chain or a truncated tail within the history it cove
 
 from __future__ import annotations
 
+import importlib
 import itertools
 import struct
-from array import array
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from hashlib import sha256
@@ -27,7 +27,8 @@ from events.chain import (
     topic_bytes,
 )
 from events.errors import Tampered, zh_of
-from events.rawlog import recorded_at
+from events.rawlog import recorded_at, spans
+from events.workers import Dispenser, Worker, cores, finished, locked
 
 KINDS = {
     "edited": "被改动", "deleted": "被删除", "inserted": "被插入", "reordered": "被调换", "moved": "被移位",
@@ -154,29 +155,52 @@ def _merge(events, chain):
             e, c = next(e_groups, None), next(c_groups, None)
 
 
-def verify(log, checkpoint: dict | None = None, public_key=None, tick=None, witnessed=()) -> Report:
+def verify(log, checkpoint: dict | None = None, public_key=None, tick=None, witnessed=(), owner=None,
+           jobs: int | None = None) -> Report:
     """Read in one snapshot (the caller may hold a wider one) so that writers going on are not tampering.
 
     `witnessed`: (version, data) of the cosignatures recorded in the ledger (workflow.witnessing.claims, read
-    in the same snapshot); each must still verify and its root be the log's at its size."""
+    in the same snapshot); each must still verify and its root be the log's at its size. `owner`: what `log`
+    belongs to (a ledger: `owner.store`, and its class opens that store again with `.raw` and `.close()`), so
+    that worker processes can check the aggregates beside this one (`jobs`; default one per core, at most 4,
+    from PARALLEL_FROM events)."""
     with log.snapshot():
-        report, times, stamps = Report(), Report(), Stamps()
+        report, times, aggregates = Report(), Report(), Report()
         names = log.keys()
-        for oid, stored, links in _merge(log.events_by_aggregate(), log.chain_by_aggregate()):
-            if tick:
-                tick(len(stored))
-            report.events += len(stored)
-            report.aggregates += 1
-            _check_aggregate(oid, names.get(oid, oid), stored, links, report)
-            for row in stored.values():
-                stamps.put(row[2], row[4])
-        remembered = log.checkpoints()
-        claims = _claims(witnessed, log.origin(), report)
-        sizes = {c["tree_size"] for c in remembered} | {c.size for c in claims} | (
-            {checkpoint["tree_size"]} if checkpoint is not None else set())
-        timed = [checkpoint] if checkpoint and _is_time(checkpoint["timestamp"]) else []  # a C2SP note has no time:
-        tree, roots = merkle.CompactRange(), {}  # the store's record of it has
-        _times(_log_chain(log.log_links(), report, tree, sizes, roots, stamps), [*remembered, *timed], times)
+        last = log.last_id(chained=True)
+        if jobs is None:
+            jobs = cores() if last >= PARALLEL_FROM else 1
+        shares = spans(last, max(2 * jobs, last // SHARE_EVENTS)) if owner is not None and jobs > 1 else [None]
+        dispenser = Dispenser(len(shares))
+        job = (owner.store, log.export_snapshot(), f"{type(owner).__module__}:{type(owner).__qualname__}", shares) \
+            if len(shares) > 1 else None
+        workers = [Worker("events.verify:aggregate_shares", job, tick, dispenser.last) for _ in range(jobs - 1)] \
+            if job else []
+        ticked = locked(tick) if workers else tick
+        try:
+            remembered = log.checkpoints()
+            claims = _claims(witnessed, log.origin(), report)
+            sizes = {c["tree_size"] for c in remembered} | {c.size for c in claims} | (
+                {checkpoint["tree_size"]} if checkpoint is not None else set())
+            timed = [checkpoint] if checkpoint and _is_time(checkpoint["timestamp"]) else []  # a C2SP note has no
+            tree, roots = merkle.CompactRange(), {}  # time: the store's record of it has
+            stamps = LogStamps(log.events_in_log_order())
+            _times(_log_chain(log.log_links(), report, tree, sizes, roots, stamps), [*remembered, *timed], times)
+            while (i := dispenser.first()) is not None:
+                _check_aggregates(log, shares[i], names, aggregates, ticked)
+            sent = finished(workers)
+            for i in range(dispenser.front, len(shares)):  # the workers' shares, in id order
+                for _, problems, events, count in sent.get(i, ()):
+                    aggregates.problems += problems
+                    aggregates.events += events
+                    aggregates.aggregates += count
+                if i not in sent:  # its worker failed
+                    _check_aggregates(log, shares[i], names, aggregates, ticked)
+        finally:
+            for worker in workers:
+                worker.stop()
+        report.events, report.aggregates = aggregates.events, aggregates.aggregates
+        report.problems[:0] = aggregates.problems  # each aggregate's problems first, as one pass names them
         report.tree_size, report.root = tree.size, tree.root()
         if checkpoint is not None:
             _against_checkpoint(checkpoint, tree.size, roots, log.origin(), public_key, report)
@@ -189,6 +213,41 @@ def verify(log, checkpoint: dict | None = None, public_key=None, tick=None, witn
         named = {(p.subject, p.version) for p in report.problems}
         report.problems += [p for p in times.problems if (p.subject, p.version) not in named]  # an edit is said once
     return report
+
+
+PARALLEL_FROM = 50_000
+"""Events from which verify checks aggregates in worker processes too: below it a worker's start-up costs more."""
+
+SHARE_EVENTS = 20_000
+"""Events in a share of the aggregate check, about (as the audit's shares)."""
+
+
+def _check_aggregates(log, span, names: dict, report: Report, tick) -> None:
+    """Every aggregate of `span` (all of them for None): its events against its chain entries."""
+    for oid, stored, links in _merge(log.events_by_aggregate(span), log.chain_by_aggregate(span)):
+        if tick:
+            tick(len(stored))
+        report.events += len(stored)
+        report.aggregates += 1
+        _check_aggregate(oid, names.get(oid, oid), stored, links, report)
+
+
+def aggregate_shares(store, token: str | None, opener: str, shares: list, send, tick, ask) -> None:
+    """A worker's job (`events.workers`): the aggregates of each share it is given, in the caller's snapshot (on
+    SQLite its own, bounded by the caller's newest id), each share's problems and counts sent back."""
+    module, name = opener.split(":")
+    owner = getattr(importlib.import_module(module), name)(store)
+    try:
+        log = owner.raw
+        with log.snapshot(imported=token):
+            names = log.keys()
+            while (i := ask("share")) is not None:
+                part = Report()
+                _check_aggregates(log, shares[i], names, part, tick)
+                send(("share", part.problems, part.events, part.aggregates))
+                send(("done", i))
+    finally:
+        owner.close()
 
 
 def chained(rows, heads, links_total, exact):
@@ -299,41 +358,33 @@ def tampered(problems: list[Problem]) -> Tampered:
     return error
 
 
-class Stamps:
-    """Each event's recorded_at by notification id, taken in the aggregate pass for the log-order check:
-    eight bytes an event (microseconds since the epoch) instead of a second read of every stored state."""
+class LogStamps:
+    """Each event's recorded_at by notification id, read beside the chain's log order from the events in log
+    order (both ascending): the log-order check needs no pass over the aggregates first, so the two run apart."""
 
-    ABSENT, UNREADABLE = -(2**63), -(2**63) + 1
+    ABSENT = object()
 
-    def __init__(self):
-        self.by_nid, self.far = array("q"), {}  # far: ids beyond any plausible log, never a huge array
-
-    def put(self, nid: int, state: bytes) -> None:
-        when = recorded_at(bytes(state))
-        value = self.UNREADABLE if when is None else (_aware(when) - EPOCH) // MICROSECOND
-        if nid >= len(self.by_nid):
-            if nid > 2 * len(self.by_nid) + (1 << 20):
-                self.far[nid] = value
-                return
-            self.by_nid.extend(array("q", [self.ABSENT]) * (max(nid + 1, 2 * len(self.by_nid)) - len(self.by_nid)))
-        self.by_nid[nid] = value
+    def __init__(self, rows):
+        self.rows = iter(rows)
+        self.row = next(self.rows, None)
 
     def get(self, nid: int):
-        """The event's recorded_at, None when it cannot be read, ABSENT when no stored event has this id."""
-        value = self.by_nid[nid] if nid < len(self.by_nid) else self.far.get(nid, self.ABSENT)
-        if value == self.ABSENT:
+        """The event's recorded_at (UTC), None when it cannot be read, ABSENT when no stored event has this id."""
+        while self.row is not None and self.row[0] < nid:
+            self.row = next(self.rows, None)
+        if self.row is None or self.row[0] != nid:
             return self.ABSENT
-        return None if value == self.UNREADABLE else EPOCH + value * MICROSECOND
+        when = recorded_at(bytes(self.row[4]))
+        return None if when is None else _aware(when).astimezone(timezone.utc)
 
 
-EPOCH, MICROSECOND = datetime(1970, 1, 1, tzinfo=timezone.utc), timedelta(microseconds=1)
 
 
 def _aware(when: datetime) -> datetime:
     return when if when.tzinfo is not None else when.replace(tzinfo=timezone.utc)
 
 
-def _log_chain(links, report: Report, tree: merkle.CompactRange, sizes: set[int], roots: dict, stamps: Stamps):
+def _log_chain(links, report: Report, tree: merkle.CompactRange, sizes: set[int], roots: dict, stamps: LogStamps):
     """The Merkle tree in log order, checking the log-wide chain on the way (a row removed from both tables,
     or moved, breaks the link after it; a store's rows from before the log chain come first, unlinked); the
     roots at `sizes` into `roots`. Yields (position, nid, subject, version, recorded_at) for the time check."""
@@ -356,7 +407,7 @@ def _log_chain(links, report: Report, tree: merkle.CompactRange, sizes: set[int]
                                                "或日志顺序被改动"))
             started, previous = True, linked
         when = stamps.get(nid)
-        if when is not Stamps.ABSENT:  # an event gone from the events table is named by the aggregate pass
+        if when is not LogStamps.ABSENT:  # an event gone from the events table is named by the aggregate pass
             yield tree.size, nid, subject, version, when
 
 

@@ -1,4 +1,4 @@
-"""The audit folded in shares by worker processes says exactly what one pass says."""
+"""A read split into shares by worker processes (the audit, verify) says exactly what one pass says."""
 
 from __future__ import annotations
 
@@ -199,3 +199,62 @@ def test_jobs_on_the_command_line(tampered, tmp_path, monkeypatch, workers_take_
     bad = runner.invoke(cli, ["--lang", lang, "audit", "--jobs", "0"])
     assert bad.exit_code == 2 and words in bad.output and "Traceback" not in bad.output
     assert fingerprint(tampered) == before
+
+
+# --- verify's aggregate check in shares ---------------------------------------------------------------------------
+
+def _verified(url: str, jobs: int, tick=None):
+    from events.verify import verify
+
+    ledger = Ledger(url)
+    try:
+        return verify(ledger.raw, tick=tick, owner=ledger, jobs=jobs)
+    finally:
+        ledger.close()
+
+
+@pytest.mark.parametrize("mutation", ["none", "edit", "delete", "insert", "swap", "move", "drop", "tail"])
+def test_verify_in_shares_names_what_one_pass_names(backend, tmp_path, workers_take_the_rest, mutation):
+    """The aggregates checked by workers and the log-order pass here: every problem, in one pass's order, the
+    same counts and the same Merkle root, whatever was done to the rows."""
+    url = build(new_url(backend, tmp_path), parcels=10)
+    sql = DB(url)
+    ids = _aggregates(url)
+    [(rowid, state)] = sql("SELECT {id}, state FROM {events} WHERE originator_id = ? AND originator_version = 2",
+                           (ids[-1],))
+    if mutation == "edit":  # every aggregate's second event: problems in every share
+        for edited, text in sql("SELECT {id}, state FROM {events} WHERE originator_version = 2"):
+            sql("UPDATE {events} SET state=? WHERE {id}=?", (bytes(text).replace(b'"on"', b'"on" ', 1), edited))
+    elif mutation == "delete":
+        sql("DELETE FROM {events} WHERE {id}=?", (rowid,))
+    elif mutation == "insert":
+        sql("INSERT INTO {events} (originator_id, originator_version, topic, state) "
+            "SELECT originator_id, 99, topic, state FROM {events} WHERE {id}=?", (rowid,))
+    elif mutation == "swap":
+        [(other, state1)] = sql("SELECT {id}, state FROM {events} WHERE originator_id = ? AND originator_version = 1",
+                                (ids[-1],))
+        sql("UPDATE {events} SET state=? WHERE {id}=?", (state1, rowid))
+        sql("UPDATE {events} SET state=? WHERE {id}=?", (state, other))
+    elif mutation == "move":
+        sql("UPDATE {events} SET {id}=(SELECT max({id})+1 FROM {events}) WHERE {id}=?", (rowid,))
+    elif mutation == "drop":
+        sql("DELETE FROM {events} WHERE originator_id=?", (ids[0],))
+    elif mutation == "tail":
+        sql("DELETE FROM {events} WHERE {id} > (SELECT max({id}) - 20 FROM {events})")
+    ticks = []
+    try:
+        one, many = _verified(url, 1), _verified(url, 3, ticks.append)
+    finally:
+        drop(url)
+    assert (many.ok, many.events, many.aggregates, many.tree_size, many.root) == \
+        (one.ok, one.events, one.aggregates, one.tree_size, one.root)
+    assert many.problems == one.problems and one.ok == (mutation == "none")
+    assert sum(ticks) == one.events
+
+
+def test_verify_does_a_failed_workers_shares_itself(tampered, monkeypatch):
+    one = _verified(tampered, 1)
+    monkeypatch.setattr(sys, "executable", "/bin/false")
+    many = _verified(tampered, 3)
+    assert (many.problems, many.events, many.aggregates, many.root) == (one.problems, one.events, one.aggregates,
+                                                                        one.root)
