@@ -2,7 +2,7 @@
 
 Aggregates are independent until the rules across subjects run, so the per-aggregate phase (read,
 chain check, fold, the rules of one subject) splits by aggregate id into shares of about
-SHARE_EVENTS events. This process folds shares from the first on, worker processes
+`events.workers.SHARE_EVENTS` events. This process folds shares from the first on, worker processes
 (`events.workers`) ask for shares from the last back, until they meet: nobody waits on a slow
 start or a heavy share, and this process's shares are a prefix it folds straight into the audit.
 Everything is read in the caller's snapshot (PostgreSQL exports it; on SQLite each worker takes its
@@ -22,19 +22,11 @@ from audit.engine import Audit, acyclic
 from events.errors import Tampered
 from events.rawlog import Span, spans
 from events.verify import tampered
-from events.workers import Dispenser, Worker, cores, finished, locked
+from events.workers import Dispenser, Worker, finished, locked, processes, share_count
 from policies.catalogue import Config
 from policies.dossiers import name
 from policies.registry import Finding
 from workflow.ledger import Ledger
-
-PARALLEL_FROM = 50_000
-"""Events from which the audit is split: below it a worker's start-up (its imports, ≈ 0.5 s) costs more than
-it saves."""
-
-SHARE_EVENTS = 20_000
-"""Events in a share, about: small enough that the processes finish close together, large enough that a share's
-own queries and its worker's question cost nothing beside it."""
 
 CHUNK = 2_000
 """Parcels a worker sends at a time: what it holds of its share's summaries before they reach the caller."""
@@ -43,18 +35,17 @@ CHUNK = 2_000
 def run(ledger, as_of: date, config: Config | None = None, rules: Iterable[str] | None = None,
         subject: str | None = None, tick=None, jobs: int | None = None) -> tuple[list[Finding], dict]:
     """(findings, summary) of the log as of a business date; `jobs` processes fold it (default: one per core,
-    at most 4, for a log of PARALLEL_FROM events or more; an audit of one subject is one process)."""
+    at most 4, for a log of 50,000 events or more; an audit of one subject is one process)."""
     audit = Audit(as_of, config, rules, subject)
     raw = ledger.raw
     with raw.snapshot():
         audit.know_people(raw)
         last = raw.last_id(chained=True)
-        if jobs is None:
-            jobs = cores() if last >= PARALLEL_FROM else 1
+        jobs = processes(last, jobs)
         if jobs <= 1 or subject is not None:
             audit.read(raw.verified_events(), tick)  # an edited log is Tampered, never a clean bill
         else:
-            _fold_shares(audit, ledger, spans(last, max(2 * jobs, last // SHARE_EVENTS)), jobs - 1, tick)
+            _fold_shares(audit, ledger, spans(last, share_count(last, jobs)), jobs - 1, tick)
     findings = audit.findings()
     return findings, audit.summary(findings)
 

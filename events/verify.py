@@ -28,7 +28,7 @@ from events.chain import (
 )
 from events.errors import Tampered, zh_of
 from events.rawlog import recorded_at, spans
-from events.workers import Dispenser, Worker, cores, finished, locked
+from events.workers import Dispenser, Worker, finished, locked, processes, share_count
 
 KINDS = {
     "edited": "被改动", "deleted": "被删除", "inserted": "被插入", "reordered": "被调换", "moved": "被移位",
@@ -163,14 +163,13 @@ def verify(log, checkpoint: dict | None = None, public_key=None, tick=None, witn
     in the same snapshot); each must still verify and its root be the log's at its size. `owner`: what `log`
     belongs to (a ledger: `owner.store`, and its class opens that store again with `.raw` and `.close()`), so
     that worker processes can check the aggregates beside this one (`jobs`; default one per core, at most 4,
-    from PARALLEL_FROM events)."""
+    from 50,000 events)."""
     with log.snapshot():
         report, times, aggregates = Report(), Report(), Report()
         names = log.keys()
         last = log.last_id(chained=True)
-        if jobs is None:
-            jobs = cores() if last >= PARALLEL_FROM else 1
-        shares = spans(last, max(2 * jobs, last // SHARE_EVENTS)) if owner is not None and jobs > 1 else [None]
+        jobs = processes(last, jobs)
+        shares = spans(last, share_count(last, jobs)) if owner is not None and jobs > 1 else [None]
         dispenser = Dispenser(len(shares))
         job = (owner.store, log.export_snapshot(), f"{type(owner).__module__}:{type(owner).__qualname__}", shares) \
             if len(shares) > 1 else None
@@ -213,13 +212,6 @@ def verify(log, checkpoint: dict | None = None, public_key=None, tick=None, witn
         named = {(p.subject, p.version) for p in report.problems}
         report.problems += [p for p in times.problems if (p.subject, p.version) not in named]  # an edit is said once
     return report
-
-
-PARALLEL_FROM = 50_000
-"""Events from which verify checks aggregates in worker processes too: below it a worker's start-up costs more."""
-
-SHARE_EVENTS = 20_000
-"""Events in a share of the aggregate check, about (as the audit's shares)."""
 
 
 def _check_aggregates(log, span, names: dict, report: Report, tick) -> None:

@@ -20,14 +20,35 @@ import threading
 STEP = 1000
 """Events a worker reports at a time (a progress line each)."""
 
+PARALLEL_FROM = 50_000
+"""Events from which a read is split by default: below it a worker's start-up (its imports, ≈ 0.5 s) costs more
+than it saves."""
+
+SHARE_EVENTS = 20_000
+"""Events in a share, about: small enough that the processes finish close together, large enough that a share's
+own queries and its worker's question cost nothing beside it."""
+
 
 def cores(limit: int = 4) -> int:
-    """How many workers a split read uses by default: one per core this process may run on, at most `limit`."""
+    """One per core this process may run on, at most `limit`."""
     try:
         available = len(os.sched_getaffinity(0))
     except AttributeError:  # not on Linux
         available = os.cpu_count() or 1
     return max(1, min(available, limit))
+
+
+def processes(events: int, jobs: int | None) -> int:
+    """How many processes read a log of `events` events: `jobs` if given, else one per core (at most 4) from
+    PARALLEL_FROM events, else one."""
+    if jobs is not None:
+        return jobs
+    return cores() if events >= PARALLEL_FROM else 1
+
+
+def share_count(events: int, jobs: int) -> int:
+    """How many shares a read of `events` events by `jobs` processes is cut into (SHARE_EVENTS each, about)."""
+    return max(2 * jobs, events // SHARE_EVENTS)
 
 
 class Worker:

@@ -17,7 +17,7 @@ from events.clock import BUSINESS_TZ
 from events.ids import KINDS
 from events.logreader import typed
 from events.verify import Problem
-from events.workers import Worker, cores
+from events.workers import Worker, processes
 from policies.identity import command_bytes, judge
 from workflow import person
 from workflow.record import apply
@@ -25,11 +25,6 @@ from workflow.record import apply
 
 def _kind(topic: str) -> str:
     return KINDS.get(topic[topic.index(":") + 1:topic.rindex(".")], "?")
-
-
-PARALLEL_FROM = 50_000
-"""Events from which the log is checked by several processes: below it a worker's start-up (its imports, ≈ 0.5 s)
-costs more than it saves. Each event's check needs only the registry as it stood, which each worker replays."""
 
 
 @dataclass
@@ -53,8 +48,7 @@ def check(ledger, tick=None, jobs: int | None = None) -> tuple[int, list[Problem
     if not ledger.signed:
         return 0, []
     last = ledger.raw.last_id()
-    if jobs is None:
-        jobs = cores() if last >= PARALLEL_FROM else 1
+    jobs = processes(last, jobs)
     if jobs <= 1 or last < 2 * jobs:
         return _finish([_check_part(ledger, 0, last, tick)])
     bounds = [last * i // jobs for i in range(jobs + 1)]
