@@ -1,14 +1,15 @@
 """Benchmark: `minerehab audit` as a user runs it, in each output format, against the floor of the same run.
 
-Usage: python bench/audit_formats.py STORE [--repeat 3] [--formats table,json,csv] [--as-of 2026-01-01]
+Usage: python bench/audit_formats.py STORE [--repeat 3] [--formats table,json,csv] [--as-of 2026-01-01] [--jobs N]
 STORE is a SQLite file or a postgresql:// URL (built by bench/generate.py, e.g. with --fault-rate 3/4).
 The audit is a whole process (`python cli.py audit --format F`, output to /dev/null) minus its
 start-up (`python cli.py audit --help`); the floor reads every stored state with the plain
 driver and decodes it with plain `json.loads` (psycopg's server-side cursor on PostgreSQL), in
-this process. Times are CPU seconds (user + system, the audit's process and the floor's), so that
-other jobs on the machine move the ratio little; best of --repeat each; the peak memory is the
-audit process's maximum resident set. On PostgreSQL the server's own CPU is not counted on
-either side.
+this process. Both are timed in wall seconds (what a user waits; the audit splits a large log
+between processes, `--jobs`) and in CPU seconds (user + system of the audit's process and the
+workers it waited for: what it costs the machine, and less moved by other jobs on it); best of
+--repeat each. Memory: the audit process's maximum resident set, and the most its process and
+workers held at once (sampled). On PostgreSQL the server's own CPU is not counted on either side.
 """
 
 from __future__ import annotations

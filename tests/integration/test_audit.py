@@ -633,8 +633,9 @@ def test_the_documented_config_holds_the_defaults():
 
 
 def test_an_audit_folds_without_holding_what_the_last_one_left(store):
-    """The fold runs with the cycle collector off; what an earlier audit left in a cycle (its checks and their
-    findings) is collected before the pass, not carried through it, and the collector is on again after."""
+    """An audit's checks make no cycle (their emitters once held them): dropped, an audit goes at once with its
+    index and every summary, not at a full collection that walks them all. The fold runs with the cycle collector
+    off, and what an earlier pass did leave in a cycle is collected before it; the collector is on again after."""
     import gc
     import weakref
 
@@ -643,8 +644,20 @@ def test_an_audit_folds_without_holding_what_the_last_one_left(store):
     with store.ledger.raw.snapshot():
         first.read(store.ledger.raw.verified_events())
     first.findings()
-    left = weakref.ref(first.checks)
-    del first
+    left, summaries = weakref.ref(first.checks), weakref.ref(first.checks.index)
+    gc.disable()
+    try:
+        del first
+        assert left() is None and summaries() is None  # no collection ran: nothing held them in a cycle
+    finally:
+        gc.enable()
+    class Left:
+        pass
+
+    leftover = Left()
+    leftover.itself = leftover  # a cycle, which only the collector frees
+    left = weakref.ref(leftover)
+    del leftover
     seen = []
 
     def rows():

@@ -15,6 +15,7 @@ from events.errors import Tampered
 from events.rawlog import spans
 from events.workers import Dispenser
 from tests.integration.test_audit import EXTRAS, START, base, fact, line, parcel_plan
+from tests.integration.test_identity import signed_store  # noqa: F401  (a fixture)
 from tests.integration.test_tamper import DB, build
 from tests.stores import drop, new_url
 from tests.support import Clock
@@ -258,3 +259,26 @@ def test_verify_does_a_failed_workers_shares_itself(tampered, monkeypatch):
     many = _verified(tampered, 3)
     assert (many.problems, many.events, many.aggregates, many.root) == (one.problems, one.events, one.aggregates,
                                                                         one.root)
+
+
+def test_a_signed_store_audited_in_shares_judges_each_signer_as_one_pass(signed_store, workers_take_the_rest):  # noqa: F811
+    """Each worker replays the registry as the caller's snapshot has it: who could sign what, and when (R24),
+    is judged alike in every share (an expert's supervisions signed before a revocation dated back before them)."""
+    from tests.integration.test_identity import build as command
+    from tests.integration.test_identity import register
+
+    url, ledger, made = signed_store
+    for i in range(8):
+        signed = register(f"TL-{i}", on=date(2023, 3, 1 + i))
+        signed.signer = made["张玉峰"]
+        ledger.execute([signed])
+        supervision = command("log_supervision", "parcel", f"TL-{i}", "赵专家", "expert", date(2023, 5, 1),
+                              {"findings": "无"})
+        supervision.signer = made["赵专家"]
+        ledger.execute([supervision])
+    revoke = command("revoke_person", "person", "赵专家", "张玉峰", "nrb", date(2023, 4, 1), {}, "资格已于4月取消")
+    revoke.signer = made["张玉峰"]
+    ledger.execute([revoke])
+    one = shares.run(ledger, AS_OF, jobs=1)
+    assert sum(f.rule == "R24" for f in one[0]) >= 8
+    assert shares.run(ledger, AS_OF, jobs=3) == one
