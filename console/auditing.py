@@ -68,8 +68,8 @@ def audit(ctx, as_of, rule_ids, subject, config_path, fmt, output, as_json, fail
                                      "findings"), output)
         return done(ctx, outcome, fail_on)
     if fmt in ("csv", "md", "xlsx"):
-        flat = [{"rule": f.rule, "severity": f.severity, "subject": f.subject, "on": f.on,
-                 "message_zh": f.message_zh, "message_en": f.message_en, "evidence": f.evidence_text} for f in findings]
+        flat = ({"rule": f.rule, "severity": f.severity, "subject": f.subject, "on": f.on, "message_zh": f.message_zh,
+                 "message_en": f.message_en, "evidence": f.evidence_text} for f in findings)  # a row at a time
 
         def sheets():
             from reports.sheets import findings_sheet, workbook
@@ -77,8 +77,8 @@ def audit(ctx, as_of, rule_ids, subject, config_path, fmt, output, as_json, fail
             title = f"{say('COLUMNS', 'audit findings')} · {say('COLUMNS', 'as of')} {day}"
             return workbook([findings_sheet([f.as_dict() for f in findings], lang(), title)], lang())
 
-        if flat or output:
-            write_rows(flat, fmt, output, sheets)
+        if findings or output:
+            write_rows(flat if fmt == "csv" else list(flat), fmt, output, sheets)
     else:
         text_to(output, lambda: print_findings(findings, summary, day))
     done(ctx, outcome, fail_on)

@@ -5,12 +5,13 @@ Kept free of the domain's heavy imports at module level so that `--help` and `hi
 
 from __future__ import annotations
 
+import itertools
 import re
 import sys
 import unicodedata
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Iterator
+from typing import Iterable, Iterator
 
 import click
 
@@ -62,15 +63,20 @@ def json_chunks(value: dict, streamed: str) -> Iterator[bytes]:
 
 def emit_json_chunks(chunks: Iterator[bytes], output: str | None) -> None:
     """What json_chunks gives, to stdout or the --output file."""
+    emit_chunks(chunks, output, b"\n")
+
+
+def emit_chunks(chunks: Iterator[bytes], output: str | None, end: bytes = b"") -> None:
+    """A command's product a part at a time (never whole in memory), to stdout or the --output file."""
     if output:
         from events import files
 
-        files.write(output, (c for part in (chunks, [b"\n"]) for c in part), store=_store())
+        files.write(output, (c for part in (chunks, [end]) for c in part), store=_store())
         click.echo(f"已写入 {output}" if lang() == "zh" else f"wrote {output}")
         return
     for chunk in chunks:  # as text: stdout may be a text stream only (a pipe wrapper, a test's capture)
         click.echo(chunk.decode(), nl=False)
-    click.echo()
+    click.echo(end.decode(), nl=False)
 
 
 def _plain(value):
@@ -250,11 +256,39 @@ BOM = "\ufeff"
 """Written first in CSV files (not on stdout): Excel on Chinese Windows then reads them as UTF-8."""
 
 
-def write_rows(rows: list[dict], fmt: str, output: str | None, sheets=None) -> None:
-    """Rows as csv, md or json, to stdout or the --output file; xlsx (which needs --output) from `sheets`,
-    a function giving the workbook's bytes. A CSV file starts with a UTF-8 BOM for Excel; stdout gets none."""
+def csv_chunks(rows: Iterable[dict], bom: bool, every: int = 1000) -> Iterator[bytes]:
+    """Rows as CSV (the first row's keys as the header), `every` rows at a time: an audit's findings are
+    hundreds of thousands of lines, never one string. Cells are inert to spreadsheets and escaped."""
     import csv
     import io
+
+    rows = iter(rows)
+    first = next(rows, None)
+    if first is None:
+        return
+    buffer = io.StringIO()
+    if bom:
+        buffer.write(BOM)
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(list(first))
+    for n, row in enumerate(itertools.chain([first], rows), 1):
+        writer.writerow([inert(cell_text(v)) for v in row.values()])
+        if n % every == 0:
+            yield buffer.getvalue().encode()
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue().encode()
+
+
+def write_rows(rows: list[dict], fmt: str, output: str | None, sheets=None) -> None:
+    """Rows as csv, md or json, to stdout or the --output file; xlsx (which needs --output) from `sheets`,
+    a function giving the workbook's bytes. A CSV file starts with a UTF-8 BOM for Excel; stdout gets none.
+    CSV rows may come as any iterable (written as they come)."""
+    import io
+
+    if fmt == "csv":
+        emit_chunks(csv_chunks(rows, bom=bool(output)), output)
+        return
 
     if fmt == "xlsx":
         if not output:
@@ -268,13 +302,7 @@ def write_rows(rows: list[dict], fmt: str, output: str | None, sheets=None) -> N
         emit_json_to(rows, output)
         return
     buffer = io.StringIO()
-    if fmt == "csv" and rows:
-        if output:
-            buffer.write(BOM)
-        writer = csv.writer(buffer, lineterminator="\n")
-        writer.writerow(list(rows[0]))
-        writer.writerows([inert(cell_text(v)) for v in row.values()] for row in rows)
-    elif fmt == "md" and rows:
+    if fmt == "md" and rows:
         buffer.write("| " + " | ".join(rows[0]) + " |\n|" + "---|" * len(rows[0]) + "\n")
         for row in rows:
             buffer.write("| " + " | ".join(cell_text(v) for v in row.values()) + " |\n")

@@ -25,3 +25,22 @@ def test_a_cell_escapes_exactly_the_control_characters(text):
 @given(texts)
 def test_a_cell_is_as_wide_as_its_characters(text):
     assert width(text) == sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+@settings(max_examples=200)
+@given(st.lists(st.fixed_dictionaries({"a": texts, "b": st.integers() | st.none() | texts}), max_size=12),
+       st.integers(1, 5), st.booleans())
+def test_csv_written_a_part_at_a_time_is_the_whole_csv(rows, every, bom):
+    """However the rows are cut into parts, the bytes are those of one CSV of every row (header, BOM, cells)."""
+    import csv
+    import io
+
+    from console.common import BOM, cell_text, csv_chunks, inert
+
+    whole = io.StringIO()
+    if rows:
+        whole.write(BOM if bom else "")
+        writer = csv.writer(whole, lineterminator="\n")
+        writer.writerow(list(rows[0]))
+        writer.writerows([inert(cell_text(v)) for v in row.values()] for row in rows)
+    assert b"".join(csv_chunks(iter(rows), bom, every)) == whole.getvalue().encode()
