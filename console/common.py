@@ -107,20 +107,25 @@ def width(text: str) -> int:
     return sum(map(_WIDTHS.__getitem__, text))
 
 
-def table(headers: list[str], rows: list[list]) -> None:
-    """Columns padded to their widest cell; each cell measured once, lines written a page at a time
-    (an audit's tens of thousands of findings, a county's 台账)."""
-    cells = [[(text, width(text)) for text in map(cell_text, row)] for row in rows]
-    heads = [(h, width(h)) for h in headers]
-    widths = [max([heads[i][1]] + [r[i][1] for r in cells]) for i in range(len(headers))]
+def table(headers: list[str], rows: Iterable[list]) -> None:
+    """Columns padded to their widest cell, lines written a page at a time. Only each row's cell texts are kept
+    between measuring and writing (`rows` may be made as they are read): an audit's table has hundreds of
+    thousands of rows, and a (text, width) pair per cell cost 70 MB of them."""
+    texts = [tuple(map(cell_text, row)) for row in rows]
+    widths = [width(h) for h in headers]
+    for row in texts:
+        for i, text in enumerate(row):
+            n = width(text)
+            if n > widths[i]:
+                widths[i] = n
 
     def line(values):
-        return "  ".join(v + " " * (w - n) for (v, n), w in zip(values, widths)).rstrip()
+        return "  ".join(v + " " * (w - width(v)) for v, w in zip(values, widths)).rstrip()
 
-    click.echo(line(heads))
-    click.echo(line([("-" * w, w) for w in widths]))
-    for start in range(0, len(cells), 1000):
-        click.echo("\n".join(line(row) for row in cells[start:start + 1000]))
+    click.echo(line(headers))
+    click.echo(line(["-" * w for w in widths]))
+    for start in range(0, len(texts), 1000):
+        click.echo("\n".join(line(row) for row in texts[start:start + 1000]))
 
 
 def lang() -> str:
