@@ -6,6 +6,7 @@ PostgreSQL; only the placeholder style and table names differ.
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 import uuid
@@ -26,6 +27,9 @@ from events.store import denied
 INFO_TABLE = "store_info"
 PAGE, FAST_PAGE = 2000, 5000
 """Rows fetched at a time: scans of a whole table page through it."""
+
+COPY_PAGE = 1000
+"""Rows a copy writes at a time: a national log's 3.5 million rows are never in memory at once."""
 
 
 STAMP = re.compile(rb'"timestamp":\{"_type_":"datetime_iso","_data_":"([^"]{1,40})"\}')
@@ -414,7 +418,7 @@ class RawLog:
             for row in source.events_in_log_order():
                 oid = row[1] if self.sqlite else uuid.UUID(row[1])
                 page.append((row[0], oid, row[2], row[3], bytes(row[4])))
-                if len(page) == 1000:
+                if len(page) == COPY_PAGE:
                     c.executemany(f"INSERT INTO {self.events_table} ({nid}, originator_id, originator_version, topic, "
                                   f"state) VALUES ({m}, {m}, {m}, {m}, {m})", page)
                     count += len(page)
@@ -426,13 +430,14 @@ class RawLog:
                               f"VALUES ({m}, {m}, {m}, {m}, {m})", page)
                 count += len(page)
             if self._log_linked():  # a log linked or not, copied as it is (its links are its own)
-                rows = source.chain_rows(with_links=source._log_linked())
-                c.executemany(f"INSERT INTO {self.chain_table} VALUES ({', '.join([m] * 7)})",
-                              [(o, v, n, bytes(ct), bytes(h), s, bytes(rest[0]) if rest and rest[0] is not None else None)
-                               for o, v, n, ct, h, s, *rest in rows])
+                rows = ((o, v, n, bytes(ct), bytes(h), s, bytes(rest[0]) if rest and rest[0] is not None else None)
+                        for o, v, n, ct, h, s, *rest in source.chain_rows(with_links=source._log_linked()))
+                width = 7
             else:
-                c.executemany(f"INSERT INTO {self.chain_table} VALUES ({', '.join([m] * 6)})",
-                              [(o, v, n, bytes(ct), bytes(h), s) for o, v, n, ct, h, s in source.chain_rows()])
+                rows = ((o, v, n, bytes(ct), bytes(h), s) for o, v, n, ct, h, s in source.chain_rows())
+                width = 6
+            for page in iter(lambda: list(itertools.islice(rows, COPY_PAGE)), []):
+                c.executemany(f"INSERT INTO {self.chain_table} VALUES ({', '.join([m] * width)})", page)
             columns = [*CHECKPOINT_COLUMNS, *(["previous"] if self._linked() else [])]
             c.executemany(f"INSERT INTO {self.checkpoint_table} ({', '.join(columns)}) "
                           f"VALUES ({', '.join([m] * len(columns))})",

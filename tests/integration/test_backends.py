@@ -222,7 +222,8 @@ def test_kill_9_mid_apply_leaves_whole_transactions_that_verify(backend, tmp_pat
 # --- copy ----------------------------------------------------------------------------
 
 @pytest.mark.skipif(bool(pg_unavailable()), reason=f"PostgreSQL: {pg_unavailable()}")
-def test_copy_sqlite_to_postgres_and_back_keeps_everything(tmp_path):
+def test_copy_sqlite_to_postgres_and_back_keeps_everything(tmp_path, monkeypatch):
+    monkeypatch.setattr("events.rawlog.COPY_PAGE", 7)  # events and chain rows written in many pages, as at scale
     first = str(tmp_path / "county.db")
     setup_store(first, ["TL-1", "TL-2"])
     runner = CliRunner()
