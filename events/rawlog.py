@@ -123,6 +123,7 @@ class RawLog:
                     if not re.fullmatch(r"[0-9A-Fa-f-]{1,64}", imported):
                         raise ValueError(f"not a snapshot id: {imported!r}")
                     c.execute(f"SET TRANSACTION SNAPSHOT '{imported}'")  # SET takes no parameters
+                c.execute("SET LOCAL jit = off")  # streamed scans: compiling each share's query cost more than it saved
             self._pinned = c
             try:
                 yield self
@@ -187,7 +188,9 @@ class RawLog:
         if span is None:
             return "", ()
         as_id = uuid.UUID if events and not self.sqlite else str
-        clause, params = f"WHERE originator_id >= ? AND {nid} <= ?", (as_id(span.lo), span.upto)
+        # `+ 0`: the bound filters the rows of the id range (its index, in its order); as an indexed condition of
+        # its own, PostgreSQL ANDed a bitmap of nearly the whole notification index into every share's scan
+        clause, params = f"WHERE originator_id >= ? AND {nid} + 0 <= ?", (as_id(span.lo), span.upto)
         if span.hi is not None:
             clause, params = clause + " AND originator_id < ?", (*params, as_id(span.hi))
         return clause, params
@@ -448,4 +451,8 @@ class RawLog:
             if not self.sqlite:
                 c.execute(f"SELECT setval(pg_get_serial_sequence('{self.events_table}', 'notification_id'), "
                           f"GREATEST((SELECT max(notification_id) FROM {self.events_table}), 1))")
+        if not self.sqlite:  # statistics of the tables as copied, or the planner guesses a scan's size from nothing
+            with self.cursor(commit=True) as c:
+                c.execute(f"ANALYZE {self.events_table}")
+                c.execute(f"ANALYZE {self.chain_table}")
         return count
