@@ -171,10 +171,10 @@ def verify(log, checkpoint: dict | None = None, public_key=None, tick=None, witn
         jobs = processes(last, jobs)
         shares = spans(last, share_count(last, jobs)) if owner is not None and jobs > 1 else [None]
         dispenser = Dispenser(len(shares))
-        job = (owner.store, log.export_snapshot(), f"{type(owner).__module__}:{type(owner).__qualname__}", shares) \
-            if len(shares) > 1 else None
-        workers = [Worker("events.verify:aggregate_shares", job, tick, dispenser.last) for _ in range(jobs - 1)] \
-            if job else []
+        workers = []
+        if len(shares) > 1:
+            job = (owner.store, log.export_snapshot(), f"{type(owner).__module__}:{type(owner).__qualname__}", shares)
+            workers = [Worker("events.verify:aggregate_shares", job, tick, dispenser.last) for _ in range(jobs - 1)]
         ticked = locked(tick) if workers else tick
         try:
             remembered = log.checkpoints()

@@ -66,7 +66,7 @@ class Worker:
         self.answer = answer
         self._tell((function, args), last=answer is None)
         self.sent: list = []
-        self.broken, self.said = False, b""  # said: the end of what it wrote on stderr besides progress (why it failed)
+        self.broken = False
         self.readers = [threading.Thread(target=self._read_output, daemon=True),
                         threading.Thread(target=self._read_progress, args=(tick,), daemon=True)]
         for reader in self.readers:
@@ -103,9 +103,7 @@ class Worker:
 
     def _read_progress(self, tick) -> None:
         for line in self.process.stderr:
-            if not line.strip().isdigit():
-                self.said = (self.said + line)[-4000:]
-            elif tick:
+            if line.strip().isdigit() and tick:
                 with self.lock:
                     tick(int(line))
 
