@@ -40,20 +40,53 @@ def root(leaves: list[bytes]) -> bytes:
 
 
 class CompactRange:
-    """The perfect subtrees of the leaves added so far (one hash per level): the root of any prefix
-    read in one pass, holding log n hashes, not n. The left-balanced tree's root folds them from the right."""
+    """The perfect subtrees over the leaves [begin, size) (one hash per level and side): the root of any prefix
+    read in one pass, holding log n hashes, not n. Ranges that meet join (`extend`), so stretches of the log
+    hashed apart, each knowing where it begins, make the tree of the whole. From 0, the left-balanced tree's
+    root folds them from the right."""
 
-    def __init__(self):
-        self.size, self.stack = 0, []  # stack: (height, hash), heights strictly falling
+    def __init__(self, begin: int = 0):
+        self.begin = self.size = begin
+        self.stack = []  # (height, hash) left to right
 
     def add(self, leaf: bytes) -> None:
-        node, height = leaf, 0
-        while self.stack and self.stack[-1][0] == height:
-            node, height = node_hash(self.stack.pop()[1], node), height + 1
-        self.stack.append((height, node))
-        self.size += 1
+        self.append(0, leaf)
+
+    def add_data(self, entries: list[bytes]) -> None:
+        """The leaves of `entries` (each hashed as a leaf here), in one tight loop: the log-order pass's hot path."""
+        stack, size = self.stack, self.size
+        for entry in entries:
+            node, height, index = sha256(b"\x00" + entry).digest(), 0, size
+            size += 1
+            while index & 1 and stack and stack[-1][0] == height:
+                node, height, index = sha256(b"\x01" + stack.pop()[1] + node).digest(), height + 1, index >> 1
+            stack.append((height, node))
+        self.size = size
+
+    def append(self, height: int, node: bytes) -> None:
+        """A perfect subtree of `height` starting at `size` (which it must be aligned to): a node joins its left
+        sibling for as long as it is a right child whose sibling lies wholly in the range."""
+        index, stack = self.size >> height, self.stack
+        self.size += 1 << height
+        while index & 1 and stack and stack[-1][0] == height:
+            node, height, index = node_hash(stack.pop()[1], node), height + 1, index >> 1
+        stack.append((height, node))
+
+    def extend(self, other: "CompactRange") -> None:
+        """Join the range that begins where this one ends."""
+        if other.begin != self.size:
+            raise ValueError(f"a range from {other.begin} does not join one ending at {self.size}")
+        for height, node in other.stack:
+            self.append(height, node)
+
+    def copy(self) -> "CompactRange":
+        twin = CompactRange(self.begin)
+        twin.size, twin.stack = self.size, list(self.stack)
+        return twin
 
     def root(self) -> bytes:
+        if self.begin != 0:
+            raise ValueError("only a range from the first leaf has a root")
         if not self.stack:
             return sha256(b"").digest()
         folded = self.stack[-1][1]

@@ -272,14 +272,23 @@ class RawLog:
                                (hex_id(originator_id).replace("-", ""), version)))
         return bytes(rows[0][0]) if rows else None
 
-    def log_links(self) -> Iterator[tuple]:
-        """(notification id, 'kind:key', version, chain hash, log-wide link or None) in log order."""
-        link = "log_hash" if self._log_linked() else "NULL"
-        names = self.keys()
-        for oid, version, nid, head, linked in self._rows(
-                f"SELECT originator_id, originator_version, notification_id, hash, {link} FROM {self.chain_table} "
-                "ORDER BY notification_id", stream=True):
-            yield nid, names.get(oid, oid), version, bytes(head), None if linked is None else bytes(linked)
+    def log_rows(self, after: int, upto: int) -> Iterator[tuple]:
+        """(notification id, originator id, version, chain hash, log-wide link or None, the stored state or None)
+        of the chain entries with ids in (after, upto], in log order: each beside the event stored at its id (none
+        when it is gone), so that one read serves the Merkle tree, the log chain and the recorded times."""
+        link = "c.log_hash" if self._log_linked() else "NULL"
+        nid = "rowid" if self.sqlite else "notification_id"
+        return self._fast(f"SELECT c.notification_id, c.originator_id, c.originator_version, c.hash, {link}, e.state "
+                          f"FROM {self.chain_table} c LEFT JOIN {self.events_table} e ON e.{nid} = c.notification_id "
+                          "WHERE c.notification_id > ? AND c.notification_id <= ? ORDER BY c.notification_id",
+                          (after, upto))
+
+    def chain_counts(self, width: int, upto: int) -> dict[int, int]:
+        """How many chain entries each stretch of `width` notification ids holds, by its number (ids 1..width
+        the first; ids below 1, only ever written by hand, count with it), up to id `upto`: where each stretch
+        begins in the Merkle tree, counted in one pass over the index."""
+        return dict(self._rows(f"SELECT CASE WHEN notification_id > 1 THEN (notification_id - 1) / ? ELSE 0 END, "
+                               f"COUNT(*) FROM {self.chain_table} WHERE notification_id <= ? GROUP BY 1", (width, upto)))
 
     def _log_linked(self) -> bool:
         if not hasattr(self, "_has_log_hash"):

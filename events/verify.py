@@ -162,42 +162,47 @@ def verify(log, checkpoint: dict | None = None, public_key=None, tick=None, witn
     `witnessed`: (version, data) of the cosignatures recorded in the ledger (workflow.witnessing.claims, read
     in the same snapshot); each must still verify and its root be the log's at its size. `owner`: what `log`
     belongs to (a ledger: `owner.store`, and its class opens that store again with `.raw` and `.close()`), so
-    that worker processes can check the aggregates beside this one (`jobs`; default one per core, at most 4,
-    from 50,000 events)."""
+    that worker processes can share the work (`jobs`; default one per core, at most 4, from 50,000 events):
+    the log in stretches of notification ids (the Merkle tree, the log chain, the recorded times) and the
+    aggregates in shares of ids (each chain), joined here in order into what one pass finds (without `owner`,
+    this process does every share)."""
     with log.snapshot():
         report, times, aggregates = Report(), Report(), Report()
         names = log.keys()
         last = log.last_id(chained=True)
         jobs = processes(last, jobs)
-        shares = spans(last, share_count(last, jobs)) if owner is not None and jobs > 1 else [None]
-        dispenser = Dispenser(len(shares))
+        parts = share_count(last, jobs) if jobs > 1 else 1
+        remembered = log.checkpoints()
+        claims = _claims(witnessed, log.origin(), report)
+        sizes = {c["tree_size"] for c in remembered} | {c.size for c in claims} | (
+            {checkpoint["tree_size"]} if checkpoint is not None else set())
+        timed = [checkpoint] if checkpoint and _is_time(checkpoint["timestamp"]) else []  # a C2SP note has no
+        bounds = _bounds([*remembered, *timed], times)  # time: the store's record of it has
+        tasks = _alternate(_stretches(log, last, parts), spans(last, parts) if parts > 1 else [None])
+        dispenser = Dispenser(len(tasks))
         workers = []
-        if len(shares) > 1:
-            job = (owner.store, log.export_snapshot(), f"{type(owner).__module__}:{type(owner).__qualname__}", shares)
-            workers = [Worker("events.verify:aggregate_shares", job, tick, dispenser.last) for _ in range(jobs - 1)]
+        if jobs > 1 and owner is not None:
+            job = (owner.store, log.export_snapshot(), f"{type(owner).__module__}:{type(owner).__qualname__}", tasks,
+                   sizes, bounds)
+            workers = [Worker("events.verify:shares", job, tick, dispenser.last) for _ in range(jobs - 1)]
         ticked = locked(tick) if workers else tick
+        done = {}
         try:
-            remembered = log.checkpoints()
-            claims = _claims(witnessed, log.origin(), report)
-            sizes = {c["tree_size"] for c in remembered} | {c.size for c in claims} | (
-                {checkpoint["tree_size"]} if checkpoint is not None else set())
-            timed = [checkpoint] if checkpoint and _is_time(checkpoint["timestamp"]) else []  # a C2SP note has no
-            tree, roots = merkle.CompactRange(), {}  # time: the store's record of it has
-            stamps = LogStamps(log.events_in_log_order())
-            _times(_log_chain(log.log_links(), report, tree, sizes, roots, stamps), [*remembered, *timed], times)
             while (i := dispenser.first()) is not None:
-                _check_aggregates(log, shares[i], names, aggregates, ticked)
+                done[i] = _share(log, tasks[i], names, sizes, bounds, ticked)
             sent = finished(workers)
-            for i in range(dispenser.front, len(shares)):  # the workers' shares, in id order
-                for _, problems, events, count in sent.get(i, ()):
-                    aggregates.problems += problems
-                    aggregates.events += events
-                    aggregates.aggregates += count
-                if i not in sent:  # its worker failed
-                    _check_aggregates(log, shares[i], names, aggregates, ticked)
+            for i, task in enumerate(tasks):
+                if i not in done:  # a worker's share, or its failed worker's, done here
+                    done[i] = sent[i][0][1] if i in sent else _share(log, task, names, sizes, bounds, ticked)
         finally:
             for worker in workers:
                 worker.stop()
+        tree, roots = _join_log([(t, done[i]) for i, t in enumerate(tasks) if isinstance(t, Stretch)], log, names,
+                                sizes, bounds, report, times)
+        for part in (done[i] for i, t in enumerate(tasks) if not isinstance(t, Stretch)):
+            aggregates.problems += part.problems
+            aggregates.events += part.events
+            aggregates.aggregates += part.aggregates
         report.events, report.aggregates = aggregates.events, aggregates.aggregates
         report.problems[:0] = aggregates.problems  # each aggregate's problems first, as one pass names them
         report.tree_size, report.root = tree.size, tree.root()
@@ -214,6 +219,38 @@ def verify(log, checkpoint: dict | None = None, public_key=None, tick=None, witn
     return report
 
 
+def _alternate(first: list, second: list) -> list:
+    """first[0], second[0], first[1], …: the caller takes shares from the front and workers from the back, so each
+    does some of both kinds."""
+    return [task for i in range(max(len(first), len(second))) for task in (*first[i:i + 1], *second[i:i + 1])]
+
+
+def _share(log, task, names, sizes: set[int], bounds: list, tick):
+    """One share's work: a stretch of the log in log order (a LogPart), or a span of aggregates (a Report)."""
+    if isinstance(task, Stretch):
+        return _log_part(log, task, names, sizes, bounds)
+    part = Report()
+    _check_aggregates(log, task, names, part, tick)
+    return part
+
+
+def shares(store, token: str | None, opener: str, tasks: list, sizes: set[int], bounds: list, send, tick,
+           ask) -> None:
+    """A worker's job (`events.workers`): each share it is given, in the caller's snapshot (on SQLite its own,
+    bounded by the caller's newest id), what it found sent back."""
+    module, name = opener.split(":")
+    owner = getattr(importlib.import_module(module), name)(store)
+    try:
+        log = owner.raw
+        with log.snapshot(imported=token):
+            names = log.keys()
+            while (i := ask("share")) is not None:
+                send(("share", _share(log, tasks[i], names, sizes, bounds, tick)))
+                send(("done", i))
+    finally:
+        owner.close()
+
+
 def _check_aggregates(log, span, names: dict, report: Report, tick) -> None:
     """Every aggregate of `span` (all of them for None): its events against its chain entries."""
     for oid, stored, links in _merge(log.events_by_aggregate(span), log.chain_by_aggregate(span)):
@@ -222,24 +259,6 @@ def _check_aggregates(log, span, names: dict, report: Report, tick) -> None:
         report.events += len(stored)
         report.aggregates += 1
         _check_aggregate(oid, names.get(oid, oid), stored, links, report)
-
-
-def aggregate_shares(store, token: str | None, opener: str, shares: list, send, tick, ask) -> None:
-    """A worker's job (`events.workers`): the aggregates of each share it is given, in the caller's snapshot (on
-    SQLite its own, bounded by the caller's newest id), each share's problems and counts sent back."""
-    module, name = opener.split(":")
-    owner = getattr(importlib.import_module(module), name)(store)
-    try:
-        log = owner.raw
-        with log.snapshot(imported=token):
-            names = log.keys()
-            while (i := ask("share")) is not None:
-                part = Report()
-                _check_aggregates(log, shares[i], names, part, tick)
-                send(("share", part.problems, part.events, part.aggregates))
-                send(("done", i))
-    finally:
-        owner.close()
 
 
 def chained(rows, heads, links_total, exact):
@@ -350,57 +369,126 @@ def tampered(problems: list[Problem]) -> Tampered:
     return error
 
 
-class LogStamps:
-    """Each event's recorded_at by notification id, read beside the chain's log order from the events in log
-    order (both ascending): the log-order check needs no pass over the aggregates first, so the two run apart."""
-
-    ABSENT = object()
-
-    def __init__(self, rows):
-        self.rows = iter(rows)
-        self.row = next(self.rows, None)
-
-    def get(self, nid: int):
-        """The event's recorded_at (UTC), None when it cannot be read, ABSENT when no stored event has this id."""
-        while self.row is not None and self.row[0] < nid:
-            self.row = next(self.rows, None)
-        if self.row is None or self.row[0] != nid:
-            return self.ABSENT
-        when = recorded_at(bytes(self.row[4]))
-        return None if when is None else _aware(when).astimezone(timezone.utc)
-
-
-
-
 def _aware(when: datetime) -> datetime:
     return when if when.tzinfo is not None else when.replace(tzinfo=timezone.utc)
 
 
-def _log_chain(links, report: Report, tree: merkle.CompactRange, sizes: set[int], roots: dict, stamps: LogStamps):
-    """The Merkle tree in log order, checking the log-wide chain on the way (a row removed from both tables,
-    or moved, breaks the link after it; a store's rows from before the log chain come first, unlinked); the
-    roots at `sizes` into `roots`. Yields (position, nid, subject, version, recorded_at) for the time check."""
-    previous, started = None, False
+def _utc(when: datetime) -> str:
+    """A recorded time as a problem shows it (compared as it is: an aware time in any zone)."""
+    return when.astimezone(timezone.utc).isoformat()
+
+
+@dataclass
+class Stretch:
+    """The chain entries with notification ids in (after, upto], the first of them at `begin` in the Merkle tree:
+    one share of the log-order pass."""
+
+    after: int
+    upto: int
+    begin: int
+
+
+def _stretches(log, last: int, parts: int) -> list[Stretch]:
+    """The log cut into `parts` stretches of ids, each knowing where it begins in the tree (counted first)."""
+    below = -(1 << 62)  # the first stretch also takes ids below 1, which only a hand can write
+    if parts == 1:
+        return [Stretch(below, last, 0)]
+    width = max(1, -(-last // parts))
+    counts, found, begin = log.chain_counts(width, last), [], 0
+    for k in range(parts):
+        if k * width >= last and found:
+            break
+        found.append(Stretch(below if k == 0 else k * width, min((k + 1) * width, last), begin))
+        begin += counts.get(k, 0)
+    return found
+
+
+@dataclass
+class LogPart:
+    """What a stretch of the log says, for the caller to join in order: its subtrees (`tree`, and at each size
+    asked for within it `roots`), the log chain inside it, and its times as if nothing came before."""
+
+    tree: merkle.CompactRange
+    roots: dict[int, merkle.CompactRange]
+    unlinked: list[Problem]  # rows without a log link before its first linked one: problems if one came before it
+    first: tuple | None  # (nid, chain hash, link, oid, version) of its first linked row, checked at the seam
+    last: bytes | None  # its last link
+    problems: list[Problem]
+    late: list[Problem]  # its time problems
+    lowest: datetime | None  # the earliest readable time in it
+    latest: tuple | None  # (time, nid) of the latest, the first to reach it
+
+
+def _log_part(log, stretch: Stretch, names, sizes: set[int], bounds: list, latest: tuple | None = None) -> LogPart:
+    """One stretch in log order: each chain hash a leaf of the tree, each log link against the one before, each
+    event's recorded_at against the log and the checkpoints (from `latest`, the time to beat, if known)."""
+    tree, roots = merkle.CompactRange(stretch.begin), {}
+    part = LogPart(tree, roots, [], None, None, [], [], None, None)
+    timeline = Timeline(bounds, part.late, latest)
+    see, previous, pack, heads, position = timeline.see, None, _PACK, [], stretch.begin
+    for nid, oid, version, head, linked, state in log.log_rows(stretch.after, stretch.upto):
+        head = bytes(head)
+        heads.append(head)
+        position += 1
+        if position in sizes or len(heads) == 4096:  # the tree grows a page at a time
+            tree.add_data(heads)
+            heads.clear()
+            if position in sizes:
+                roots[position] = tree.copy()
+        if linked is None:
+            problem = Problem("log", names.get(oid, oid), version, f"event {nid} has no log link after linked ones",
+                              f"事件 {nid} 在已链接的事件之后却没有日志链接")
+            (part.problems if part.first is not None else part.unlinked).append(problem)
+        else:
+            linked = bytes(linked)
+            if part.first is None:
+                part.first = (nid, head, linked, oid, version)
+            elif linked != sha256(previous + pack(nid) + head).digest():  # chain.log_hash, inlined
+                part.problems.append(_broken(names.get(oid, oid), version, nid))
+            previous = linked
+        if state is not None:  # an event gone from the events table is named by the aggregate pass
+            when = recorded_at(bytes(state))
+            see(position, nid, oid, version, when if when is None or when.tzinfo else _aware(when), names)
+    tree.add_data(heads)
+    part.last, part.lowest = previous, timeline.lowest
+    part.latest = None if timeline.latest is None else (timeline.latest, timeline.latest_nid)
+    return part
+
+
+def _broken(subject: str, version: int, nid: int) -> Problem:
+    return Problem("log", subject, version, f"the log chain breaks before event {nid}: an event before it was removed "
+                   "from both tables, or the log was reordered",
+                   f"日志链在事件 {nid} 之前断开：之前有事件从两张表中被删除，或日志顺序被改动")
+
+
+def _join_log(parts: list, log, names, sizes: set[int], bounds: list, report: Report, times: Report):
+    """The stretches' parts joined in log order: the tree and its roots at `sizes`, the log chain across each
+    seam, and the times, a stretch checked again here from the latest time before it when one of its events
+    may fall behind that (a back-dated row is rare: the common case costs nothing twice)."""
+    tree, roots = merkle.CompactRange(), {}
     if 0 in sizes:
         roots[0] = tree.root()
-    for nid, subject, version, head, linked in links:
-        tree.add(merkle.leaf_hash(head))
-        if tree.size in sizes:
-            roots[tree.size] = tree.root()
-        if linked is None:
-            if started:
-                report.problems.append(Problem("log", subject, version, f"event {nid} has no log link after linked ones",
-                                               f"事件 {nid} 在已链接的事件之后却没有日志链接"))
-        else:
+    previous, started, latest = None, False, None
+    for stretch, part in parts:
+        for size, inner in part.roots.items():
+            joined = tree.copy()
+            joined.extend(inner)
+            roots[size] = joined.root()
+        tree.extend(part.tree)
+        if started:
+            report.problems += part.unlinked
+        if part.first is not None:
+            nid, head, linked, oid, version = part.first
             if linked != log_hash(previous, nid, head):
-                report.problems.append(Problem("log", subject, version, f"the log chain breaks before event {nid}: "
-                                               "an event before it was removed from both tables, or the log was "
-                                               "reordered", f"日志链在事件 {nid} 之前断开：之前有事件从两张表中被删除，"
-                                               "或日志顺序被改动"))
-            started, previous = True, linked
-        when = stamps.get(nid)
-        if when is not LogStamps.ABSENT:  # an event gone from the events table is named by the aggregate pass
-            yield tree.size, nid, subject, version, when
+                report.problems.append(_broken(names.get(oid, oid), version, nid))
+            previous, started = part.last, True
+        report.problems += part.problems
+        if latest is not None and part.lowest is not None and part.lowest < latest[0] - CLOCK_SKEW:
+            part = _log_part(log, stretch, names, set(), bounds, latest)
+        times.problems += part.late
+        if part.latest is not None and (latest is None or part.latest[0] > latest[0]):
+            latest = part.latest
+    return tree, roots
 
 
 def _is_time(text: str) -> bool:
@@ -481,52 +569,66 @@ CLOCK_SKEW = timedelta(minutes=5)
 """How far an event's recorded_at may fall behind one before it in the log: a writer stamps its events
 before it waits for the write lock, and machines' clocks drift a little. Back-dating beyond it is named."""
 
-def _times(stamps, checkpoints: list[dict], report: Report) -> None:
-    """In log order recorded_at does not run backwards; a checkpoint's time bounds the events it covers
-    (none recorded after it) and every later one (none recorded before it): a back-dated append is named."""
+def _bounds(checkpoints: list[dict], report: Report) -> list[tuple]:
+    """(tree size, time, name) of each checkpoint with a time, by size; one without is named."""
     bounds = []
     for c in checkpoints:
         try:
             bounds.append((c["tree_size"], datetime.fromisoformat(c["timestamp"]), _name(c)))
         except ValueError:
             report.problems.append(Problem("checkpoint", _name(c), None, "its timestamp is not a time", "其时间戳不是时间"))
-    bounds.sort(key=lambda b: b[0])
-    # covering[i]: the earliest checkpoint among bounds[i:], which all cover positions up to bounds[i]'s size
-    covering, earliest = [None] * len(bounds), None
-    for i in range(len(bounds) - 1, -1, -1):
-        if earliest is None or bounds[i][1] < earliest[1]:
-            earliest = bounds[i]
-        covering[i] = earliest
-    latest_passed, i = None, 0  # the latest checkpoint that no longer covers the position
-    latest, latest_nid = None, None
-    for position, nid, subject, version, when in stamps:
-        while i < len(bounds) and bounds[i][0] < position:
-            if latest_passed is None or bounds[i][1] > latest_passed[1]:
-                latest_passed = bounds[i]
-            i += 1
+    return sorted(bounds, key=lambda b: b[0])
+
+
+class Timeline:
+    """In log order recorded_at does not run backwards; a checkpoint's time bounds the events it covers (none
+    recorded after it) and every later one (none recorded before it): a back-dated append is named. `latest`:
+    (time, nid) of the latest event before the first one seen, if known."""
+
+    def __init__(self, bounds: list[tuple], problems: list[Problem], latest: tuple | None = None):
+        self.bounds, self.problems = bounds, problems
+        # covering[i]: the earliest checkpoint among bounds[i:], which all cover positions up to bounds[i]'s size
+        self.covering, earliest = [None] * len(bounds), None
+        for i in range(len(bounds) - 1, -1, -1):
+            if earliest is None or bounds[i][1] < earliest[1]:
+                earliest = bounds[i]
+            self.covering[i] = earliest
+        self.passed, self.i = None, 0  # the latest checkpoint that no longer covers the position
+        self.latest, self.latest_nid = latest or (None, None)
+        self.lowest = None
+
+    def see(self, position: int, nid: int, oid: str, version: int, when: datetime | None, names) -> None:
+        """The event at tree `position` (1-based), recorded at `when` (None: unreadable)."""
+        bounds, problems = self.bounds, self.problems
+        while self.i < len(bounds) and bounds[self.i][0] < position:
+            if self.passed is None or bounds[self.i][1] > self.passed[1]:
+                self.passed = bounds[self.i]
+            self.i += 1
         if when is None:
-            report.problems.append(Problem("time", subject, version, f"event {nid} has no readable recorded_at",
-                                               f"事件 {nid} 没有可读的记录时间"))
-            continue
+            problems.append(Problem("time", names.get(oid, oid), version, f"event {nid} has no readable recorded_at",
+                                    f"事件 {nid} 没有可读的记录时间"))
+            return
+        if self.lowest is None or when < self.lowest:
+            self.lowest = when
+        latest = self.latest
         if latest is not None and when < latest - CLOCK_SKEW:
-            report.problems.append(Problem("backdated", subject, version,
-                                           f"event {nid} claims recorded_at {when.isoformat()}, before event "
-                                           f"{latest_nid} earlier in the log ({latest.isoformat()})",
-                                           f"事件 {nid} 自称记录于 {when.isoformat()}，早于日志中在它之前的事件 "
-                                           f"{latest_nid}（{latest.isoformat()}）"))
+            problems.append(Problem("backdated", names.get(oid, oid), version,
+                                    f"event {nid} claims recorded_at {_utc(when)}, before event "
+                                    f"{self.latest_nid} earlier in the log ({_utc(latest)})",
+                                    f"事件 {nid} 自称记录于 {_utc(when)}，早于日志中在它之前的事件 "
+                                    f"{self.latest_nid}（{_utc(latest)}）"))
         elif latest is None or when > latest:
-            latest, latest_nid = when, nid
-        if latest_passed is not None and when < latest_passed[1] - CLOCK_SKEW:
-            report.problems.append(Problem("backdated", subject, version,
-                                           f"event {nid} claims recorded_at {when.isoformat()}, before {latest_passed[2]} "
-                                           "that does not cover it",
-                                           f"事件 {nid} 自称记录于 {when.isoformat()}，早于未涵盖它的"
-                                           f"{_name_zh(latest_passed[2])}"))
-        if i < len(bounds) and when > covering[i][1] + CLOCK_SKEW:
-            report.problems.append(Problem("postdated", subject, version,
-                                           f"event {nid} claims recorded_at {when.isoformat()}, after {covering[i][2]} "
-                                           "that covers it",
-                                           f"事件 {nid} 自称记录于 {when.isoformat()}，晚于涵盖它的{_name_zh(covering[i][2])}"))
+            self.latest, self.latest_nid = when, nid
+        if self.passed is not None and when < self.passed[1] - CLOCK_SKEW:
+            problems.append(Problem("backdated", names.get(oid, oid), version,
+                                    f"event {nid} claims recorded_at {_utc(when)}, before {self.passed[2]} "
+                                    "that does not cover it",
+                                    f"事件 {nid} 自称记录于 {_utc(when)}，早于未涵盖它的{_name_zh(self.passed[2])}"))
+        if self.i < len(bounds) and when > self.covering[self.i][1] + CLOCK_SKEW:
+            problems.append(Problem("postdated", names.get(oid, oid), version,
+                                    f"event {nid} claims recorded_at {_utc(when)}, after {self.covering[self.i][2]} "
+                                    "that covers it",
+                                    f"事件 {nid} 自称记录于 {_utc(when)}，晚于涵盖它的{_name_zh(self.covering[self.i][2])}"))
 
 
 def _against_checkpoint(checkpoint: dict, held: int, roots: dict, origin: str, public_key, report: Report) -> None:

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import copy
+import re
+import shutil
 import sys
-from datetime import date, timedelta
+import uuid
+from datetime import date, datetime, timedelta
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -202,7 +205,7 @@ def test_jobs_on_the_command_line(tampered, tmp_path, monkeypatch, workers_take_
     assert fingerprint(tampered) == before
 
 
-# --- verify's aggregate check in shares ---------------------------------------------------------------------------
+# --- verify in shares: the log in stretches, the aggregates in shares ---------------------------------------------------------------------------
 
 def _verified(url: str, jobs: int, tick=None):
     from events.verify import verify
@@ -216,8 +219,8 @@ def _verified(url: str, jobs: int, tick=None):
 
 @pytest.mark.parametrize("mutation", ["none", "edit", "delete", "insert", "swap", "move", "drop", "tail"])
 def test_verify_in_shares_names_what_one_pass_names(backend, tmp_path, workers_take_the_rest, mutation):
-    """The aggregates checked by workers and the log-order pass here: every problem, in one pass's order, the
-    same counts and the same Merkle root, whatever was done to the rows."""
+    """Stretches of the log and shares of the aggregates checked by workers and here: every problem, in one
+    pass's order, the same counts and the same Merkle root, whatever was done to the rows."""
     url = build(new_url(backend, tmp_path), parcels=10)
     sql = DB(url)
     ids = _aggregates(url)
@@ -282,3 +285,57 @@ def test_a_signed_store_audited_in_shares_judges_each_signer_as_one_pass(signed_
     one = shares.run(ledger, AS_OF, jobs=1)
     assert sum(f.rule == "R24" for f in one[0]) >= 8
     assert shares.run(ledger, AS_OF, jobs=3) == one
+
+
+@pytest.fixture(scope="module")
+def small_log(tmp_path_factory):
+    """A SQLite store of three parcels' lives, copied afresh for every example that tampers with it."""
+    return build(str(tmp_path_factory.mktemp("log") / "log.db"), parcels=3)
+
+
+STAMPED = re.compile(rb'("timestamp":\{"_type_":"datetime_iso","_data_":")([^"]*)(")')
+
+row_changes = st.lists(st.tuples(st.integers(0, 10**6), st.sampled_from(
+    ["earlier", "much earlier", "later", "unreadable", "unlinked", "relinked", "gone"])), max_size=6)
+
+
+@given(row_changes, st.integers(0, 10**6), st.integers(-3, 3), st.integers(2, 6))
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_the_log_in_stretches_joins_into_what_one_pass_finds(small_log, tmp_path, changes, size, days, jobs):
+    """The log-order pass cut into stretches (here, all in this process) and joined at the seams: the same Merkle
+    roots, the same log-chain breaks and the same times named, in the same order, whatever was done to the rows:
+    times moved back (a stretch whose events fall behind an earlier stretch's latest is checked again from it) or
+    forward, made unreadable, log links dropped or changed, rows gone from both tables; against a checkpoint of any
+    size and time."""
+    from events.verify import verify
+
+    url = str(tmp_path / f"copy-{uuid.uuid4().hex}.db")
+    shutil.copy(small_log, url)
+    sql = DB(url)
+    rows = sql("SELECT {id}, state FROM {events} ORDER BY {id}")
+    for at, change in changes:
+        nid, state = rows[at % len(rows)]
+        if change in ("earlier", "much earlier", "later", "unreadable"):
+            when = datetime.fromisoformat(STAMPED.search(state)[2].decode())
+            moved = {"earlier": when - timedelta(hours=1), "much earlier": when - timedelta(days=400),
+                     "later": when + timedelta(days=30)}.get(change)
+            text = b"not a time" if moved is None else moved.isoformat().encode()
+            sql("UPDATE {events} SET state=? WHERE {id}=?", (STAMPED.sub(lambda m: m[1] + text + m[3], state), nid))
+        elif change == "unlinked":
+            sql("UPDATE {chain} SET log_hash=NULL WHERE notification_id=?", (nid,))
+        elif change == "relinked":
+            sql("UPDATE {chain} SET log_hash=? WHERE notification_id=?", (bytes(32), nid))
+        else:
+            sql("DELETE FROM {events} WHERE {id}=?", (nid,))
+            sql("DELETE FROM {chain} WHERE notification_id=?", (nid,))
+    first = datetime.fromisoformat(STAMPED.search(rows[0][1])[2].decode())
+    checkpoint = {"origin": "elsewhere", "tree_size": size % (len(rows) + 3), "root": "00" * 32,
+                  "timestamp": (first + timedelta(days=days * 200)).isoformat(), "previous": None}
+    ledger = Ledger(url)
+    try:
+        one = verify(ledger.raw, checkpoint, jobs=1)
+        many = verify(ledger.raw, checkpoint, jobs=jobs)
+    finally:
+        ledger.close()
+    assert (many.tree_size, many.root, many.events) == (one.tree_size, one.root, one.events)
+    assert many.problems == one.problems
