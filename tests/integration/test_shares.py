@@ -205,7 +205,7 @@ def test_jobs_on_the_command_line(tampered, tmp_path, monkeypatch, workers_take_
     assert fingerprint(tampered) == before
 
 
-# --- verify in shares: the log in stretches, the aggregates in shares ---------------------------------------------------------------------------
+# --- verify in shares: the log in stretches, the aggregates in shares -------------------------------------------------
 
 def _verified(url: str, jobs: int, tick=None):
     from events.verify import verify
