@@ -20,6 +20,8 @@ MAX_FILE = 16 * 1024 * 1024
 
 def too_deep(raw: str, limit: int = MAX_DEPTH) -> int | None:
     """The index where `raw`'s brackets nest deeper than `limit` (strings skipped), or None."""
+    if raw.count("[") + raw.count("{") <= limit:  # it cannot nest deeper than it has brackets: a command's line
+        return None  # is judged without a character-by-character walk
     depth, in_string, escaped = 0, False, False
     for index, ch in enumerate(raw):
         if in_string:
