@@ -278,10 +278,11 @@ class RawLog:
         when it is gone), so that one read serves the Merkle tree, the log chain and the recorded times."""
         link = "c.log_hash" if self._log_linked() else "NULL"
         nid = "rowid" if self.sqlite else "notification_id"
+        # the bounds on both sides: PostgreSQL's merge join otherwise reads the events' index from its start
         return self._fast(f"SELECT c.notification_id, c.originator_id, c.originator_version, c.hash, {link}, e.state "
                           f"FROM {self.chain_table} c LEFT JOIN {self.events_table} e ON e.{nid} = c.notification_id "
-                          "WHERE c.notification_id > ? AND c.notification_id <= ? ORDER BY c.notification_id",
-                          (after, upto))
+                          f"AND e.{nid} > ? AND e.{nid} <= ? WHERE c.notification_id > ? AND c.notification_id <= ? "
+                          "ORDER BY c.notification_id", (after, upto, after, upto))
 
     def chain_counts(self, width: int, upto: int) -> dict[int, int]:
         """How many chain entries each stretch of `width` notification ids holds, by its number (ids 1..width
