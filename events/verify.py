@@ -410,7 +410,8 @@ class LogPart:
 
     tree: merkle.CompactRange
     roots: dict[int, merkle.CompactRange]
-    unlinked: list[Problem]  # rows without a log link before its first linked one: problems if one came before it
+    leading: int  # rows without a log link before its first linked one: problems if a linked one came before it
+    unlinked: list[Problem]  # those rows named, when the part was read knowing that one had
     first: tuple | None  # (nid, chain hash, link, oid, version) of its first linked row, checked at the seam
     last: bytes | None  # its last link
     problems: list[Problem]
@@ -419,11 +420,14 @@ class LogPart:
     latest: tuple | None  # (time, nid) of the latest, the first to reach it
 
 
-def _log_part(log, stretch: Stretch, names, sizes: set[int], bounds: list, latest: tuple | None = None) -> LogPart:
+def _log_part(log, stretch: Stretch, names, sizes: set[int], bounds: list, latest: tuple | None = None,
+              started: bool = False) -> LogPart:
     """One stretch in log order: each chain hash a leaf of the tree, each log link against the one before, each
-    event's recorded_at against the log and the checkpoints (from `latest`, the time to beat, if known)."""
+    event's recorded_at against the log and the checkpoints (from `latest`, the time to beat, if known; `started`:
+    a linked row came before it). Rows from before the log chain are only counted unless `started`: a store
+    older than the chain holds millions."""
     tree, roots = merkle.CompactRange(stretch.begin), {}
-    part = LogPart(tree, roots, [], None, None, [], [], None, None)
+    part = LogPart(tree, roots, 0, [], None, None, [], [], None, None)
     timeline = Timeline(bounds, part.late, latest)
     see, previous, pack, heads, position = timeline.see, None, _PACK, [], stretch.begin
     for nid, oid, version, head, linked, state in log.log_rows(stretch.after, stretch.upto):
@@ -436,9 +440,12 @@ def _log_part(log, stretch: Stretch, names, sizes: set[int], bounds: list, lates
             if position in sizes:
                 roots[position] = tree.copy()
         if linked is None:
-            problem = Problem("log", names.get(oid, oid), version, f"event {nid} has no log link after linked ones",
-                              f"事件 {nid} 在已链接的事件之后却没有日志链接")
-            (part.problems if part.first is not None else part.unlinked).append(problem)
+            if part.first is None:
+                part.leading += 1
+            if part.first is not None or started:
+                (part.problems if part.first is not None else part.unlinked).append(
+                    Problem("log", names.get(oid, oid), version, f"event {nid} has no log link after linked ones",
+                            f"事件 {nid} 在已链接的事件之后却没有日志链接"))
         else:
             linked = bytes(linked)
             if part.first is None:
@@ -475,7 +482,8 @@ def _join_log(parts: list, log, names, sizes: set[int], bounds: list, report: Re
             joined.extend(inner)
             roots[size] = joined.root()
         tree.extend(part.tree)
-        if started:
+        if started and part.leading:  # named only now that a linked row is known to come before them
+            part = _log_part(log, stretch, names, set(), bounds, started=True)
             report.problems += part.unlinked
         if part.first is not None:
             nid, head, linked, oid, version = part.first
