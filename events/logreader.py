@@ -26,7 +26,23 @@ def day(iso: str) -> date:
     return found
 
 
-DECODERS = {"decimal_str": Decimal, "date_iso": day, "datetime_iso": datetime.fromisoformat, "uuid_hex": UUID}
+_AMOUNTS: dict[str, Decimal] = {}
+SHARED_AMOUNTS = 65_536
+"""Distinct amount texts given one shared Decimal each (104 bytes a Decimal; beyond it, each read makes its own)."""
+
+
+def amount(text: str) -> Decimal:
+    """One shared Decimal per amount's text (the same text, the same digits and exponent: sharing is exact), as
+    days are shared: a national log repeats its areas and sums in every summary and finding."""
+    found = _AMOUNTS.get(text)
+    if found is None:
+        found = Decimal(text)
+        if len(_AMOUNTS) < SHARED_AMOUNTS:
+            _AMOUNTS[text] = found
+    return found
+
+
+DECODERS = {"decimal_str": amount, "date_iso": day, "datetime_iso": datetime.fromisoformat, "uuid_hex": UUID}
 
 
 def typed(value):

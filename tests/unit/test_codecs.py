@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime, timedelta, timezone
+from decimal import Decimal
 
 import pytest
 from eventsourcing.application import Application
@@ -12,6 +13,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from events import codecs
+from events.logreader import _AMOUNTS, SHARED_AMOUNTS, amount
 
 scalars = st.one_of(
     st.none(), st.booleans(), st.integers(), st.text(), st.decimals(allow_nan=False, allow_infinity=False),
@@ -54,3 +56,12 @@ def test_the_ledger_writes_with_it(ledger):
     stamp = datetime(2025, 1, 2, 3, 4, 5, tzinfo=timezone.utc)
     state = {"on": date(2025, 1, 2), "timestamp": stamp, "id": uuid.UUID(int=7), "data": {"名称": "托里"}}
     assert ledger.mapper.transcoder.encode(state) == reference().encode(state)
+
+
+@given(st.decimals(allow_nan=True, allow_infinity=True), st.sampled_from(["", "0", "00"]))
+def test_a_shared_amount_is_exactly_the_decimal_its_text_gives(value, pad):
+    """Sharing one Decimal per text keeps every digit and exponent (1.0 and 1.00 stay apart)."""
+    text = str(value) + (pad if value.is_finite() and "E" not in str(value) and "." in str(value) else "")
+    first, again = amount(text), amount(text)
+    assert str(first) == str(Decimal(text)) and first.as_tuple() == Decimal(text).as_tuple()
+    assert again is first or len(_AMOUNTS) >= SHARED_AMOUNTS  # one object, while there is room
