@@ -102,8 +102,9 @@ def verify(ctx, checkpoint_path, vkey_paths, pubkey_path, witness_paths, quorum,
     from events import tlog, witness
     from events.errors import zh_of
     from events.note import NoteError
-    from events.verify import Problem, verify_documents
+    from events.problems import Problem
     from events.verify import verify as check
+    from events.verify import verify_documents
     from workflow import attestation, witnessing
 
     signed = tlog.read(checkpoint_path) if checkpoint_path else None

@@ -11,56 +11,25 @@ import importlib
 import itertools
 import struct
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 from hashlib import sha256
 from pathlib import Path
 
 from events import checkpoint as checkpoints
-from events import merkle
+from events import logorder
 from events.chain import (
     GENESIS,
     as_bytes,
     chain_hash,
     checkpoint_digest,
     content_digest,
-    log_hash,
     topic_bytes,
 )
 from events.errors import Tampered, zh_of
-from events.rawlog import recorded_at, spans
+from events.problems import Problem
+from events.problems import checkpoint_name as _name
+from events.rawlog import spans
 from events.workers import Dispenser, Worker, finished, locked, processes, share_count
-
-KINDS = {
-    "edited": "被改动", "deleted": "被删除", "inserted": "被插入", "reordered": "被调换", "moved": "被移位",
-    "log": "日志链断裂", "checkpoints": "检查点链断裂", "forgotten": "被遗忘", "origin": "来源不符",
-    "truncated": "被截断", "rewritten": "被改写", "checkpoint": "检查点有误", "time": "时间不明",
-    "backdated": "倒签", "postdated": "后签", "signature": "签名不符", "witness": "联署不足", "document": "文件不符",
-    "witnessed": "与见证不符",
-}
-"""Every kind of problem (the id scripts read in `verify --json`) and its Chinese name."""
-
-
-@dataclass
-class Problem:
-    """One thing that differs, said in English (`detail`) and Chinese (`detail_zh`); `kind` is a stable id."""
-
-    kind: str  # a key of KINDS
-    subject: str
-    version: int | None
-    detail: str
-    detail_zh: str
-
-    def text(self, lang: str = "en") -> str:
-        """The line `verify` prints, in the user's language."""
-        if lang != "zh":
-            return str(self)
-        subject = _name_zh(self.subject)
-        where = f"{subject}@{self.version}" if self.version is not None else subject
-        return f"{KINDS.get(self.kind, self.kind)}：{where}：{self.detail_zh}"
-
-    def __str__(self) -> str:
-        where = f"{self.subject}@{self.version}" if self.version is not None else self.subject
-        return f"{self.kind}: {where}: {self.detail}"
 
 
 @dataclass
@@ -177,8 +146,8 @@ def verify(log, checkpoint: dict | None = None, public_key=None, tick=None, witn
         sizes = {c["tree_size"] for c in remembered} | {c.size for c in claims} | (
             {checkpoint["tree_size"]} if checkpoint is not None else set())
         timed = [checkpoint] if checkpoint and _is_time(checkpoint["timestamp"]) else []  # a C2SP note has no
-        bounds = _bounds([*remembered, *timed], times)  # time: the store's record of it has
-        tasks = _alternate(_stretches(log, last, parts), spans(last, parts) if parts > 1 else [None])
+        bounds = logorder.checkpoint_bounds([*remembered, *timed], times.problems)  # time: the store's record of it has
+        tasks = _alternate(logorder.stretches(log, last, parts), spans(last, parts) if parts > 1 else [None])
         dispenser = Dispenser(len(tasks))
         workers = []
         if jobs > 1 and owner is not None:
@@ -197,9 +166,9 @@ def verify(log, checkpoint: dict | None = None, public_key=None, tick=None, witn
         finally:
             for worker in workers:
                 worker.stop()
-        tree, roots = _join_log([(t, done[i]) for i, t in enumerate(tasks) if isinstance(t, Stretch)], log, names,
-                                sizes, bounds, report, times)
-        for part in (done[i] for i, t in enumerate(tasks) if not isinstance(t, Stretch)):
+        stretches = [(t, done[i]) for i, t in enumerate(tasks) if isinstance(t, logorder.Stretch)]
+        tree, roots = logorder.join(stretches, log, names, sizes, bounds, report.problems, times.problems)
+        for part in (done[i] for i, t in enumerate(tasks) if not isinstance(t, logorder.Stretch)):
             aggregates.problems += part.problems
             aggregates.events += part.events
             aggregates.aggregates += part.aggregates
@@ -227,8 +196,8 @@ def _alternate(first: list, second: list) -> list:
 
 def _share(log, task, names, sizes: set[int], bounds: list, tick):
     """One share's work: a stretch of the log in log order (a LogPart), or a span of aggregates (a Report)."""
-    if isinstance(task, Stretch):
-        return _log_part(log, task, names, sizes, bounds)
+    if isinstance(task, logorder.Stretch):
+        return logorder.log_part(log, task, names, sizes, bounds)
     part = Report()
     _check_aggregates(log, task, names, part, tick)
     return part
@@ -369,154 +338,12 @@ def tampered(problems: list[Problem]) -> Tampered:
     return error
 
 
-def _aware(when: datetime) -> datetime:
-    return when if when.tzinfo is not None else when.replace(tzinfo=timezone.utc)
-
-
-def _utc(when: datetime) -> str:
-    """A recorded time as a problem shows it (compared as it is: an aware time in any zone)."""
-    return when.astimezone(timezone.utc).isoformat()
-
-
-@dataclass
-class Stretch:
-    """The chain entries with notification ids in (after, upto], the first of them at `begin` in the Merkle tree:
-    one share of the log-order pass."""
-
-    after: int
-    upto: int
-    begin: int
-
-
-def _stretches(log, last: int, parts: int) -> list[Stretch]:
-    """The log cut into `parts` stretches of ids, each knowing where it begins in the tree (counted first)."""
-    below = -(1 << 62)  # the first stretch also takes ids below 1, which only a hand can write
-    if parts == 1:
-        return [Stretch(below, last, 0)]
-    width = max(1, -(-last // parts))
-    counts, found, begin = log.chain_counts(width, last), [], 0
-    for k in range(parts):
-        if k * width >= last and found:
-            break
-        found.append(Stretch(below if k == 0 else k * width, min((k + 1) * width, last), begin))
-        begin += counts.get(k, 0)
-    return found
-
-
-@dataclass
-class LogPart:
-    """What a stretch of the log says, for the caller to join in order: its subtrees (`tree`, and at each size
-    asked for within it `roots`), the log chain inside it, and its times as if nothing came before."""
-
-    tree: merkle.CompactRange
-    roots: dict[int, merkle.CompactRange]
-    leading: int  # rows without a log link before its first linked one: problems if a linked one came before it
-    unlinked: list[Problem]  # those rows named, when the part was read knowing that one had
-    first: tuple | None  # (nid, chain hash, link, oid, version) of its first linked row, checked at the seam
-    last: bytes | None  # its last link
-    problems: list[Problem]
-    late: list[Problem]  # its time problems
-    lowest: datetime | None  # the earliest readable time in it
-    latest: tuple | None  # (time, nid) of the latest, the first to reach it
-
-
-def _log_part(log, stretch: Stretch, names, sizes: set[int], bounds: list, latest: tuple | None = None,
-              started: bool = False) -> LogPart:
-    """One stretch in log order: each chain hash a leaf of the tree, each log link against the one before, each
-    event's recorded_at against the log and the checkpoints (from `latest`, the time to beat, if known; `started`:
-    a linked row came before it). Rows from before the log chain are only counted unless `started`: a store
-    older than the chain holds millions."""
-    tree, roots = merkle.CompactRange(stretch.begin), {}
-    part = LogPart(tree, roots, 0, [], None, None, [], [], None, None)
-    timeline = Timeline(bounds, part.late, latest)
-    see, previous, pack, heads, position = timeline.see, None, _PACK, [], stretch.begin
-    for nid, oid, version, head, linked, state in log.log_rows(stretch.after, stretch.upto):
-        head = bytes(head)
-        heads.append(head)
-        position += 1
-        if position in sizes or len(heads) == 4096:  # the tree grows a page at a time
-            tree.add_data(heads)
-            heads.clear()
-            if position in sizes:
-                roots[position] = tree.copy()
-        if linked is None:
-            if part.first is None:
-                part.leading += 1
-            if part.first is not None or started:
-                (part.problems if part.first is not None else part.unlinked).append(
-                    Problem("log", names.get(oid, oid), version, f"event {nid} has no log link after linked ones",
-                            f"事件 {nid} 在已链接的事件之后却没有日志链接"))
-        else:
-            linked = bytes(linked)
-            if part.first is None:
-                part.first = (nid, head, linked, oid, version)
-            elif linked != sha256(previous + pack(nid) + head).digest():  # chain.log_hash, inlined
-                part.problems.append(_broken(names.get(oid, oid), version, nid))
-            previous = linked
-        if state is not None:  # an event gone from the events table is named by the aggregate pass
-            when = recorded_at(bytes(state))
-            see(position, nid, oid, version, when if when is None or when.tzinfo else _aware(when), names)
-    tree.add_data(heads)
-    part.last, part.lowest = previous, timeline.lowest
-    part.latest = None if timeline.latest is None else (timeline.latest, timeline.latest_nid)
-    return part
-
-
-def _broken(subject: str, version: int, nid: int) -> Problem:
-    return Problem("log", subject, version, f"the log chain breaks before event {nid}: an event before it was removed "
-                   "from both tables, or the log was reordered",
-                   f"日志链在事件 {nid} 之前断开：之前有事件从两张表中被删除，或日志顺序被改动")
-
-
-def _join_log(parts: list, log, names, sizes: set[int], bounds: list, report: Report, times: Report):
-    """The stretches' parts joined in log order: the tree and its roots at `sizes`, the log chain across each
-    seam, and the times, a stretch checked again here from the latest time before it when one of its events
-    may fall behind that (a back-dated row is rare: the common case costs nothing twice)."""
-    tree, roots = merkle.CompactRange(), {}
-    if 0 in sizes:
-        roots[0] = tree.root()
-    previous, started, latest = None, False, None
-    for stretch, part in parts:
-        for size, inner in part.roots.items():
-            joined = tree.copy()
-            joined.extend(inner)
-            roots[size] = joined.root()
-        tree.extend(part.tree)
-        if started and part.leading:  # named only now that a linked row is known to come before them
-            part = _log_part(log, stretch, names, set(), bounds, started=True)
-            report.problems += part.unlinked
-        if part.first is not None:
-            nid, head, linked, oid, version = part.first
-            if linked != log_hash(previous, nid, head):
-                report.problems.append(_broken(names.get(oid, oid), version, nid))
-            previous, started = part.last, True
-        report.problems += part.problems
-        if latest is not None and part.lowest is not None and part.lowest < latest[0] - CLOCK_SKEW:
-            part = _log_part(log, stretch, names, set(), bounds, latest)
-        times.problems += part.late
-        if part.latest is not None and (latest is None or part.latest[0] > latest[0]):
-            latest = part.latest
-    return tree, roots
-
-
 def _is_time(text: str) -> bool:
     try:
         datetime.fromisoformat(text)
         return True
     except (TypeError, ValueError):
         return False
-
-
-def _name(checkpoint: dict) -> str:
-    return f"checkpoint {checkpoint['tree_size']}@{checkpoint['timestamp']}"
-
-
-def _name_zh(subject: str) -> str:
-    """A subject as `_name` (or a witness) names it, in Chinese; an aggregate's name (parcel:TL-1) is an id."""
-    for en, zh in (("checkpoint ", "检查点 "), ("witness ", "见证方 ")):
-        if subject.startswith(en):
-            return zh + subject[len(en):]
-    return subject
 
 
 def _claims(witnessed, origin: str, report: Report) -> list:
@@ -571,72 +398,6 @@ def _remembered(checkpoints: list[dict], size: int, origin: str, report: Report,
             report.problems.append(Problem("rewritten", _name(c), None,
                                            f"the first {c['tree_size']} events no longer have the root the store kept",
                                            f"前 {c['tree_size']} 条事件的根已不是存储保存的根"))
-
-
-CLOCK_SKEW = timedelta(minutes=5)
-"""How far an event's recorded_at may fall behind one before it in the log: a writer stamps its events
-before it waits for the write lock, and machines' clocks drift a little. Back-dating beyond it is named."""
-
-def _bounds(checkpoints: list[dict], report: Report) -> list[tuple]:
-    """(tree size, time, name) of each checkpoint with a time, by size; one without is named."""
-    bounds = []
-    for c in checkpoints:
-        try:
-            bounds.append((c["tree_size"], datetime.fromisoformat(c["timestamp"]), _name(c)))
-        except ValueError:
-            report.problems.append(Problem("checkpoint", _name(c), None, "its timestamp is not a time", "其时间戳不是时间"))
-    return sorted(bounds, key=lambda b: b[0])
-
-
-class Timeline:
-    """In log order recorded_at does not run backwards; a checkpoint's time bounds the events it covers (none
-    recorded after it) and every later one (none recorded before it): a back-dated append is named. `latest`:
-    (time, nid) of the latest event before the first one seen, if known."""
-
-    def __init__(self, bounds: list[tuple], problems: list[Problem], latest: tuple | None = None):
-        self.bounds, self.problems = bounds, problems
-        # covering[i]: the earliest checkpoint among bounds[i:], which all cover positions up to bounds[i]'s size
-        self.covering, earliest = [None] * len(bounds), None
-        for i in range(len(bounds) - 1, -1, -1):
-            if earliest is None or bounds[i][1] < earliest[1]:
-                earliest = bounds[i]
-            self.covering[i] = earliest
-        self.passed, self.i = None, 0  # the latest checkpoint that no longer covers the position
-        self.latest, self.latest_nid = latest or (None, None)
-        self.lowest = None
-
-    def see(self, position: int, nid: int, oid: str, version: int, when: datetime | None, names) -> None:
-        """The event at tree `position` (1-based), recorded at `when` (None: unreadable)."""
-        bounds, problems = self.bounds, self.problems
-        while self.i < len(bounds) and bounds[self.i][0] < position:
-            if self.passed is None or bounds[self.i][1] > self.passed[1]:
-                self.passed = bounds[self.i]
-            self.i += 1
-        if when is None:
-            problems.append(Problem("time", names.get(oid, oid), version, f"event {nid} has no readable recorded_at",
-                                    f"事件 {nid} 没有可读的记录时间"))
-            return
-        if self.lowest is None or when < self.lowest:
-            self.lowest = when
-        latest = self.latest
-        if latest is not None and when < latest - CLOCK_SKEW:
-            problems.append(Problem("backdated", names.get(oid, oid), version,
-                                    f"event {nid} claims recorded_at {_utc(when)}, before event "
-                                    f"{self.latest_nid} earlier in the log ({_utc(latest)})",
-                                    f"事件 {nid} 自称记录于 {_utc(when)}，早于日志中在它之前的事件 "
-                                    f"{self.latest_nid}（{_utc(latest)}）"))
-        elif latest is None or when > latest:
-            self.latest, self.latest_nid = when, nid
-        if self.passed is not None and when < self.passed[1] - CLOCK_SKEW:
-            problems.append(Problem("backdated", names.get(oid, oid), version,
-                                    f"event {nid} claims recorded_at {_utc(when)}, before {self.passed[2]} "
-                                    "that does not cover it",
-                                    f"事件 {nid} 自称记录于 {_utc(when)}，早于未涵盖它的{_name_zh(self.passed[2])}"))
-        if self.i < len(bounds) and when > self.covering[self.i][1] + CLOCK_SKEW:
-            problems.append(Problem("postdated", names.get(oid, oid), version,
-                                    f"event {nid} claims recorded_at {_utc(when)}, after {self.covering[self.i][2]} "
-                                    "that covers it",
-                                    f"事件 {nid} 自称记录于 {_utc(when)}，晚于涵盖它的{_name_zh(self.covering[self.i][2])}"))
 
 
 def _against_checkpoint(checkpoint: dict, held: int, roots: dict, origin: str, public_key, report: Report) -> None:

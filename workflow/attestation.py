@@ -16,7 +16,7 @@ from eventsourcing.persistence import StoredEvent
 from events.clock import BUSINESS_TZ
 from events.ids import KINDS
 from events.logreader import typed
-from events.verify import Problem
+from events.problems import Problem
 from events.workers import Worker, processes
 from policies.identity import command_bytes, judge
 from workflow import person

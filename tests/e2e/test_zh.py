@@ -16,7 +16,7 @@ import pytest
 from click.testing import CliRunner
 
 from cli import COMMANDS, cli
-from events.verify import KINDS
+from events.problems import KINDS
 from geometry import layers
 from policies.catalogue import RULES, load_config
 from tests.e2e.test_evidence_cli import bundle, county, rezip  # noqa: F401 - the signed county and its case file
