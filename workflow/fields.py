@@ -278,25 +278,43 @@ def loads(raw: str) -> Any:
 
 def plain(value: Any, where: str = "data", depth: int = 0) -> Any:
     """Refuse (BadValue) what must never be recorded however it arrived: nesting deeper than MAX_DEPTH,
-    a dict with the store's envelope keys (_type_, _data_), text with a lone surrogate (not UTF-8)."""
+    a dict with the store's envelope keys (_type_, _data_), text with a lone surrogate (not UTF-8).
+    Every command's data passes here: a leaf that cannot be at fault (a number, ASCII text) is passed over
+    without a call or its place's name being made."""
     if depth > MAX_DEPTH:
         raise BadValue(f"nested at most {MAX_DEPTH} levels deep ({where})", f"嵌套至多 {MAX_DEPTH} 层（{where}）")
     if isinstance(value, str):
-        try:
-            value.encode("utf-8")
-        except UnicodeEncodeError:
-            raise BadValue(f"UTF-8 text ({where} holds a lone surrogate)", f"UTF-8 文本（{where} 含孤立代理字符）") from None
+        if not value.isascii():  # ASCII holds no surrogate
+            try:
+                value.encode("utf-8")
+            except UnicodeEncodeError:
+                raise BadValue(f"UTF-8 text ({where} holds a lone surrogate)", f"UTF-8 文本（{where} 含孤立代理字符）") \
+                    from None
     elif isinstance(value, dict):
+        deeper = depth + 1 <= MAX_DEPTH
         for key, item in value.items():
             if key in ENVELOPE_KEYS:
                 raise BadValue(f"free of the reserved keys _type_ and _data_ ({where} has {key!r})",
                                f"不含保留键 _type_ 和 _data_（{where} 含 {key!r}）")
-            plain(key, where, depth + 1)
-            plain(item, f"{where}.{key}", depth + 1)
+            if not (deeper and _sound(key)):
+                plain(key, where, depth + 1)
+            if not (deeper and _sound(item)):
+                plain(item, f"{where}.{key}", depth + 1)
     elif isinstance(value, (list, tuple)):
+        deeper = depth + 1 <= MAX_DEPTH
         for item in value:
-            plain(item, where, depth + 1)
+            if not (deeper and _sound(item)):
+                plain(item, where, depth + 1)
     return value
+
+
+_LEAVES = frozenset({int, float, bool, type(None), Decimal})
+
+
+def _sound(value: Any) -> bool:
+    """A leaf `plain` would pass: a number, a boolean, None, ASCII text."""
+    kind = type(value)
+    return kind in _LEAVES or (kind is str and value.isascii())
 
 
 def cli_value(raw: str) -> Any:
