@@ -36,12 +36,13 @@ def _utc(when: datetime) -> str:
 
 @dataclass
 class Stretch:
-    """The chain entries with notification ids in (after, upto], the first of them at `begin` in the Merkle tree:
-    one share of the log-order pass."""
+    """The chain entries with notification ids in (after, upto], the first of them at `begin` in the Merkle tree
+    and `rows` of them as the caller counted: one share of the log-order pass."""
 
     after: int
     upto: int
     begin: int
+    rows: int | None = None  # not counted: the whole log, read by the caller alone
 
 
 def stretches(log, last: int, parts: int) -> list[Stretch]:
@@ -54,7 +55,7 @@ def stretches(log, last: int, parts: int) -> list[Stretch]:
     for k in range(parts):
         if k * width >= last and found:
             break
-        found.append(Stretch(below if k == 0 else k * width, min((k + 1) * width, last), begin))
+        found.append(Stretch(below if k == 0 else k * width, min((k + 1) * width, last), begin, counts.get(k, 0)))
         begin += counts.get(k, 0)
     return found
 
@@ -133,6 +134,9 @@ def join(parts: list, log, names, sizes: set[int], bounds: list, problems: list[
         roots[0] = tree.root()
     previous, started, latest = None, False, None
     for stretch, part in parts:
+        if stretch.rows is not None and part.tree.size - part.tree.begin != stretch.rows:
+            # read in another snapshot (a worker's own, on SQLite) that a hand changed meanwhile: read here again
+            part = log_part(log, stretch, names, sizes, bounds)
         for size, inner in part.roots.items():
             joined = tree.copy()
             joined.extend(inner)

@@ -339,3 +339,32 @@ def test_the_log_in_stretches_joins_into_what_one_pass_finds(small_log, tmp_path
         ledger.close()
     assert (many.tree_size, many.root, many.events) == (one.tree_size, one.root, one.events)
     assert many.problems == one.problems
+
+
+def test_a_stretch_read_in_another_snapshot_is_read_again_here(small_log, tmp_path):
+    """On SQLite a worker reads its own snapshot: a stretch whose rows a hand changed after the caller counted
+    them is read again in the caller's snapshot, so the tree, its roots and the log chain are the caller's."""
+    from events import logorder, merkle
+    from events.verify import verify
+
+    here, there = str(tmp_path / "here.db"), str(tmp_path / "there.db")
+    shutil.copy(small_log, here)
+    shutil.copy(small_log, there)
+    ledger, other = Ledger(here), Ledger(there)
+    try:
+        last = ledger.raw.last_id(chained=True)
+        cut = logorder.stretches(ledger.raw, last, 4)
+        gone = cut[1].after + 2  # a row of the second stretch, gone from both tables in the other snapshot
+        DB(there)("DELETE FROM {events} WHERE {id}=?", (gone,))
+        DB(there)("DELETE FROM {chain} WHERE notification_id=?", (gone,))
+        names, sizes = ledger.raw.keys(), {cut[2].begin + 1, last}
+        parts = [(s, logorder.log_part((other if i == 1 else ledger).raw, s, names, sizes, [])) for i, s in enumerate(cut)]
+        assert parts[1][1].tree.size - parts[1][1].tree.begin == cut[1].rows - 1
+        problems, late = [], []
+        tree, roots = logorder.join(parts, ledger.raw, names, sizes, [], problems, late)
+        one, leaves = verify(ledger.raw, jobs=1), ledger.raw.leaf_hashes()
+    finally:
+        ledger.close()
+        other.close()
+    assert (tree.size, tree.root()) == (one.tree_size, one.root) and problems == [] and one.ok
+    assert roots == {n: merkle.root(leaves[:n]) for n in sizes}
