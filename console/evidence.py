@@ -375,6 +375,7 @@ def consistency(ctx, old, new, pubkey_path, vkey_paths):
     from events import checkpoint as checkpoints
     from events import tlog
     from events.proofs import consistency as prove_consistency
+    from events.proofs import unsigned
 
     first, second = tlog.read(old), tlog.read(new)
     notes = [c for c in (first, second) if isinstance(c, tlog.Signed)]
@@ -384,8 +385,7 @@ def consistency(ctx, old, new, pubkey_path, vkey_paths):
     if (pubkey_path or vkey_paths) and notes:
         for name, c in (("old", first), ("new", second)):
             if isinstance(c, tlog.Signed) and tlog.log_signers(c, _note_keys(c, vkey_paths, pubkey_path))[1]:
-                result["problems"].append(f"the {name} checkpoint's signature does not verify")
-                result["consistent"] = False
+                unsigned(result, name)
     emit_json(result)
     if not result["consistent"]:
         ctx.exit(1)

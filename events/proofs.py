@@ -97,20 +97,36 @@ def check_inclusion(proof: dict, public_key=None) -> list[Said]:
 
 
 def consistency(ledger, old: dict, new: dict, public_key=None) -> dict:
+    """The proof that the log grew from `old` to `new` (RFC 6962), or why not: each problem in English
+    (`problems`, what scripts read) and in Chinese (`problems_zh`, in the same order)."""
     leaves = ledger.raw.leaf_hashes()
     result = {"old_size": old["tree_size"], "new_size": new["tree_size"], "proof": [], "consistent": False,
-              "problems": []}
+              "problems": [], "problems_zh": []}
     for name, cp in (("old", old), ("new", new)):
         if public_key is not None and not checkpoints.signature_ok(cp, public_key):
-            result["problems"].append(f"the {name} checkpoint's signature does not verify")
+            unsigned(result, name)
     if old["tree_size"] > new["tree_size"] or new["tree_size"] > len(leaves) or old["tree_size"] < 1:
-        result["problems"].append(f"sizes {old['tree_size']} → {new['tree_size']} do not fit a store of {len(leaves)}")
+        said(result, f"sizes {old['tree_size']} → {new['tree_size']} do not fit a store of {len(leaves)}",
+             f"大小 {old['tree_size']} → {new['tree_size']} 与存有 {len(leaves)} 条事件的存储不符")
         return result
     proof = merkle.consistency_proof(leaves[:new["tree_size"]], old["tree_size"])
     result["proof"] = [p.hex() for p in proof]
     ok = merkle.verify_consistency(old["tree_size"], new["tree_size"], bytes.fromhex(old["root"]),
                                    bytes.fromhex(new["root"]), proof)
     if not ok:
-        result["problems"].append("the new checkpoint does not extend the old one")
+        said(result, "the new checkpoint does not extend the old one", "新检查点并未延续旧检查点")
     result["consistent"] = ok and not result["problems"]
     return result
+
+
+def said(result: dict, en: str, zh: str) -> None:
+    """A problem of a consistency result, in both languages."""
+    result["problems"].append(en)
+    result["problems_zh"].append(zh)
+    result["consistent"] = False
+
+
+def unsigned(result: dict, which: str) -> None:
+    """The old or new checkpoint's signature does not verify."""
+    said(result, f"the {which} checkpoint's signature does not verify",
+         f"{'旧' if which == 'old' else '新'}检查点的签名核验不通过")

@@ -365,3 +365,20 @@ def test_hostile_files_are_one_line_and_change_nothing(county, body):
         assert 1 <= len(lines) <= 2, (args, result.output)
         assert (fingerprint(url), Path("cp").read_bytes()) == before
         assert not Path("x.zip").exists()
+
+
+def test_consistency_gives_each_problem_in_chinese_beside_the_english(county):
+    """Scripts read `problems`; an official with --lang zh reads `problems_zh`, the same problems in the same order."""
+    from tests.e2e.test_zh import english_words
+
+    run("checkpoint", "--key", "county.key", "--out", "cp1")
+    patrol("2024-01-01")
+    run("checkpoint", "--key", "county.key", "--out", "cp2")
+    assert json.loads(run("consistency", "cp1", "cp2"))["problems_zh"] == []
+    out = json.loads(run("--lang", "zh", "consistency", "cp2", "cp1", "--vkey", "audit.key.vkey", code=1))
+    assert out["consistent"] is False and len(out["problems_zh"]) == len(out["problems"]) == 3
+    old, new = tlog.read("cp1").size, tlog.read("cp2").size
+    assert out["problems"][0] == f"sizes {new} → {old} do not fit a store of {new}"
+    assert out["problems_zh"][0] == f"大小 {new} → {old} 与存有 {new} 条事件的存储不符"
+    assert out["problems"][1:] == [f"the {w} checkpoint's signature does not verify" for w in ("old", "new")]
+    assert [english_words(p) for p in out["problems_zh"]] == [[], [], []]
