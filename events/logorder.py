@@ -39,7 +39,7 @@ class Stretch:
     """The chain entries with notification ids in (after, upto], the first of them at `begin` in the Merkle tree
     and `rows` of them as the caller counted: one share of the log-order pass."""
 
-    after: int
+    after: float  # the first stretch: -inf, every id below its end (ids below 1 are only ever written by hand)
     upto: int
     begin: int
     rows: int | None = None  # not counted: the whole log, read by the caller alone
@@ -47,7 +47,7 @@ class Stretch:
 
 def stretches(log, last: int, parts: int) -> list[Stretch]:
     """The log cut into `parts` stretches of ids, each knowing where it begins in the tree (counted first)."""
-    below = -(1 << 62)  # the first stretch also takes ids below 1, which only a hand can write
+    below = float("-inf")
     if parts == 1:
         return [Stretch(below, last, 0)]
     width = max(1, -(-last // parts))
@@ -107,8 +107,13 @@ def log_part(log, stretch: Stretch, names, sizes: set[int], bounds: list, latest
             linked = bytes(linked)
             if part.first is None:
                 part.first = (nid, head, linked, oid, version)
-            elif linked != sha256(previous + pack(nid) + head).digest():  # chain.log_hash, inlined
-                part.problems.append(broken(names.get(oid, oid), version, nid))
+            else:
+                try:
+                    kept = linked == sha256(previous + pack(nid) + head).digest()  # chain.log_hash, inlined
+                except (struct.error, TypeError):  # an id no writer gives (below 0, 10.5): written by a hand
+                    kept = False
+                if not kept:
+                    part.problems.append(broken(names.get(oid, oid), version, nid))
             previous = linked
         if state is not None:  # an event gone from the events table is named by the aggregate pass
             when = recorded_at(bytes(state))
@@ -117,6 +122,14 @@ def log_part(log, stretch: Stretch, names, sizes: set[int], bounds: list, latest
     part.last, part.lowest = previous, timeline.lowest
     part.latest = None if timeline.latest is None else (timeline.latest, timeline.latest_nid)
     return part
+
+
+def _links(linked: bytes, previous: bytes | None, nid, head: bytes) -> bool:
+    """Whether `linked` is the log-wide link of the row at `nid` after `previous` (an id no writer gives is not)."""
+    try:
+        return linked == log_hash(previous, nid, head)
+    except (struct.error, TypeError):
+        return False
 
 
 def broken(subject: str, version: int, nid: int) -> Problem:
@@ -134,8 +147,11 @@ def join(parts: list, log, names, sizes: set[int], bounds: list, problems: list[
         roots[0] = tree.root()
     previous, started, latest = None, False, None
     for stretch, part in parts:
-        if stretch.rows is not None and part.tree.size - part.tree.begin != stretch.rows:
-            # read in another snapshot (a worker's own, on SQLite) that a hand changed meanwhile: read here again
+        read = part.tree.size - part.tree.begin
+        if part.tree.begin != tree.size or (stretch.rows is not None and read != stretch.rows):
+            # not as counted: read in another snapshot (a worker's own, on SQLite) that a hand changed meanwhile, or
+            # after a stretch holding ids no count foresaw (a hand's 10.5): read here again, from where the tree is
+            stretch = Stretch(stretch.after, stretch.upto, tree.size)
             part = log_part(log, stretch, names, sizes, bounds)
         for size, inner in part.roots.items():
             joined = tree.copy()
@@ -147,7 +163,7 @@ def join(parts: list, log, names, sizes: set[int], bounds: list, problems: list[
             problems += part.unlinked
         if part.first is not None:
             nid, head, linked, oid, version = part.first
-            if linked != log_hash(previous, nid, head):
+            if not _links(linked, previous, nid, head):
                 problems.append(broken(names.get(oid, oid), version, nid))
             previous, started = part.last, True
         problems += part.problems

@@ -296,7 +296,8 @@ def small_log(tmp_path_factory):
 STAMPED = re.compile(rb'("timestamp":\{"_type_":"datetime_iso","_data_":")([^"]*)(")')
 
 row_changes = st.lists(st.tuples(st.integers(0, 10**6), st.sampled_from(
-    ["earlier", "much earlier", "later", "unreadable", "unlinked", "relinked", "gone"])), max_size=6)
+    ["earlier", "much earlier", "later", "unreadable", "unlinked", "relinked", "gone", "far below", "between"])),
+    max_size=6)
 
 
 @given(row_changes, st.integers(0, 10**6), st.integers(-3, 3), st.integers(2, 6))
@@ -305,8 +306,8 @@ def test_the_log_in_stretches_joins_into_what_one_pass_finds(small_log, tmp_path
     """The log-order pass cut into stretches (here, all in this process) and joined at the seams: the same Merkle
     roots, the same log-chain breaks and the same times named, in the same order, whatever was done to the rows:
     times moved back (a stretch whose events fall behind an earlier stretch's latest is checked again from it) or
-    forward, made unreadable, log links dropped or changed, rows gone from both tables; against a checkpoint of any
-    size and time."""
+    forward, made unreadable, log links dropped or changed, rows gone from both tables or moved to ids no stretch
+    was counted for; against a checkpoint of any size and time."""
     from events.verify import verify
 
     url = str(tmp_path / f"copy-{uuid.uuid4().hex}.db")
@@ -325,6 +326,12 @@ def test_the_log_in_stretches_joins_into_what_one_pass_finds(small_log, tmp_path
             sql("UPDATE {chain} SET log_hash=NULL WHERE notification_id=?", (nid,))
         elif change == "relinked":
             sql("UPDATE {chain} SET log_hash=? WHERE notification_id=?", (bytes(32), nid))
+        elif change == "far below":  # moved in both tables below every id a stretch could be cut at
+            low = -(1 << 62) - nid
+            sql("UPDATE {events} SET {id}=? WHERE {id}=?", (low, nid))
+            sql("UPDATE {chain} SET notification_id=? WHERE notification_id=?", (low, nid))
+        elif change == "between":  # an id no count foresees: between two others
+            sql("UPDATE {chain} SET notification_id=? WHERE notification_id=?", (nid + 0.5, nid))
         else:
             sql("DELETE FROM {events} WHERE {id}=?", (nid,))
             sql("DELETE FROM {chain} WHERE notification_id=?", (nid,))
