@@ -3,7 +3,8 @@
 Usage: python bench/signing.py [--parcels 300] [--store-parcels 2000] [--store bench/out/signed.db]
 Each figure is measured beside its baseline in the same run (this machine is noisy):
 - apply of the same commands into an unsigned store, a signed store (Ed25519) and a signed store (SM2):
-  µs per command, and the signed/unsigned difference per command;
+  µs per command, the signed/unsigned difference per command, and each against eventsourcing's own save of
+  as many bare events (bench/apply.py's peer);
 - verify of a signed store: the hash chains alone, then every signature against the registry; the
   signature pass per event against the bare library verification of one signature (Ed25519 or SM2).
 """
@@ -20,7 +21,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from apply import commands  # noqa: E402
+from apply import commands, time_eventsourcing  # noqa: E402
 from generate import build  # noqa: E402
 
 from events import keys  # noqa: E402
@@ -77,6 +78,9 @@ def main() -> None:
     print(f"apply {n} commands   unsigned {plain / n * 1e6:.0f} µs/command   Ed25519 {ed / n * 1e6:.0f} µs "
           f"(+{(ed - plain) / n * 1e6:.0f})   SM2 {sm2 / n * 1e6:.0f} µs (+{(sm2 - plain) / n * 1e6:.0f})   "
           f"ratios {ed / plain:.2f}x / {sm2 / plain:.2f}x")
+    bare_save = min(time_eventsourcing(n, folder) for _ in range(3))
+    print(f"against eventsourcing's own save of {n} bare events ({bare_save / n * 1e6:.0f} µs/event): throughput "
+          f"unsigned {bare_save / plain:.2f}, Ed25519 {bare_save / ed:.3f}, SM2 {bare_save / sm2:.3f} of it")
     store = args.store
     if store is None:
         store = str(folder / "verify.db")
