@@ -11,14 +11,11 @@ from __future__ import annotations
 import struct
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
-from hashlib import sha256
 
 from events import merkle
 from events.chain import log_hash
 from events.problems import Problem, checkpoint_name, name_zh
 from events.rawlog import recorded_at
-
-_PACK = struct.Struct(">Q").pack
 
 CLOCK_SKEW = timedelta(minutes=5)
 """How far an event's recorded_at may fall behind one before it in the log: a writer stamps its events
@@ -86,7 +83,7 @@ def log_part(log, stretch: Stretch, names, sizes: set[int], bounds: list, latest
     tree, roots = merkle.CompactRange(stretch.begin), {}
     part = LogPart(tree, roots, 0, [], None, None, [], [], None, None)
     timeline = Timeline(bounds, part.late, latest)
-    see, previous, pack, heads, position = timeline.see, None, _PACK, [], stretch.begin
+    see, previous, heads, position = timeline.see, None, [], stretch.begin
     for nid, oid, version, head, linked, state in log.log_rows(stretch.after, stretch.upto):
         head = bytes(head)
         heads.append(head)
@@ -107,13 +104,8 @@ def log_part(log, stretch: Stretch, names, sizes: set[int], bounds: list, latest
             linked = bytes(linked)
             if part.first is None:
                 part.first = (nid, head, linked, oid, version)
-            else:
-                try:
-                    kept = linked == sha256(previous + pack(nid) + head).digest()  # chain.log_hash, inlined
-                except (struct.error, TypeError):  # an id no writer gives (below 0, 10.5): written by a hand
-                    kept = False
-                if not kept:
-                    part.problems.append(broken(names.get(oid, oid), version, nid))
+            elif not _links(linked, previous, nid, head):
+                part.problems.append(broken(names.get(oid, oid), version, nid))
             previous = linked
         if state is not None:  # an event gone from the events table is named by the aggregate pass
             when = recorded_at(bytes(state))
