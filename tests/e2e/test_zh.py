@@ -20,7 +20,7 @@ from events.problems import KINDS
 from geometry import layers
 from policies.catalogue import RULES, load_config
 from tests.e2e.test_evidence_cli import bundle, county, rezip  # noqa: F401 - the signed county and its case file
-from tests.integration.test_tamper import DB, PARCEL, PARCEL_ROWS
+from tests.integration.test_tamper import DB, PARCEL, PARCEL_ROWS, tamper
 from tests.integration.test_tamper import build as tampered_store
 from tests.support import store_bytes
 from workflow import specs, vocabulary
@@ -181,27 +181,16 @@ def test_every_kind_of_problem_made_has_a_chinese_name():
 
 
 def mutate(url: str, mutation: str) -> None:
-    """One DBA's change to the SQLite store, as tests/integration/test_tamper.py makes them."""
-    sql = DB(url)
-    rows = sql(PARCEL_ROWS, PARCEL)
-    rowid, oid, version = rows[3]
-    if mutation == "edit":  # the payload: its business date a century back
-        [(state,)] = sql("SELECT state FROM {events} WHERE {id}=?", (rowid,))
-        forged = bytes(state).replace(b'"_data_":"20', b'"_data_":"19', 1)
-        assert forged != bytes(state)
-        sql("UPDATE {events} SET state=? WHERE {id}=?", (forged, rowid))
-    elif mutation == "delete":
-        sql("DELETE FROM {events} WHERE {id}=?", (rowid,))
-    elif mutation == "insert":
-        sql("INSERT INTO {events} (originator_id, originator_version, topic, state) "
-            "SELECT originator_id, 99, topic, state FROM {events} WHERE {id}=?", (rowid,))
-    elif mutation == "swap":
-        other = rows[4][0]
-        a, b = [sql("SELECT state FROM {events} WHERE {id}=?", (r,))[0][0] for r in (rowid, other)]
-        sql("UPDATE {events} SET state=? WHERE {id}=?", (b, rowid))
-        sql("UPDATE {events} SET state=? WHERE {id}=?", (a, other))
-    else:
-        sql("UPDATE {events} SET {id}=(SELECT max({id})+1 FROM {events}) WHERE {id}=?", (rowid,))
+    """One DBA's change to the SQLite store (tests/integration/test_tamper.py's); an edit sets a business date a
+    century back."""
+    rows = DB(url)(PARCEL_ROWS, PARCEL)
+
+    def forge(state: bytes) -> bytes:
+        forged = state.replace(b'"_data_":"20', b'"_data_":"19', 1)
+        assert forged != state
+        return forged
+
+    tamper(DB(url), mutation, rows[3][0], rows[4][0], forge)
 
 
 @pytest.mark.parametrize("mutation,kind", [("edit", "edited"), ("delete", "deleted"), ("insert", "inserted"),

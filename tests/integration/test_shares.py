@@ -19,7 +19,7 @@ from events.rawlog import spans
 from events.workers import Dispenser
 from tests.integration.test_audit import EXTRAS, START, base, fact, line, parcel_plan
 from tests.integration.test_identity import signed_store  # noqa: F401  (a fixture)
-from tests.integration.test_tamper import DB, build
+from tests.integration.test_tamper import DB, build, tamper
 from tests.stores import drop, new_url
 from tests.support import Clock
 from workflow.ledger import Ledger
@@ -224,23 +224,13 @@ def test_verify_in_shares_names_what_one_pass_names(backend, tmp_path, workers_t
     url = build(new_url(backend, tmp_path), parcels=10)
     sql = DB(url)
     ids = _aggregates(url)
-    [(rowid, state)] = sql("SELECT {id}, state FROM {events} WHERE originator_id = ? AND originator_version = 2",
-                           (ids[-1],))
+    [(rowid,)] = sql("SELECT {id} FROM {events} WHERE originator_id = ? AND originator_version = 2", (ids[-1],))
+    [(first,)] = sql("SELECT {id} FROM {events} WHERE originator_id = ? AND originator_version = 1", (ids[-1],))
     if mutation == "edit":  # every aggregate's second event: problems in every share
-        for edited, text in sql("SELECT {id}, state FROM {events} WHERE originator_version = 2"):
-            sql("UPDATE {events} SET state=? WHERE {id}=?", (bytes(text).replace(b'"on"', b'"on" ', 1), edited))
-    elif mutation == "delete":
-        sql("DELETE FROM {events} WHERE {id}=?", (rowid,))
-    elif mutation == "insert":
-        sql("INSERT INTO {events} (originator_id, originator_version, topic, state) "
-            "SELECT originator_id, 99, topic, state FROM {events} WHERE {id}=?", (rowid,))
-    elif mutation == "swap":
-        [(other, state1)] = sql("SELECT {id}, state FROM {events} WHERE originator_id = ? AND originator_version = 1",
-                                (ids[-1],))
-        sql("UPDATE {events} SET state=? WHERE {id}=?", (state1, rowid))
-        sql("UPDATE {events} SET state=? WHERE {id}=?", (state, other))
-    elif mutation == "move":
-        sql("UPDATE {events} SET {id}=(SELECT max({id})+1 FROM {events}) WHERE {id}=?", (rowid,))
+        for (edited,) in sql("SELECT {id} FROM {events} WHERE originator_version = 2"):
+            tamper(sql, "edit", edited, forge=lambda state: state.replace(b'"on"', b'"on" ', 1))
+    elif mutation in ("delete", "insert", "swap", "move"):
+        tamper(sql, mutation, rowid, first)
     elif mutation == "drop":
         sql("DELETE FROM {events} WHERE originator_id=?", (ids[0],))
     elif mutation == "tail":

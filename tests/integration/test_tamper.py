@@ -129,6 +129,27 @@ class DB:
         return rows
 
 
+def tamper(sql: DB, mutation: str, rowid: int, other: int | None = None, forge=None) -> None:
+    """One DBA's change to the event stored at `rowid`: its state forged (`edit`, `forge(state)`), the row deleted,
+    a copy inserted as version 99, its state swapped with the row at `other`'s, or the row moved to the log's end."""
+    if mutation == "edit":
+        [(state,)] = sql("SELECT state FROM {events} WHERE {id}=?", (rowid,))
+        sql("UPDATE {events} SET state=? WHERE {id}=?", (forge(bytes(state)), rowid))
+    elif mutation == "delete":
+        sql("DELETE FROM {events} WHERE {id}=?", (rowid,))
+    elif mutation == "insert":
+        sql("INSERT INTO {events} (originator_id, originator_version, topic, state) "
+            "SELECT originator_id, 99, topic, state FROM {events} WHERE {id}=?", (rowid,))
+    elif mutation == "swap":
+        a, b = [sql("SELECT state FROM {events} WHERE {id}=?", (r,))[0][0] for r in (rowid, other)]
+        sql("UPDATE {events} SET state=? WHERE {id}=?", (b, rowid))
+        sql("UPDATE {events} SET state=? WHERE {id}=?", (a, other))
+    elif mutation == "move":
+        sql("UPDATE {events} SET {id}=(SELECT max({id})+1 FROM {events}) WHERE {id}=?", (rowid,))
+    else:
+        raise ValueError(mutation)
+
+
 @pytest.fixture
 def tampered(backend, tmp_path):
     url = build(new_url(backend, tmp_path))
@@ -166,32 +187,22 @@ def test_every_row_mutation_is_detected_and_located(backend, tmp_path_factory, d
     rowid, oid, version = data.draw(st.sampled_from(rows))
     name = "parcel:TL-0" if oid == rows[0][1] else "parcel:TL-1"
     mutation = data.draw(st.sampled_from(["edit", "delete", "insert", "swap", "move", "drop"]))
-    if mutation == "edit":
-        [(state,)] = sql("SELECT state FROM {events} WHERE {id}=?", (rowid,))
-        state = bytearray(state)
-        at = data.draw(st.integers(0, len(state) - 1))
-        state[at] = (state[at] + data.draw(st.integers(1, 255))) % 256
-        sql("UPDATE {events} SET state=? WHERE {id}=?", (bytes(state), rowid))
-        expected = {("edited", name, version)}
-    elif mutation == "delete":
-        sql("DELETE FROM {events} WHERE {id}=?", (rowid,))
-        expected = {("deleted", name, version)}
-    elif mutation == "insert":
-        sql("INSERT INTO {events} (originator_id, originator_version, topic, state) "
-            "SELECT originator_id, 99, topic, state FROM {events} WHERE {id}=?", (rowid,))
-        expected = {("inserted", name, 99)}
-    elif mutation == "swap":
-        other = data.draw(st.sampled_from([r for r in rows if r[1] == oid and r[2] != version]))
-        a, b = [sql("SELECT state FROM {events} WHERE {id}=?", (r,))[0][0] for r in (rowid, other[0])]
-        sql("UPDATE {events} SET state=? WHERE {id}=?", (b, rowid))
-        sql("UPDATE {events} SET state=? WHERE {id}=?", (a, other[0]))
-        expected = {("reordered", name, version), ("reordered", name, other[2])}
-    elif mutation == "move":  # move the event to the end of the log
-        sql("UPDATE {events} SET {id}=(SELECT max({id})+1 FROM {events}) WHERE {id}=?", (rowid,))
-        expected = {("moved", name, version)}
-    else:  # every event of the parcel gone, its chain left behind
+    if mutation == "drop":  # every event of the parcel gone, its chain left behind
         sql("DELETE FROM {events} WHERE originator_id=?", (oid,))
         expected = {("deleted", name, v) for _, o, v in rows if o == oid}
+    else:
+        at, by = data.draw(st.integers(0, 10**6)), data.draw(st.integers(1, 255))
+        other = data.draw(st.sampled_from([r for r in rows if r[1] == oid and r[2] != version]))
+
+        def forge(state: bytes) -> bytes:  # one byte anywhere changed
+            state = bytearray(state)
+            state[at % len(state)] = (state[at % len(state)] + by) % 256
+            return bytes(state)
+
+        tamper(sql, mutation, rowid, other[0], forge)
+        expected = {"edit": {("edited", name, version)}, "delete": {("deleted", name, version)},
+                    "insert": {("inserted", name, 99)}, "move": {("moved", name, version)},
+                    "swap": {("reordered", name, version), ("reordered", name, other[2])}}[mutation]
     report = check(url)
     ledger = Ledger(url)
     try:  # the audit reads by aggregate: any change to what an aggregate holds stops it (a move is verify's to name)
