@@ -11,6 +11,8 @@ import sys
 import unicodedata
 from datetime import date, datetime
 from decimal import Decimal
+from functools import partial
+from operator import itemgetter
 from typing import Iterable, Iterator
 
 import click
@@ -113,14 +115,18 @@ def table(headers: list[str], rows: Iterable[list]) -> None:
     thousands of rows, and a (text, width) pair per cell cost 70 MB of them."""
     texts = [tuple(map(cell_text, row)) for row in rows]
     widths = [width(h) for h in headers]
-    for row in texts:
-        for i, text in enumerate(row):
-            n = width(text)
-            if n > widths[i]:
-                widths[i] = n
+    if set(map(len, texts)) <= {len(headers)}:  # a column at a time, in C where it is all ASCII (most are)
+        for i in range(len(headers) if texts else 0):
+            column = partial(map, itemgetter(i), texts)
+            widths[i] = max(widths[i], max(map(len, column())) if all(map(str.isascii, column())) else
+                            max(map(width, column())))
+    else:  # rows of other lengths than the headers: cell by cell
+        for row in texts:
+            for i, text in enumerate(row):
+                widths[i] = max(widths[i], width(text))
 
     def line(values):
-        return "  ".join(v + " " * (w - width(v)) for v, w in zip(values, widths)).rstrip()
+        return "  ".join(v.ljust(w) if v.isascii() else v + " " * (w - width(v)) for v, w in zip(values, widths)).rstrip()
 
     click.echo(line(headers))
     click.echo(line(["-" * w for w in widths]))

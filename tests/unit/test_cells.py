@@ -44,3 +44,28 @@ def test_csv_written_a_part_at_a_time_is_the_whole_csv(rows, every, bom):
         writer.writerow(list(rows[0]))
         writer.writerows([inert(cell_text(v)) for v in row.values()] for row in rows)
     assert b"".join(csv_chunks(iter(rows), bom, every)) == whole.getvalue().encode()
+
+
+@settings(max_examples=300)
+@given(st.lists(st.text(st.sampled_from("托里县建安公司a1 -=（）")), min_size=1, max_size=4).flatmap(
+    lambda headers: st.tuples(st.just(headers), st.lists(st.lists(texts | st.integers() | st.none(), min_size=1,
+                                                                   max_size=len(headers)), max_size=8))))
+def test_a_table_pads_every_column_to_its_widest_cell(table_of):
+    """Each line is its cells in order, each padded to the widest cell of its column as it shows (CJK two columns),
+    two spaces apart, the line's end trimmed: columns measured in C where all ASCII say what measuring each does."""
+    import click
+    from click.testing import CliRunner
+
+    from console.common import cell_text, table
+
+    headers, rows = table_of
+
+    @click.command()
+    def show():
+        table(headers, rows)
+
+    texts_of = [headers, *([cell_text(v) for v in row] for row in rows)]  # headers are the vocabulary's words
+    widths = [max(width(row[i]) for row in texts_of if i < len(row)) for i in range(len(headers))]
+    lines = CliRunner().invoke(show).output.split("\n")[:-1]
+    expected = [texts_of[0], ["-" * w for w in widths], *texts_of[1:]]
+    assert lines == ["  ".join(t + " " * (w - width(t)) for t, w in zip(row, widths)).rstrip() for row in expected]
