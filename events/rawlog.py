@@ -232,9 +232,8 @@ class RawLog:
     def chain_by_aggregate(self, span: Span | None = None) -> Iterator[tuple]:
         """(originator_id, version, notification_id, content, hash) ordered by aggregate and version (of a span)."""
         where, params = self._within(span, "notification_id")
-        yield from self._rows(f"SELECT originator_id, originator_version, notification_id, content, hash "
-                              f"FROM {self.chain_table} {where} ORDER BY originator_id, originator_version", params,
-                              stream=True)
+        return self._fast(f"SELECT originator_id, originator_version, notification_id, content, hash "
+                          f"FROM {self.chain_table} {where} ORDER BY originator_id, originator_version", params)
 
     def chain_links(self, span: Span | None = None) -> Iterator[tuple]:
         """(originator_id, version, hash) ordered by aggregate and version: what `verify.chained` checks against."""

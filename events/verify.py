@@ -89,21 +89,21 @@ def _untouched(oid: str, events: dict, chain: dict) -> bool:
     (the same checks, one by one: a hypothesis test mutates rows to show both agree)."""
     if len(events) != len(chain):
         return False
-    previous, prefix = GENESIS, oid.encode()
+    previous, prefix, topics, pack, digest, get = GENESIS, oid.encode(), _TOPICS, _PACK, sha256, chain.get
     for version, stored in events.items():
-        link = chain.get(version)
+        link = get(version)
         if link is None or stored[2] != link[2]:
             return False
         topic, state = stored[3], stored[4]
         if type(state) is not bytes:
             state = as_bytes(state)
-        if type(topic) is not str or sha256(state).digest() != bytes(link[3]):
+        if type(topic) is not str or digest(state).digest() != link[3]:  # bytes, or a driver's memoryview: equal
             return False  # a topic edited into a BLOB by hand goes through the slow loop
-        encoded = _TOPICS.get(topic) or _TOPICS.setdefault(topic, topic_bytes(topic))
-        head = bytes(link[4])
-        if sha256(previous + prefix + _PACK(version) + encoded + state).digest() != head:
+        encoded = topics.get(topic) or topics.setdefault(topic, topic_bytes(topic))
+        head = link[4]
+        if digest(previous + prefix + pack(version) + encoded + state).digest() != head:
             return False
-        previous = head
+        previous = head if type(head) is bytes else bytes(head)
     return True
 
 
