@@ -28,9 +28,9 @@ from typing import Iterable, NamedTuple
 from audit.engine import Audit, Index, by_sort_key, kind_of
 from audit.overlaps import Overlaps, footprint_of
 from events import logreader
+from events.chaincheck import check_appended
 from events.errors import BadInput
 from events.ids import aggregate_id
-from events.verify import check_appended
 from policies.catalogue import Config, load_config
 from policies.dossiers import DOSSIERS, ParcelSummary, Registration
 from policies.registry import Finding

@@ -81,5 +81,5 @@ def run(ledger, as_of: date, rules: str | None = None, subject: str | None = Non
     if least != "low":
         findings = [f for f in findings if at_least(f.severity, least)]
         summary = {**summary, **engine.counted(findings)}
-    # both paths read through events.verify (chained, check_appended): an edited log raised Tampered above
+    # both paths read through events.chaincheck (chained, check_appended): an edited log raised Tampered above
     return Outcome(as_of, findings, {**summary, "chains_checked": True})

@@ -19,9 +19,9 @@ from datetime import date
 from typing import Iterable
 
 from audit.engine import Audit, acyclic
+from events.chaincheck import tampered
 from events.errors import Tampered
 from events.rawlog import Span, spans
-from events.verify import tampered
 from events.workers import Dispenser, Worker, finished, locked, processes, share_count
 from policies.catalogue import Config
 from policies.dossiers import name

@@ -22,6 +22,7 @@ from events.chain import (
     checkpoint_digest,
     hex_id,
 )
+from events.chaincheck import chained, named_problems
 from events.store import denied
 
 INFO_TABLE = "store_info"
@@ -236,15 +237,14 @@ class RawLog:
                           f"FROM {self.chain_table} {where} ORDER BY originator_id, originator_version", params)
 
     def chain_links(self, span: Span | None = None) -> Iterator[tuple]:
-        """(originator_id, version, hash) ordered by aggregate and version: what `verify.chained` checks against."""
+        """(originator_id, version, hash) ordered by aggregate and version: what `chaincheck.chained` checks against."""
         where, params = self._within(span, "notification_id")
         return self._fast(f"SELECT originator_id, originator_version, hash FROM {self.chain_table} {where} "
                           "ORDER BY originator_id, originator_version", params)
 
     def verified_events(self, span: Span | None = None) -> Iterator[tuple]:
-        """events_by_aggregate, each row checked against its chain on the way (verify.chained); Tampered at the end.
-        Read inside `snapshot()` so that a writer committing meanwhile is not taken for tampering."""
-        from events.verify import chained, named_problems
+        """events_by_aggregate, each row checked against its chain on the way (chaincheck.chained); Tampered at the
+        end. Read inside `snapshot()` so that a writer committing meanwhile is not taken for tampering."""
 
         def exact():
             return named_problems(self.events_by_aggregate(span), self.chain_links(span), Names(self))

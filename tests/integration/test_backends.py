@@ -306,8 +306,8 @@ def test_scans_read_side_by_side_in_one_snapshot_over_many_pages(backend, tmp_pa
     """verify and the audit merge two scans in one read transaction: each keeps a cursor of its own
     (on one shared cursor the second scan's query cut the first short after its first page)."""
     from events import rawlog
+    from events.chaincheck import chained, named_problems
     from events.errors import Tampered
-    from events.verify import chained, named_problems
 
     monkeypatch.setattr(rawlog, "PAGE", 3)
     monkeypatch.setattr(rawlog, "FAST_PAGE", 3)
