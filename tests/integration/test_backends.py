@@ -16,6 +16,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from cli import cli
 from events.store import resolve
@@ -329,3 +331,22 @@ def test_scans_read_side_by_side_in_one_snapshot_over_many_pages(backend, tmp_pa
     finally:
         ledger.close()
         drop(url)
+
+
+@pytest.mark.skipif(bool(pg_unavailable()), reason=f"PostgreSQL: {pg_unavailable()}")
+@given(st.lists(st.uuids(), min_size=1, max_size=5))
+@settings(max_examples=25, deadline=None)
+def test_a_scan_reads_uuids_as_the_hex_ids_a_plain_read_gives(ids):
+    """The server-side scan loads uuid columns as 32 hex digits itself: the same values as converting each row."""
+    url = new_url("postgresql", Path("."))
+    Ledger(url, create=True).close()
+    ledger = Ledger(url)
+    try:
+        values = ", ".join(f"('{u}'::uuid, {i}, NULL::uuid)" for i, u in enumerate(ids))
+        sql = f"SELECT * FROM (VALUES {values}) AS v (id, n, nothing) ORDER BY n"
+        with ledger.raw.snapshot():
+            scanned, plain = list(ledger.raw._rows(sql, stream=True)), list(ledger.raw._rows(sql))
+    finally:
+        ledger.close()
+        drop(url)
+    assert scanned == plain == [(u.hex, i, None) for i, u in enumerate(ids)]
