@@ -86,16 +86,18 @@ _HEX_IDS = None
 
 
 def _hex_ids():
-    """psycopg's loader of a uuid column as 32 hex digits, as the chain and SQLite hold ids (made once, on first use:
-    psycopg is imported only for PostgreSQL)."""
+    """psycopg's loader of a binary uuid column as 32 hex digits, as the chain and SQLite hold ids (made once, on
+    first use: psycopg is imported only for PostgreSQL)."""
     global _HEX_IDS
     if _HEX_IDS is None:
         from psycopg.adapt import Loader
+        from psycopg.pq import Format
 
         class HexIds(Loader):
+            format = Format.BINARY  # the 16 bytes themselves
+
             def load(self, data) -> str:
-                text = bytes(data).decode()
-                return text.replace("-", "") if len(text) == 36 else uuid.UUID(text).hex
+                return bytes(data).hex()
 
         _HEX_IDS = HexIds
     return _HEX_IDS
@@ -195,11 +197,13 @@ class RawLog:
 
     @staticmethod
     def _server_side(c):
-        """A server-side cursor of plain tuples whose uuids load as 32 hex digits: no row is converted again in
-        Python (a third of a national scan's time on PostgreSQL went to it)."""
+        """A server-side cursor of plain tuples, in binary (a state's bytes as they are, not in hex text: half the
+        transfer), whose uuids load as 32 hex digits: no row is converted again in Python (a third of a national
+        scan's time on PostgreSQL went to it)."""
         from psycopg.rows import tuple_row
 
-        cursor = c.connection.cursor(name=f"minerehab_scan_{uuid.uuid4().hex[:12]}", row_factory=tuple_row)
+        cursor = c.connection.cursor(name=f"minerehab_scan_{uuid.uuid4().hex[:12]}", row_factory=tuple_row,
+                                     binary=True)
         cursor.adapters.register_loader("uuid", _hex_ids())
         return cursor
 
