@@ -163,9 +163,9 @@ class Checks:
                 raise KeyError(f"{rule.id}: no message {key} in workflow.vocabulary.FINDINGS")
             # names and texts one string object each, however many findings repeat them (the finding-heavy
             # 100,000-parcel audit: 12 MB less)
+            cited = tuple([(name(kind), name(code), version) for kind, code, version in evidence])
             into[0].append(Finding(rule.id, severity_override or severity, name(subject), key,
-                                   tuple([name(v) for v in values]), tuple([(name(k), name(c), v) for k, c, v in evidence]),
-                                   on))
+                                   tuple([name(v) for v in values]), cited, on))
 
         return emit
 

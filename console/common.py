@@ -126,7 +126,8 @@ def table(headers: list[str], rows: Iterable[list]) -> None:
                 widths[i] = max(widths[i], width(text))
 
     def line(values):
-        return "  ".join(v.ljust(w) if v.isascii() else v + " " * (w - width(v)) for v, w in zip(values, widths)).rstrip()
+        cells = (v.ljust(w) if v.isascii() else v + " " * (w - width(v)) for v, w in zip(values, widths))
+        return "  ".join(cells).rstrip()
 
     click.echo(line(headers))
     click.echo(line(["-" * w for w in widths]))
