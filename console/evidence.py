@@ -137,7 +137,8 @@ def verify(ctx, checkpoint_path, vkey_paths, pubkey_path, witness_paths, quorum,
         record = signed
     ledger = open_ledger(ctx)
     with ledger.raw.snapshot():  # events, chain and signatures as of one instant, while writers go on
-        with Ticker(ledger.recorder.max_notification_id() or 0, "verifying") as tick:
+        # each event is counted twice: in its chain and in its place in the log
+        with Ticker(2 * (ledger.recorder.max_notification_id() or 0), "verifying") as tick:
             report = check(ledger.raw, record, public, tick=tick, witnessed=witnessing.claims(ledger.raw), owner=ledger,
                            jobs=jobs)
         report.problems += note_problems

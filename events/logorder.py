@@ -75,11 +75,11 @@ class LogPart:
 
 
 def log_part(log, stretch: Stretch, names, sizes: set[int], bounds: list, latest: tuple | None = None,
-              started: bool = False) -> LogPart:
+              started: bool = False, tick=None) -> LogPart:
     """One stretch in log order: each chain hash a leaf of the tree, each log link against the one before, each
     event's recorded_at against the log and the checkpoints (from `latest`, the time to beat, if known; `started`:
     a linked row came before it). Rows from before the log chain are only counted unless `started`: a store
-    older than the chain holds millions."""
+    older than the chain holds millions. `tick(n)`: n more rows read, a page at a time."""
     tree, roots = merkle.CompactRange(stretch.begin), {}
     part = LogPart(tree, roots, 0, [], None, None, [], [], None, None)
     timeline = Timeline(bounds, part.late, latest)
@@ -90,6 +90,8 @@ def log_part(log, stretch: Stretch, names, sizes: set[int], bounds: list, latest
         position += 1
         if position in sizes or len(heads) == 4096:  # the tree grows a page at a time
             tree.add_data(heads)
+            if tick:
+                tick(len(heads))
             heads.clear()
             if position in sizes:
                 roots[position] = tree.copy()
@@ -111,6 +113,8 @@ def log_part(log, stretch: Stretch, names, sizes: set[int], bounds: list, latest
             when = recorded_at(bytes(state))
             see(position, nid, oid, version, when if when is None or when.tzinfo else _aware(when), names)
     tree.add_data(heads)
+    if tick and heads:
+        tick(len(heads))
     part.last, part.lowest = previous, timeline.lowest
     part.latest = None if timeline.latest is None else (timeline.latest, timeline.latest_nid)
     return part

@@ -131,7 +131,7 @@ def verify(log, checkpoint: dict | None = None, public_key=None, tick=None, witn
     that worker processes can share the work (`jobs`; default one per core, at most 4, from 50,000 events):
     the log in stretches of notification ids (the Merkle tree, the log chain, the recorded times) and the
     aggregates in shares of ids (each chain), joined here in order into what one pass finds (without `owner`,
-    this process does every share)."""
+    this process does every share). `tick(n)` counts each event twice: once in its chain, once in the log."""
     with log.snapshot():
         report, times, aggregates = Report(), Report(), Report()
         names = log.keys()
@@ -194,7 +194,7 @@ def _alternate(first: list, second: list) -> list:
 def _share(log, task, names, sizes: set[int], bounds: list, tick):
     """One share's work: a stretch of the log in log order (a LogPart), or a span of aggregates (a Report)."""
     if isinstance(task, logorder.Stretch):
-        return logorder.log_part(log, task, names, sizes, bounds)
+        return logorder.log_part(log, task, names, sizes, bounds, tick=tick)
     part = Report()
     _check_aggregates(log, task, names, part, tick)
     return part
