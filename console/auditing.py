@@ -95,8 +95,8 @@ def print_findings(findings: list, summary: dict, day) -> None:
     severity = {s: say("SEVERITY", s) for s in ("high", "medium", "low")}
     zh = lang() == "zh"
     table(headers("rule", "severity", "subject", "on", "message", "evidence"),
-          ((f.rule, severity[f.severity], f.subject, f.on, f.message_zh if zh else f.message_en, f.evidence_text)
-           for f in findings))
+          ((f.rule, severity[f.severity], f.subject, f.on.isoformat() if f.on else "",
+            f.message_zh if zh else f.message_en, f.evidence_text) for f in findings))
     by = summary["by_severity"]
     click.echo(f"{count(summary['findings'], 'finding')} ("
                + ", ".join(f"{say('SEVERITY', s)} {by[s]}" for s in ("high", "medium", "low"))

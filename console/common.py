@@ -113,7 +113,7 @@ def table(headers: list[str], rows: Iterable[list]) -> None:
     """Columns padded to their widest cell, lines written a page at a time. Only each row's cell texts are kept
     between measuring and writing (`rows` may be made as they are read): an audit's table has hundreds of
     thousands of rows, and a (text, width) pair per cell cost 70 MB of them."""
-    texts = [tuple(map(cell_text, row)) for row in rows]
+    texts = [_cells(row) for row in rows]
     widths = [width(h) for h in headers]
     if set(map(len, texts)) <= {len(headers)}:  # a column at a time, in C where it is all ASCII (most are)
         for i in range(len(headers) if texts else 0):
@@ -125,7 +125,11 @@ def table(headers: list[str], rows: Iterable[list]) -> None:
             for i, text in enumerate(row):
                 widths[i] = max(widths[i], width(text))
 
+    ascii_line = "  ".join(f"{{:<{w}}}" for w in widths).format  # a full ASCII row padded in one call
+
     def line(values):
+        if len(values) == len(widths) and "".join(values).isascii():
+            return ascii_line(*values).rstrip()
         cells = (v.ljust(w) if v.isascii() else v + " " * (w - width(v)) for v, w in zip(values, widths))
         return "  ".join(cells).rstrip()
 
@@ -170,6 +174,15 @@ def safe(text) -> str:
     that would forge a line) shown escaped, never sent raw."""
     text = str(text)
     return text.translate(CONTROLS) if UNSAFE.search(text) else text
+
+
+def _cells(row) -> tuple:
+    """A row's cell texts; a row of plain text with no control character anywhere (nearly every row) is taken as
+    it is, judged once rather than cell by cell."""
+    row = tuple(row)
+    if set(map(type, row)) <= {str} and not UNSAFE.search(" ".join(row)):
+        return row
+    return tuple(map(cell_text, row))
 
 
 def cell_text(value) -> str:
