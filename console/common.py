@@ -130,8 +130,7 @@ def table(headers: list[str], rows: Iterable[list]) -> None:
     def line(values):
         if len(values) == len(widths) and "".join(values).isascii():
             return ascii_line(*values).rstrip()
-        cells = (v.ljust(w) if v.isascii() else v + " " * (w - width(v)) for v, w in zip(values, widths))
-        return "  ".join(cells).rstrip()
+        return "  ".join(v + " " * (w - width(v)) for v, w in zip(values, widths)).rstrip()
 
     click.echo(line(headers))
     click.echo(line(["-" * w for w in widths]))

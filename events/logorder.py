@@ -84,15 +84,20 @@ def log_part(log, stretch: Stretch, names, sizes: set[int], bounds: list, latest
     part = LogPart(tree, roots, 0, [], None, None, [], [], None, None)
     timeline = Timeline(bounds, part.late, latest)
     see, previous, heads, position = timeline.see, None, [], stretch.begin
+
+    def grow() -> None:
+        """The tree grows a page at a time."""
+        tree.add_data(heads)
+        if tick and heads:
+            tick(len(heads))
+        heads.clear()
+
     for nid, oid, version, head, linked, state in log.log_rows(stretch.after, stretch.upto):
         head = bytes(head)
         heads.append(head)
         position += 1
-        if position in sizes or len(heads) == 4096:  # the tree grows a page at a time
-            tree.add_data(heads)
-            if tick:
-                tick(len(heads))
-            heads.clear()
+        if position in sizes or len(heads) == 4096:
+            grow()
             if position in sizes:
                 roots[position] = tree.copy()
         if linked is None:
@@ -112,9 +117,7 @@ def log_part(log, stretch: Stretch, names, sizes: set[int], bounds: list, latest
         if state is not None:  # an event gone from the events table is named by the aggregate pass
             when = recorded_at(bytes(state))
             see(position, nid, oid, version, when if when is None or when.tzinfo else _aware(when), names)
-    tree.add_data(heads)
-    if tick and heads:
-        tick(len(heads))
+    grow()
     part.last, part.lowest = previous, timeline.lowest
     part.latest = None if timeline.latest is None else (timeline.latest, timeline.latest_nid)
     return part
@@ -136,35 +139,34 @@ def broken(subject: str, version: int, nid: int) -> Problem:
 
 def join(parts: list, log, names, sizes: set[int], bounds: list, problems: list[Problem], late: list[Problem]):
     """The stretches' parts joined in log order: the tree and its roots at `sizes`, the log chain across each
-    seam, and the times, a stretch checked again here from the latest time before it when one of its events
-    may fall behind that (a back-dated row is rare: the common case costs nothing twice)."""
+    seam, and the times. A part that cannot be joined as it was read (its rows not as counted, an event that may
+    fall behind the latest time before it, unlinked rows after linked ones) is read here again from what came
+    before it: rare, so the common case costs nothing twice."""
     tree, roots = merkle.CompactRange(), {}
     if 0 in sizes:
         roots[0] = tree.root()
     previous, started, latest = None, False, None
     for stretch, part in parts:
-        read = part.tree.size - part.tree.begin
-        if part.tree.begin != tree.size or (stretch.rows is not None and read != stretch.rows):
-            # not as counted: read in another snapshot (a worker's own, on SQLite) that a hand changed meanwhile, or
-            # after a stretch holding ids no count foresaw (a hand's 10.5): read here again, from where the tree is
+        counted = part.tree.begin == tree.size and stretch.rows in (None, part.tree.size - part.tree.begin)
+        behind = latest is not None and part.lowest is not None and part.lowest < latest[0] - CLOCK_SKEW
+        if not counted or behind or (started and part.leading):
+            # read here again, knowing what came before it: rows not as counted (another snapshot, a worker's own on
+            # SQLite, changed by a hand meanwhile; ids no count foresaw, a hand's 10.5), an event that may fall
+            # behind the latest time before it, or rows without a log link after linked ones (rare, all of them)
             stretch = Stretch(stretch.after, stretch.upto, tree.size)
-            part = log_part(log, stretch, names, sizes, bounds)
+            part = log_part(log, stretch, names, sizes, bounds, latest, started)
         for size, inner in part.roots.items():
             joined = tree.copy()
             joined.extend(inner)
             roots[size] = joined.root()
         tree.extend(part.tree)
-        if started and part.leading:  # named only now that a linked row is known to come before them
-            part = log_part(log, stretch, names, set(), bounds, started=True)
-            problems += part.unlinked
+        problems += part.unlinked  # named only by a part read knowing that a linked row came before it
         if part.first is not None:
             nid, head, linked, oid, version = part.first
             if not _links(linked, previous, nid, head):
                 problems.append(broken(names.get(oid, oid), version, nid))
             previous, started = part.last, True
         problems += part.problems
-        if latest is not None and part.lowest is not None and part.lowest < latest[0] - CLOCK_SKEW:
-            part = log_part(log, stretch, names, set(), bounds, latest)
         late += part.late
         if part.latest is not None and (latest is None or part.latest[0] > latest[0]):
             latest = part.latest

@@ -6,6 +6,7 @@ PostgreSQL; only the placeholder style and table names differ.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import json
 import re
@@ -82,25 +83,20 @@ def spans(upto: int, parts: int) -> list[Span]:
     return [Span(lo, hi, upto) for lo, hi in zip(cuts, [*cuts[1:], None])]
 
 
-_HEX_IDS = None
-
-
+@functools.cache
 def _hex_ids():
-    """psycopg's loader of a binary uuid column as 32 hex digits, as the chain and SQLite hold ids (made once, on
-    first use: psycopg is imported only for PostgreSQL)."""
-    global _HEX_IDS
-    if _HEX_IDS is None:
-        from psycopg.adapt import Loader
-        from psycopg.pq import Format
+    """psycopg's loader of a binary uuid column as 32 hex digits, as the chain and SQLite hold ids (made on first
+    use: psycopg is imported only for PostgreSQL)."""
+    from psycopg.adapt import Loader
+    from psycopg.pq import Format
 
-        class HexIds(Loader):
-            format = Format.BINARY  # the 16 bytes themselves
+    class HexIds(Loader):
+        format = Format.BINARY  # the 16 bytes themselves
 
-            def load(self, data) -> str:
-                return bytes(data).hex()
+        def load(self, data) -> str:
+            return bytes(data).hex()
 
-        _HEX_IDS = HexIds
-    return _HEX_IDS
+    return HexIds
 
 
 class Names:
@@ -181,12 +177,9 @@ class RawLog:
         with self.cursor() as c, self._server_side(c) if stream and not self.sqlite else nullcontext() as named:
             raw = named or getattr(c, "sqlite_cursor", c)  # eventsourcing's SQLite wrapper has no fetchmany
             raw.execute(sql.replace("?", self.mark), params)
-            if self.sqlite:  # plain tuples, ids already text: nothing to convert
+            if self.sqlite:
                 raw.row_factory = None
-                while page := raw.fetchmany(PAGE):
-                    yield from page
-                return
-            if named:  # tuples, ids already hex (_HexIds): the rows as they come
+            if self.sqlite or named:  # plain tuples, ids already text (a scan's loads them as hex): as they come
                 while page := raw.fetchmany(PAGE):
                     yield from page
                 return
@@ -268,7 +261,7 @@ class RawLog:
                           f"FROM {self.chain_table} {where} ORDER BY originator_id, originator_version", params)
 
     def chain_links(self, span: Span | None = None) -> Iterator[tuple]:
-        """(originator_id, version, hash) ordered by aggregate and version: what `chaincheck.chained` checks against."""
+        """(originator_id, version, hash) ordered by aggregate and version: what `chained` checks against."""
         where, params = self._within(span, "notification_id")
         return self._fast(f"SELECT originator_id, originator_version, hash FROM {self.chain_table} {where} "
                           "ORDER BY originator_id, originator_version", params)

@@ -133,7 +133,7 @@ def verify(log, checkpoint: dict | None = None, public_key=None, tick=None, witn
     aggregates in shares of ids (each chain), joined here in order into what one pass finds (without `owner`,
     this process does every share). `tick(n)` counts each event twice: once in its chain, once in the log."""
     with log.snapshot():
-        report, times, aggregates = Report(), Report(), Report()
+        report, late = Report(), []  # late: the recorded times' problems, said after the rest
         names = log.keys()
         last = log.last_id(chained=True)
         jobs = processes(last, jobs)
@@ -143,7 +143,7 @@ def verify(log, checkpoint: dict | None = None, public_key=None, tick=None, witn
         sizes = {c["tree_size"] for c in remembered} | {c.size for c in claims} | (
             {checkpoint["tree_size"]} if checkpoint is not None else set())
         timed = [checkpoint] if checkpoint and _is_time(checkpoint["timestamp"]) else []  # a C2SP note has no
-        bounds = logorder.checkpoint_bounds([*remembered, *timed], times.problems)  # time: the store's record of it has
+        bounds = logorder.checkpoint_bounds([*remembered, *timed], late)  # time: the store's record of it has
         tasks = _alternate(logorder.stretches(log, last, parts), spans(last, parts) if parts > 1 else [None])
         dispenser = Dispenser(len(tasks))
         workers = []
@@ -164,13 +164,10 @@ def verify(log, checkpoint: dict | None = None, public_key=None, tick=None, witn
             for worker in workers:
                 worker.stop()
         stretches = [(t, done[i]) for i, t in enumerate(tasks) if isinstance(t, logorder.Stretch)]
-        tree, roots = logorder.join(stretches, log, names, sizes, bounds, report.problems, times.problems)
-        for part in (done[i] for i, t in enumerate(tasks) if not isinstance(t, logorder.Stretch)):
-            aggregates.problems += part.problems
-            aggregates.events += part.events
-            aggregates.aggregates += part.aggregates
-        report.events, report.aggregates = aggregates.events, aggregates.aggregates
-        report.problems[:0] = aggregates.problems  # each aggregate's problems first, as one pass names them
+        checked = [done[i] for i, t in enumerate(tasks) if not isinstance(t, logorder.Stretch)]  # in id order
+        tree, roots = logorder.join(stretches, log, names, sizes, bounds, report.problems, late)
+        report.events, report.aggregates = sum(p.events for p in checked), sum(p.aggregates for p in checked)
+        report.problems[:0] = [p for part in checked for p in part.problems]  # each aggregate's first, as one pass
         report.tree_size, report.root = tree.size, tree.root()
         if checkpoint is not None:
             _against_checkpoint(checkpoint, tree.size, roots, log.origin(), public_key, report)
@@ -181,7 +178,7 @@ def verify(log, checkpoint: dict | None = None, public_key=None, tick=None, witn
         _remembered(remembered, tree.size, log.origin(), report, roots)
         _witnessed(claims, roots, tree.size, report)
         named = {(p.subject, p.version) for p in report.problems}
-        report.problems += [p for p in times.problems if (p.subject, p.version) not in named]  # an edit is said once
+        report.problems += [p for p in late if (p.subject, p.version) not in named]  # an edit is said once
     return report
 
 

@@ -1,6 +1,6 @@
 """Work on a share of the log done by a fresh Python process, beside the caller.
 
-A long read (the audit's fold, verify's aggregate check, the signature check) is split into
+A long read (the audit's fold, verify's checks, the signature check) is split into
 independent shares; each worker is a `python -P -c` process (no caller's main module re-run,
 nothing of the working directory imported, no connection of this process shared). Its job goes
 in as a pickle on stdin, where it may also ask for more (the next share); what it sends comes
@@ -8,6 +8,7 @@ out as pickles on stdout, read as they come; its progress comes out on stderr. A
 fails says so by `results()` returning None: the caller does its shares itself, so a failed
 worker never changes an answer.
 """
+
 from __future__ import annotations
 
 import importlib

@@ -283,6 +283,7 @@ def plain(value: Any, where: str = "data", depth: int = 0) -> Any:
     without a call or its place's name being made."""
     if depth > MAX_DEPTH:
         raise BadValue(f"nested at most {MAX_DEPTH} levels deep ({where})", f"嵌套至多 {MAX_DEPTH} 层（{where}）")
+    deeper = depth + 1 <= MAX_DEPTH  # a leaf one level down is within bounds: it may be passed over
     if isinstance(value, str):
         if not value.isascii():  # ASCII holds no surrogate
             try:
@@ -291,7 +292,6 @@ def plain(value: Any, where: str = "data", depth: int = 0) -> Any:
                 raise BadValue(f"UTF-8 text ({where} holds a lone surrogate)", f"UTF-8 文本（{where} 含孤立代理字符）") \
                     from None
     elif isinstance(value, dict):
-        deeper = depth + 1 <= MAX_DEPTH
         for key, item in value.items():
             if key in ENVELOPE_KEYS:
                 raise BadValue(f"free of the reserved keys _type_ and _data_ ({where} has {key!r})",
@@ -301,7 +301,6 @@ def plain(value: Any, where: str = "data", depth: int = 0) -> Any:
             if not (deeper and _sound(item)):
                 plain(item, f"{where}.{key}", depth + 1)
     elif isinstance(value, (list, tuple)):
-        deeper = depth + 1 <= MAX_DEPTH
         for item in value:
             if not (deeper and _sound(item)):
                 plain(item, where, depth + 1)
