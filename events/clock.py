@@ -45,6 +45,11 @@ def parse_date(value: str, what: str = "date") -> date:
         return value.date()
     if isinstance(value, date):
         return value
+    if type(value) is str and len(value) == 10 and value.isascii() and value[4] == value[7] == "-":
+        try:  # the spelling nearly every command uses, read in C; a wrong month or day is named below
+            return date.fromisoformat(value)
+        except ValueError:
+            pass
     text = str(value).translate(_FULL_WIDTH)
     match = _DATE.fullmatch(text)
     if not match:

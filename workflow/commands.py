@@ -71,9 +71,12 @@ def parse_doc_option(raw: str) -> dict:
     return document({"title": title, "ref": ref, **({"sha256": sha} if sha else {})})
 
 
+_ACTIONS = {**vocabulary.TRIGGERS, **vocabulary.FACTS}
+
+
 def trigger_id(name: str) -> str:
     """The trigger or fact a name means: its id, or its Chinese or English name (列入计划 for plan)."""
-    return vocabulary.lookup({**vocabulary.TRIGGERS, **vocabulary.FACTS}, name) or name
+    return vocabulary.lookup(_ACTIONS, name) or name
 
 
 def build(do: Any, kind: str, target: Any, actor: Any, role: Any, on: Any, data: Any = None,
@@ -84,7 +87,7 @@ def build(do: Any, kind: str, target: Any, actor: Any, role: Any, on: Any, data:
         if value is None or value == "":
             raise Refused(f"{name} is missing", line, f"缺少 {name}")
         try:
-            return parse(f.plain(value, name))
+            return parse(value if f.sound(value) else f.plain(value, name))
         except f.BadValue as error:
             if parse is f.role_id:
                 guess = vocabulary.near(vocabulary.ROLES, value)

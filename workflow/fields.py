@@ -11,11 +11,12 @@ import re
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from functools import cached_property
 from typing import Any, Callable
 
 from events import jsontext
 from events.clock import BadDate, parse_date
-from workflow.vocabulary import ROLES
+from workflow.vocabulary import ROLES, VALUES, lookup
 
 
 class BadValue(ValueError):
@@ -167,9 +168,10 @@ def choice(*allowed: str) -> Callable[[Any], str]:
 
 def role_id(value: Any) -> str:
     """A role's id, or its Chinese or English name (自然资源局 for nrb)."""
-    from workflow.vocabulary import lookup
+    return _ROLE(lookup(ROLES, value) or value)
 
-    return choice(*ROLES)(lookup(ROLES, value) or value)
+
+_ROLE = choice(*ROLES)
 
 
 def role_ids(value: Any) -> list[str]:
@@ -247,6 +249,15 @@ class Field:
         choices = getattr(self.parse, "choices", None)
         return "|".join(choices) if choices else self.parse.__name__
 
+    @cached_property
+    def names_table(self) -> dict | None:
+        """Where a choice's Chinese and English names are looked up (values or roles), None for other fields:
+        found once per field, not once per command."""
+        choices = getattr(self.parse, "choices", None)
+        if not choices:
+            return None
+        return VALUES if set(choices) <= set(VALUES) else ROLES
+
 
 def req(name: str, parse: Callable[[Any], Any]) -> Field:
     return Field(name, parse, True)
@@ -296,13 +307,13 @@ def plain(value: Any, where: str = "data", depth: int = 0) -> Any:
             if key in ENVELOPE_KEYS:
                 raise BadValue(f"free of the reserved keys _type_ and _data_ ({where} has {key!r})",
                                f"不含保留键 _type_ 和 _data_（{where} 含 {key!r}）")
-            if not (deeper and _sound(key)):
+            if not (deeper and sound(key)):
                 plain(key, where, depth + 1)
-            if not (deeper and _sound(item)):
+            if not (deeper and sound(item)):
                 plain(item, f"{where}.{key}", depth + 1)
     elif isinstance(value, (list, tuple)):
         for item in value:
-            if not (deeper and _sound(item)):
+            if not (deeper and sound(item)):
                 plain(item, where, depth + 1)
     return value
 
@@ -310,7 +321,7 @@ def plain(value: Any, where: str = "data", depth: int = 0) -> Any:
 _LEAVES = frozenset({int, float, bool, type(None), Decimal})
 
 
-def _sound(value: Any) -> bool:
+def sound(value: Any) -> bool:
     """A leaf `plain` would pass: a number, a boolean, None, ASCII text."""
     kind = type(value)
     return kind in _LEAVES or (kind is str and value.isascii())

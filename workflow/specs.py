@@ -255,8 +255,9 @@ def parse_fields(spec: Spec, data: dict, where: str) -> dict:
     from policies.refusals import Refused
     from workflow import vocabulary as v
 
-    data = {(k if k in spec.names else v.header_key(k) if v.header_key(k) in spec.names else k): value
-            for k, value in data.items()}
+    if not data.keys() <= spec.names:
+        data = {(k if k in spec.names else v.header_key(k) if v.header_key(k) in spec.names else k): value
+                for k, value in data.items()}
     unknown = sorted(data.keys() - spec.names)
     if unknown:
         allowed = ", ".join(field.name for field in spec.fields) or "no fields"
@@ -274,9 +275,9 @@ def parse_fields(spec: Spec, data: dict, where: str) -> dict:
                               zh=f"{where}：«trigger:{spec.name}» 需要字段 {field.name}（{v.field_kind(field.parse, 'zh')}）；"
                                  f"必填：{'、'.join(spec.required)}")
             continue
-        choices = getattr(field.parse, "choices", None)
-        if choices and isinstance(value, str):
-            value = v.lookup(v.VALUES if set(choices) <= set(v.VALUES) else v.ROLES, value, choices) or value
+        table = field.names_table
+        if table is not None and isinstance(value, str):
+            value = v.lookup(table, value, field.parse.choices) or value
         try:
             parsed[field.name] = field.parse(value)
         except f.BadValue as error:

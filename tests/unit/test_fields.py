@@ -88,3 +88,32 @@ def test_plain_refuses_exactly_what_the_full_walk_refuses(tree, depth):
             return str(error), error.zh
 
     assert outcome(f.plain) == outcome(walked)
+
+
+@given(st.text("0123456789", min_size=4, max_size=4) | st.text("0123456789W+T: ", min_size=4, max_size=4),
+       st.text("0123456789", min_size=2, max_size=2) | st.text("0123456789W+T: ", min_size=2, max_size=2),
+       st.text("0123456789", min_size=2, max_size=2) | st.text("0123456789W+T: ", min_size=2, max_size=2))
+def test_an_iso_date_reads_as_its_other_spellings_do(year, month, day):
+    """The ISO spelling is read in C; spelled with full-width dashes it takes the general reader: both give the
+    same date, or refuse with the same words (month 13, 2023-02-29, year 0000, 2023-W7-1, 2023-02-2T)."""
+    from events.clock import BadDate, parse_date
+
+    def read(text):
+        try:
+            return parse_date(text)
+        except BadDate as error:
+            return error.problem
+
+    assert read(f"{year}-{month}-{day}") == read(f"{year}－{month}－{day}")
+
+
+@pytest.mark.parametrize("text", ["2023-W07-1", "2023-02-2x", "２０２３-02-20", " 2023-02-20", "2023-0220"])
+def test_the_iso_fast_path_takes_nothing_else(text):
+    """Week dates and other spellings Python's fromisoformat knows are not minerehab's dates."""
+    from events.clock import BadDate, parse_date
+
+    if text.strip() == "2023-02-20" or text == "２０２３-02-20":
+        assert parse_date(text).isoformat() == "2023-02-20"
+    else:
+        with pytest.raises(BadDate):
+            parse_date(text)
