@@ -20,20 +20,43 @@ def at_least(severity: str, floor: str) -> bool:
     return SEVERITIES.index(severity) >= SEVERITIES.index(floor)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, init=False)
 class Finding:
     """A breach: which rule, how grave, whose, on what date, and the events that show it.
 
     The message is kept as its template key and values and written out in Chinese or
-    English when read, so that a national audit's findings stay small."""
+    English when read, and evidence that cites only the subject parcel's own events as
+    their versions alone, so that a national audit's findings stay small (nearly every
+    finding cites its own parcel: 130 bytes less each)."""
 
     rule: str
     severity: str
     subject: str
     message: str  # a key of workflow.vocabulary.FINDINGS, e.g. "R03.1"
     values: tuple
-    evidence: tuple[tuple[str, str, int], ...]  # (kind, key, version)
+    cited: tuple  # `evidence`, or only its versions when every cited event is the subject parcel's own
     on: date | None
+
+    def __init__(self, rule: str, severity: str, subject: str, message: str, values: tuple,
+                 evidence: Iterable[tuple[str, str, int]], on: date | None) -> None:
+        evidence = tuple(evidence)
+        own = all(kind == "parcel" and key == subject for kind, key, _v in evidence)
+        put = object.__setattr__
+        put(self, "rule", rule)
+        put(self, "severity", severity)
+        put(self, "subject", subject)
+        put(self, "message", message)
+        put(self, "values", values)
+        put(self, "cited", tuple([v for _k, _key, v in evidence]) if own else evidence)
+        put(self, "on", on)
+
+    @property
+    def evidence(self) -> tuple[tuple[str, str, int], ...]:
+        """The cited events as (kind, key, version)."""
+        cited = self.cited
+        if cited and type(cited[0]) is not tuple:
+            return tuple([("parcel", self.subject, v) for v in cited])
+        return cited
 
     @property
     def message_zh(self) -> str:
@@ -46,7 +69,10 @@ class Finding:
     @property
     def evidence_text(self) -> str:
         """The cited events as one cell: `parcel:TL23-05@7 parcel:TL23-05@9`."""
-        return " ".join(f"{kind}:{key}@{v}" for kind, key, v in self.evidence)
+        cited = self.cited
+        if cited and type(cited[0]) is not tuple:
+            return " ".join([f"parcel:{self.subject}@{v}" for v in cited])
+        return " ".join([f"{kind}:{key}@{v}" for kind, key, v in cited])
 
     def as_dict(self) -> dict:
         return {"rule": self.rule, "severity": self.severity, "subject": self.subject,

@@ -109,3 +109,15 @@ def test_findings_sorted_part_by_part_are_in_sort_key_order(found):
     """The audit sorts its findings one part at a time (no key tuple per finding): the same order as sort_key."""
     expected = sorted(found, key=lambda f: f.sort_key)
     assert by_sort_key(list(found)) == expected
+
+
+@given(st.sampled_from(["P1", "P2", "B1"]), _evidence)
+def test_a_finding_gives_back_the_evidence_it_was_given(subject, evidence):
+    """A finding keeps its own parcel's evidence as versions alone: what it gives back, says and sends to another
+    process is the evidence as given, whoever it cites."""
+    found = Finding("R01", "high", subject, "R01.1", (), evidence, None)
+    assert found.evidence == evidence
+    assert found.evidence_text == " ".join(f"{kind}:{key}@{v}" for kind, key, v in evidence)
+    again = pickle.loads(pickle.dumps(found))
+    assert again == found == Finding("R01", "high", subject, "R01.1", (), list(evidence), None)
+    assert again.evidence == evidence
