@@ -47,8 +47,7 @@ class Report:
 
 
 def _check_aggregate(oid: str, name: str, events: dict, chain: dict, report: Report) -> None:
-    if _untouched(oid, events, chain):
-        return
+    """Each of one aggregate's events against its chain entry, by version: every way they differ, named."""
     contents = {v: row[3] for v, row in chain.items()}
     previous = GENESIS
     for version in sorted(set(events) | set(chain)):
@@ -78,30 +77,6 @@ def _check_aggregate(oid: str, name: str, events: dict, chain: dict, report: Rep
             report.problems.append(Problem("moved", name, version, f"at log position {nid}, recorded at {link[2]}",
                                            f"在日志第 {nid} 位，记录时在第 {link[2]} 位"))
         previous = bytes(link[4])
-
-
-def _untouched(oid: str, events: dict, chain: dict) -> bool:
-    """The common case, checked in one loop: the same versions in both tables, every state's digest and chain
-    link and every log position as recorded. False sends the aggregate through the loop that names problems
-    (the same checks, one by one: a hypothesis test mutates rows to show both agree)."""
-    if len(events) != len(chain):
-        return False
-    previous, prefix, topics, pack, digest, get = GENESIS, oid.encode(), TOPICS, PACK, sha256, chain.get
-    for version, stored in events.items():
-        link = get(version)
-        if link is None or stored[2] != link[2]:
-            return False
-        topic, state = stored[3], stored[4]
-        if type(state) is not bytes:
-            state = as_bytes(state)
-        if type(topic) is not str or digest(state).digest() != link[3]:  # bytes, or a driver's memoryview: equal
-            return False  # a topic edited into a BLOB by hand goes through the slow loop
-        encoded = topics.get(topic) or topics.setdefault(topic, topic_bytes(topic))
-        head = link[4]
-        if digest(previous + prefix + pack(version) + encoded + state).digest() != head:
-            return False
-        previous = head if type(head) is bytes else bytes(head)
-    return True
 
 
 def _merge(events, chain):
@@ -215,13 +190,53 @@ def shares(store, token: str | None, opener: str, tasks: list, sizes: set[int], 
 
 
 def _check_aggregates(log, span, names: dict, report: Report, tick) -> None:
-    """Every aggregate of `span` (all of them for None): its events against its chain entries."""
+    """Every aggregate of `span` (all of them for None): its events against its chain entries. One read of the
+    events beside their chain entries says whether all is as recorded; only when something is off are the two
+    tables read apart, aggregate by aggregate, to name each problem."""
+    rows = log.events_with_chain(span)
+    try:
+        events, aggregates = _untouched(rows, tick)
+    finally:
+        rows.close()
+    # the count is unbounded (read from an index alone): a worker's own snapshot may count entries a writer
+    # appended since the caller's, and then reads the tables apart, bounded, as when something is off
+    if events is not None and events == log.chain_size(span, bounded=False):
+        report.events, report.aggregates = report.events + events, report.aggregates + aggregates
+        return
     for oid, stored, links in _merge(log.events_by_aggregate(span), log.chain_by_aggregate(span)):
-        if tick:
-            tick(len(stored))
         report.events += len(stored)
         report.aggregates += 1
         _check_aggregate(oid, names.get(oid, oid), stored, links, report)
+
+
+def _untouched(rows, tick) -> tuple[int | None, int]:
+    """(events, aggregates) of `rows` (events_with_chain's) when every event has its chain entry, its state's
+    digest, its chain link from the entry before it and its log position as recorded; (None, 0) at the first that
+    has not (`_check_aggregate` names the problems). Ticks every event either way."""
+    current, previous, prefix, events, aggregates, ticked = None, GENESIS, b"", 0, 0, 0
+    topics, pack, digest = TOPICS, PACK, sha256
+    for oid, version, nid, topic, state, position, content, head in rows:
+        if oid != current:
+            current, previous, prefix, aggregates = oid, GENESIS, oid.encode(), aggregates + 1
+        events += 1
+        if type(state) is not bytes:
+            state = as_bytes(state)
+        if head is None or nid != position or type(topic) is not str or digest(state).digest() != content:
+            break  # a topic edited into a BLOB by hand, too, is for the loop that names problems
+        encoded = topics.get(topic) or topics.setdefault(topic, topic_bytes(topic))
+        if digest(previous + prefix + pack(version) + encoded + state).digest() != head:
+            break
+        previous = head if type(head) is bytes else bytes(head)
+        if tick and events - ticked >= 1000:
+            tick(events - ticked)
+            ticked = events
+    else:
+        if tick and events > ticked:
+            tick(events - ticked)
+        return events, aggregates
+    if tick:
+        tick(events - ticked + sum(1 for _ in rows))  # the rest of the share, read (and ticked) once here
+    return None, 0
 
 
 def _is_time(text: str) -> bool:

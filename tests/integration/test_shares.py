@@ -166,6 +166,30 @@ def test_what_a_writer_appends_after_the_audit_began_is_read_by_no_share(tampere
         ledger.close()
 
 
+def test_what_a_writer_appends_after_verify_began_is_checked_by_no_share(tampered, workers_take_the_rest,
+                                                                         monkeypatch):
+    """verify's shares count each span's chain entries without the caller's bound (from an index alone): entries
+    appended since are counted then, and the span is read again apart, bounded, finding nothing wrong."""
+    from events.verify import verify
+
+    ledger = Ledger(tampered)
+    try:
+        before = verify(ledger.raw, jobs=1)
+        last = ledger.raw.last_id(chained=True)
+    finally:
+        ledger.close()
+    build_more(tampered)
+    ledger = Ledger(tampered)
+    try:
+        assert verify(ledger.raw, jobs=1).events > before.events
+        monkeypatch.setattr(type(ledger.raw), "last_id", lambda self, chained=False: last)  # as if they came later
+        after = verify(ledger.raw, owner=ledger, jobs=2)
+        assert (after.ok, after.events, after.aggregates, after.tree_size, after.root) == (
+            True, before.events, before.aggregates, before.tree_size, before.root)
+    finally:
+        ledger.close()
+
+
 def build_more(url: str) -> None:
     from samples import scenario
     from tests.support import cmd
