@@ -16,7 +16,7 @@ import sqlite3
 import struct
 import sys
 import time
-from contextlib import closing
+from contextlib import closing, nullcontext
 from datetime import datetime
 from pathlib import Path
 
@@ -56,7 +56,7 @@ def least(store: str) -> tuple[float, int]:
     else:
         conn = closing(sqlite3.connect(store))
         query = LEAST.format(chain="event_chain", events="stored_events", nid="rowid")
-    with conn as c:
+    with conn as c, (c.transaction() if "://" in store else nullcontext()):
         if "://" in store:
             cursor = c.cursor(name="least", binary=True)
             cursor.itersize = 2000
