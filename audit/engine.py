@@ -64,6 +64,25 @@ def kind_of(topic: str) -> str:
     return KINDS[topic[topic.index(":") + 1:topic.rindex(".")]]
 
 
+_VALUES: dict[str, tuple] = {}
+SHARED_VALUES = 65_536
+"""Distinct findings' values given one shared tuple each (a quarter of the finding-heavy store's findings have
+values of their own; the rest repeat them, sums computed by the rules included)."""
+
+
+def _shared(values: Iterable) -> tuple:
+    """One tuple per findings' values as written out (the key is their repr, so Decimal('1.0') and
+    Decimal('1.00'), 1 and True stay apart), their texts one string each."""
+    values = tuple(values)
+    key = repr(values)
+    found = _VALUES.get(key)
+    if found is None:
+        found = tuple([name(v) for v in values])
+        if len(_VALUES) < SHARED_VALUES:
+            _VALUES[key] = found
+    return found
+
+
 class Index:
     """What rules across subjects look up, built from every summary once the pass is over."""
 
@@ -164,8 +183,7 @@ class Checks:
             # names and texts one string object each, however many findings repeat them (the finding-heavy
             # 100,000-parcel audit: 12 MB less); a finding keeps its own parcel's evidence as versions alone
             subject = name(subject)
-            into[0].append(Finding(rule.id, severity_override or severity, subject, key,
-                                   tuple([name(v) for v in values]),
+            into[0].append(Finding(rule.id, severity_override or severity, subject, key, _shared(values),
                                    [(name(kind), subject if code == subject else name(code), version)
                                     for kind, code, version in evidence], on))
 

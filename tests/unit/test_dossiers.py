@@ -121,3 +121,21 @@ def test_a_finding_gives_back_the_evidence_it_was_given(subject, evidence):
     again = pickle.loads(pickle.dumps(found))
     assert again == found == Finding("R01", "high", subject, "R01.1", (), list(evidence), None)
     assert again.evidence == evidence
+
+
+_values = st.lists(st.one_of(st.decimals(allow_nan=False, allow_infinity=False, places=2), st.integers(0, 3),
+                             st.booleans(), st.sampled_from(["1", "托里镇", "1.0"]), st.dates()), max_size=4)
+
+
+@given(_values, _values)
+def test_findings_share_their_values_only_when_written_out_alike(first, second):
+    """Findings' values are shared by their repr: Decimal('1.0') and Decimal('1.00'), 1, True and '1' stay
+    apart, and what is shared is written out as given."""
+    from audit import engine
+
+    a, b = engine._shared(first), engine._shared(second)
+    assert repr(a) == repr(tuple(first)) and repr(b) == repr(tuple(second))
+    if repr(a) != repr(b):
+        assert a is not b
+    else:  # shared while fewer than SHARED_VALUES are kept
+        assert a is b or len(engine._VALUES) >= engine.SHARED_VALUES
