@@ -223,15 +223,17 @@ class RawLog:
         return self._fast(f"SELECT originator_id, originator_version, {nid}, topic, state FROM {self.events_table} "
                           f"{where} ORDER BY originator_id, originator_version", params)
 
-    def _within(self, span: Span | None, nid: str, events: bool = False, table: str = "") -> tuple[str, tuple]:
+    def _within(self, span: Span | None, nid: str | None, events: bool = False, table: str = "") -> tuple[str, tuple]:
         """A WHERE clause keeping a span's rows (the events table's ids are uuids on PostgreSQL, text elsewhere),
-        of the table named `table` in a join."""
+        of the table named `table` in a join; up to the span's last notification id in column `nid`, if named."""
         if span is None:
             return "", ()
         as_id, oid = uuid.UUID if events and not self.sqlite else str, f"{table}originator_id"
-        # `+ 0`: the bound filters the rows of the id range (its index, in its order); as an indexed condition of
-        # its own, PostgreSQL ANDed a bitmap of nearly the whole notification index into every share's scan
-        clause, params = f"WHERE {oid} >= ? AND {table}{nid} + 0 <= ?", (as_id(span.lo), span.upto)
+        clause, params = f"WHERE {oid} >= ?", (as_id(span.lo),)
+        if nid is not None:
+            # `+ 0`: the bound filters the rows of the id range (its index, in its order); as an indexed condition
+            # of its own, PostgreSQL ANDed a bitmap of nearly the whole notification index into every share's scan
+            clause, params = clause + f" AND {table}{nid} + 0 <= ?", (*params, span.upto)
         if span.hi is not None:
             clause, params = clause + f" AND {oid} < ?", (*params, as_id(span.hi))
         return clause, params
@@ -320,10 +322,7 @@ class RawLog:
         """How many chain entries there are (in a span). Not `bounded` by the span's last notification id, the
         count is read from the primary key's index alone (a tenth of the time): entries a writer appended after
         the caller's snapshot may be counted then."""
-        where, params = self._within(span, "notification_id")
-        if not bounded and span is not None:
-            where, params = ("WHERE originator_id >= ?" + (" AND originator_id < ?" if span.hi is not None else ""),
-                             (span.lo,) if span.hi is None else (span.lo, span.hi))
+        where, params = self._within(span, "notification_id" if bounded else None)
         return next(iter(self._rows(f"SELECT COUNT(*) FROM {self.chain_table} {where}", params)))[0]
 
     def link(self, originator_id: str, version: int) -> bytes | None:

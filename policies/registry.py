@@ -69,10 +69,7 @@ class Finding:
     @property
     def evidence_text(self) -> str:
         """The cited events as one cell: `parcel:TL23-05@7 parcel:TL23-05@9`."""
-        cited = self.cited
-        if cited and type(cited[0]) is not tuple:
-            return " ".join([f"parcel:{self.subject}@{v}" for v in cited])
-        return " ".join([f"{kind}:{key}@{v}" for kind, key, v in cited])
+        return " ".join([f"{kind}:{key}@{v}" for kind, key, v in self.evidence])
 
     def as_dict(self) -> dict:
         return {"rule": self.rule, "severity": self.severity, "subject": self.subject,
