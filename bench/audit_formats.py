@@ -22,9 +22,9 @@ import subprocess
 import sys
 import threading
 import time
-from contextlib import closing
+from contextlib import closing, contextmanager
 from pathlib import Path
-from typing import NamedTuple
+from typing import Iterable, Iterator, NamedTuple
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -84,23 +84,33 @@ def measured(args: list[str], store: str, code: Path = ROOT) -> Run:
                stderr)
 
 
-def floor(store: str, work=json.loads) -> tuple[float, float]:
-    """(CPU, wall) seconds to SELECT every state and pass it to `work` (json.loads: the audit's floor)."""
-    started, wall = time.process_time(), time.perf_counter()
+@contextmanager
+def scan(store: str, query: str) -> Iterator[Iterable[tuple]]:
+    """The cursor over the rows of `query` ({events}, {chain} and {nid} standing for the events table, the chain
+    table and the events' notification id on the store's backend), iterated by the caller itself (a generator
+    between would slow the floor by a third): sqlite3's, or psycopg's server-side cursor in binary (bytes as they
+    are, as the audit's own scans read them; until session 6 the floor read hex text)."""
     if "://" in store:
         from events.store import TABLE_PG, resolve
 
         where = resolve(store)
+        sql = query.format(events=where.table(TABLE_PG), chain=where.table("event_chain"), nid="notification_id")
         with closing(where.connect()) as conn, conn.transaction():
-            with conn.cursor(name="floor", binary=True) as c:  # the fastest raw read: bytes as they are, as the
-                c.itersize = 2000  # audit's own scans read them (until session 6 the floor read hex text)
-                c.execute(f"SELECT state FROM {where.table(TABLE_PG)}")
-                for (state,) in c:
-                    work(state)
+            with conn.cursor(name="scan", binary=True) as c:
+                c.itersize = 2000
+                c.execute(sql)
+                yield c
     else:
         with closing(sqlite3.connect(store)) as conn:
-            for (state,) in conn.execute("SELECT state FROM stored_events"):
-                work(state)
+            yield conn.execute(query.format(events="stored_events", chain="event_chain", nid="rowid"))
+
+
+def floor(store: str, work=json.loads) -> tuple[float, float]:
+    """(CPU, wall) seconds to SELECT every state and pass it to `work` (json.loads: the audit's floor)."""
+    started, wall = time.process_time(), time.perf_counter()
+    with scan(store, "SELECT state FROM {events}") as rows:
+        for (state,) in rows:
+            work(state)
     return time.process_time() - started, time.perf_counter() - wall
 
 

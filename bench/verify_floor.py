@@ -12,26 +12,24 @@ from __future__ import annotations
 import argparse
 import hashlib
 import os
-import sqlite3
 import struct
 import sys
 import time
-from contextlib import closing, nullcontext
 from datetime import datetime
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from audit_formats import ROOT, measured  # noqa: E402
-from audit_formats import floor as scan  # noqa: E402
+from audit_formats import ROOT, measured, scan  # noqa: E402
+from audit_formats import floor as read_floor  # noqa: E402
 
 from events.rawlog import STAMP  # noqa: E402  (how verify finds a recorded time in a state's bytes)
 
 
 def floor(store: str) -> tuple[float, float]:
     """(CPU, wall) seconds to SELECT every state and SHA-256 it."""
-    return scan(store, lambda state: hashlib.sha256(state).digest())
+    return read_floor(store, lambda state: hashlib.sha256(state).digest())
 
 
 LEAST = ("SELECT c.notification_id, c.originator_id, c.originator_version, c.content, c.hash, c.log_hash, e.topic, "
@@ -47,23 +45,8 @@ def least(store: str) -> tuple[float, int]:
     pack, heads, topics, stack, size, log = struct.Struct(">Q").pack, {}, {}, [], 0, bytes(32)
     sha, genesis, mismatches = hashlib.sha256, bytes(32), 0
     started = time.process_time()
-    if "://" in store:
-        from events.store import TABLE_PG, resolve
-
-        where = resolve(store)
-        conn = closing(where.connect())
-        query = LEAST.format(chain=where.table("event_chain"), events=where.table(TABLE_PG), nid="notification_id")
-    else:
-        conn = closing(sqlite3.connect(store))
-        query = LEAST.format(chain="event_chain", events="stored_events", nid="rowid")
-    with conn as c, (c.transaction() if "://" in store else nullcontext()):
-        if "://" in store:
-            cursor = c.cursor(name="least", binary=True)
-            cursor.itersize = 2000
-            cursor.execute(query)
-        else:
-            cursor = c.execute(query)
-        for nid, oid, version, content, head, link, topic, state in cursor:
+    with scan(store, LEAST) as rows:
+        for nid, oid, version, content, head, link, topic, state in rows:
             head = bytes(head)
             if sha(state).digest() != content:
                 mismatches += 1
